@@ -1,0 +1,7 @@
+"""Sub-commands of the ``portal`` CLI, one module per area; each has ``register(subparsers)``."""
+
+from __future__ import annotations
+
+from portal.commands import data
+
+COMMAND_MODULES = [data]

@@ -1,0 +1,176 @@
+"""The portal's data model: the roles a column can play, a column mapping, a dataset's configuration.
+
+A *canonical frame* is what validation produces, the store keeps and the metrics read. Its columns:
+
+=============== ======================================================================
+``row_key``     str, unique per dataset: ``id:<id>``, ``k:<key columns>`` or ``h:<hash>:<n>``
+``response_id`` str or None: the value of the ``id`` column
+``customer``    str or None
+``date``        datetime64[ns] (naive) or NaT
+``nps``         float 0-10 or NaN
+``csat``        float on the dataset's CSAT scale or NaN (derived from a 1-5 ``rating`` when
+                the dataset has no CSAT column; see ``DatasetConfig.csat_from_rating``)
+``rating``      float on the dataset's rating scale or NaN
+``value``       float or NaN (revenue / CLV / MRR)
+``brand``       str or None
+``comment``     str or None (several text columns are joined with a blank line)
+``sentiment``   float -1..1 or NaN; ``sentiment_label`` and ``language`` str or None
+=============== ======================================================================
+
+When loaded from the store, the frame also carries ``import_id`` and one column per segment under its
+original name (a segment whose name collides with a canonical column gets the suffix `` (segment)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+SINGLE_ROLES: tuple[str, ...] = ("id", "customer", "date", "nps", "csat", "rating", "brand", "value")
+MULTI_ROLES: tuple[str, ...] = ("comment", "segment")
+ROLES: tuple[str, ...] = SINGLE_ROLES + MULTI_ROLES
+
+ROLE_LABELS: dict[str, str] = {
+    "id": "Response id",
+    "customer": "Customer / account id",
+    "date": "Date",
+    "nps": "NPS score (0-10)",
+    "csat": "CSAT score",
+    "rating": "Star rating",
+    "brand": "Brand / product",
+    "value": "Revenue / value",
+    "comment": "Comment (free text)",
+    "segment": "Segment",
+    "ignore": "Ignore",
+}
+
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "row_key",
+    "response_id",
+    "customer",
+    "date",
+    "nps",
+    "csat",
+    "rating",
+    "value",
+    "brand",
+    "comment",
+    "sentiment",
+    "sentiment_label",
+    "language",
+)
+SCORE_COLUMNS: tuple[str, ...] = ("nps", "csat", "rating")
+KINDS: tuple[str, ...] = ("survey", "reviews")
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which source column plays which role; columns in none of them are ignored."""
+
+    id: str | None = None
+    customer: str | None = None
+    date: str | None = None
+    nps: str | None = None
+    csat: str | None = None
+    rating: str | None = None
+    brand: str | None = None
+    value: str | None = None
+    comment: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+
+    def role_of(self, column: str) -> str:
+        """Return the role ``column`` plays (``"ignore"`` when none)."""
+        for role in SINGLE_ROLES:
+            if getattr(self, role) == column:
+                return role
+        if column in self.comment:
+            return "comment"
+        if column in self.segments:
+            return "segment"
+        return "ignore"
+
+    def columns(self) -> list[str]:
+        """Return every mapped source column, roles first, then comments, then segments."""
+        single = [getattr(self, r) for r in SINGLE_ROLES if getattr(self, r)]
+        return single + list(self.comment) + list(self.segments)
+
+    def with_role(self, role: str, column: str | None) -> Mapping:
+        """Return a copy where ``role`` is played by ``column`` (None unmaps it).
+
+        For ``comment`` and ``segment`` the column is added to the list (None empties the list).
+        A column taken for a single role is removed from every other role.
+        """
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        cleared = self.without_column(column) if column else self
+        if role == "comment":
+            return replace(cleared, comment=(*cleared.comment, column) if column else ())
+        if role == "segment":
+            return replace(cleared, segments=(*cleared.segments, column) if column else ())
+        return replace(cleared, **{role: column})
+
+    def without_column(self, column: str) -> Mapping:
+        """Return a copy in which ``column`` plays no role."""
+        changes: dict[str, Any] = {r: None for r in SINGLE_ROLES if getattr(self, r) == column}
+        changes["comment"] = tuple(c for c in self.comment if c != column)
+        changes["segments"] = tuple(c for c in self.segments if c != column)
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the mapping as plain JSON-able data (the CLI's ``mapping`` key)."""
+        out: dict[str, Any] = {r: getattr(self, r) for r in SINGLE_ROLES}
+        out["comment"] = list(self.comment)
+        out["segments"] = list(self.segments)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Mapping:
+        """Build a mapping from ``to_dict`` output (unknown keys are ignored)."""
+        kwargs: dict[str, Any] = {r: data.get(r) for r in SINGLE_ROLES}
+        kwargs["comment"] = tuple(data.get("comment") or ())
+        kwargs["segments"] = tuple(data.get("segments") or ())
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """How a dataset's files are read: mapping, scales, constants and row keys."""
+
+    mapping: Mapping = field(default_factory=Mapping)
+    kind: str = "survey"
+    csat_scale: tuple[int, int] = (1, 5)
+    rating_scale: tuple[int, int] = (1, 5)
+    csat_from_rating: bool = False
+    dayfirst: bool | None = None
+    constants: dict[str, str] = field(default_factory=dict)
+    key_columns: tuple[str, ...] = ()
+    sentinels: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the configuration as plain JSON-able data."""
+        return {
+            "mapping": self.mapping.to_dict(),
+            "kind": self.kind,
+            "csat_scale": list(self.csat_scale),
+            "rating_scale": list(self.rating_scale),
+            "csat_from_rating": self.csat_from_rating,
+            "dayfirst": self.dayfirst,
+            "constants": dict(self.constants),
+            "key_columns": list(self.key_columns),
+            "sentinels": {k: list(v) for k, v in self.sentinels.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DatasetConfig:
+        """Build a configuration from ``to_dict`` output."""
+        return cls(
+            mapping=Mapping.from_dict(data.get("mapping") or {}),
+            kind=data.get("kind", "survey"),
+            csat_scale=tuple(data.get("csat_scale") or (1, 5)),  # type: ignore[arg-type]
+            rating_scale=tuple(data.get("rating_scale") or (1, 5)),  # type: ignore[arg-type]
+            csat_from_rating=bool(data.get("csat_from_rating", False)),
+            dayfirst=data.get("dayfirst"),
+            constants=dict(data.get("constants") or {}),
+            key_columns=tuple(data.get("key_columns") or ()),
+            sentinels={k: list(v) for k, v in (data.get("sentinels") or {}).items()},
+        )
