@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from portal.commands import data
+from portal.commands import data, kpis
 
-COMMAND_MODULES = [data]
+COMMAND_MODULES = [data, kpis]

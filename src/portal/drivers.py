@@ -1,0 +1,247 @@
+"""Key drivers: which sub-ratings or segment columns move a score (NPS, CSAT or rating) the most.
+
+A linear regression of the score on the chosen columns explains part of the differences between
+responses (R^2). The Shapley / LMG decomposition splits that R^2 fairly between the columns: each column's
+share is its average gain in R^2 over every order in which the columns could enter the model, so
+correlated columns share credit instead of one taking all. A segment column enters as a set of indicator
+columns and is credited as one. R^2 does not depend on the scale of a predictor, so the split is the same
+as over standardised predictors. Intervals come from a bootstrap over responses (fixed seed).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from portal.errors import InputError
+
+MAX_PREDICTORS = 8
+MAX_LEVELS = 12  # a segment keeps its 11 most common values; the rest are grouped as "Other"
+MAX_ROWS = 50_000  # larger data are analysed on a random sample of this many complete responses
+DEFAULT_BOOTSTRAP = 200
+DEFAULT_SEED = 20240601
+MIN_RESPONSES = 30
+NUMERIC_SHARE = 0.9  # a column is numeric when at least this share of its values are numbers
+TARGET_LABELS: dict[str, str] = {"nps": "NPS score", "csat": "CSAT score", "rating": "rating"}
+_NOT_PREDICTORS = frozenset({
+    "row_key", "content_hash", "response_id", "import_id", "customer", "date", "comment", "sentiment_label",
+    "language",
+})
+
+
+@dataclass(frozen=True, eq=False)
+class Drivers:
+    """Relative importance of each column for a score, ranked, with 95% bootstrap intervals."""
+
+    target: str
+    n: int
+    n_available: int
+    sampled: bool
+    r2: float
+    r2_ci: tuple[float, float]
+    table: pd.DataFrame
+    sentence: str
+
+
+@dataclass(frozen=True)
+class _Design:
+    """The regression's inputs: predictor matrix, score, each predictor's columns, kind and direction words."""
+
+    x: np.ndarray
+    y: np.ndarray
+    groups: tuple[np.ndarray, ...]
+    kinds: tuple[str, ...]
+    directions: tuple[str, ...]
+
+
+def driver_candidates(frame: pd.DataFrame, target: str) -> list[str]:
+    """Return the columns that can explain ``target``: other scores, value, sentiment, brand and segments."""
+    out = []
+    for column in frame.columns:
+        if column == target or column in _NOT_PREDICTORS or column.startswith("_"):
+            continue
+        series = frame[column]
+        if series.notna().sum() == 0 or series.nunique(dropna=True) < 2:
+            continue
+        out.append(str(column))
+    return out
+
+
+def _is_numeric(series: pd.Series) -> tuple[bool, pd.Series]:
+    """Return whether the column holds numbers (almost all its values) and its numeric values."""
+    numbers = pd.to_numeric(series, errors="coerce")
+    present = int(series.notna().sum())
+    return present > 0 and int(numbers.notna().sum()) >= NUMERIC_SHARE * present, numbers.astype(float)
+
+
+def _design(frame: pd.DataFrame, target: str, predictors: Sequence[str], label: str) -> tuple[_Design, int]:
+    """Return the design over complete responses and how many responses carry the score."""
+    y_all = pd.to_numeric(frame[target], errors="coerce").astype(float)
+    keep = y_all.notna().to_numpy().copy()
+    available = int(keep.sum())
+    encoded: list[tuple[str, pd.Series | pd.DataFrame]] = []
+    for column in predictors:
+        numeric, numbers = _is_numeric(frame[column])
+        if numeric:
+            keep &= numbers.notna().to_numpy()
+            encoded.append(("numeric", numbers))
+        else:
+            text = frame[column].astype(object).where(frame[column].notna(), None)
+            keep &= text.notna().to_numpy()
+            encoded.append(("segment", text))
+    y = y_all.to_numpy()[keep]
+    blocks, groups, kinds, directions = [], [], [], []
+    start = 0
+    for column, (kind, values) in zip(predictors, encoded, strict=True):
+        v = values[keep]
+        if kind == "numeric":
+            block = v.to_numpy(dtype=float)[:, None]
+            corr = np.corrcoef(block[:, 0], y)[0, 1] if block[:, 0].std() > 0 and y.std() > 0 else 0.0
+            direction = (f"higher {column} goes with a higher {label}" if corr > 0 else
+                         f"higher {column} goes with a lower {label}" if corr < 0 else f"{column} does not vary")
+        else:
+            counts = v.value_counts()
+            top = list(counts.index[: MAX_LEVELS - 1])
+            lumped = v.where(v.isin(top), "Other") if len(counts) > len(top) else v
+            levels = list(pd.Index(lumped.unique()))
+            reference = lumped.value_counts().index[0]
+            block = np.column_stack([(lumped == lev).to_numpy(float) for lev in levels if lev != reference]) \
+                if len(levels) > 1 else np.zeros((len(v), 0))
+            means = pd.Series(y, index=lumped.index).groupby(lumped.to_numpy()).mean().sort_values()
+            direction = (f"{label} is highest for {means.index[-1]} and lowest for {means.index[0]}"
+                         if len(means) > 1 else f"{column} has one value only")
+        blocks.append(block)
+        groups.append(np.arange(start, start + block.shape[1]))
+        kinds.append(kind)
+        directions.append(direction)
+        start += block.shape[1]
+    x = np.column_stack(blocks) if blocks else np.zeros((len(y), 0))
+    return _Design(x=x, y=y, groups=tuple(groups), kinds=tuple(kinds), directions=tuple(directions)), available
+
+
+def _covariances(z: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Return the covariance matrix of ``z`` followed by ``n_boot`` bootstrap replicates, stacked."""
+    n = len(z)
+    out = np.empty((n_boot + 1, z.shape[1], z.shape[1]))
+    out[0] = np.cov(z, rowvar=False)
+    for b in range(n_boot):
+        weights = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
+        mean = weights @ z / n
+        centred = z - mean
+        out[b + 1] = (centred * weights[:, None]).T @ centred / (n - 1)
+    return out
+
+
+def subset_r2(cov: np.ndarray, groups: Sequence[np.ndarray]) -> np.ndarray:
+    """Return R^2 for every subset of predictor groups (index = bit mask) from stacked covariances.
+
+    ``cov`` is (replicates, p + 1, p + 1) with the score last; the result is (2^k, replicates).
+    """
+    k = len(groups)
+    reps = cov.shape[0]
+    var_y = cov[:, -1, -1]
+    r2 = np.zeros((2 ** k, reps))
+    for mask in range(1, 2 ** k):
+        cols = np.concatenate([groups[j] for j in range(k) if mask >> j & 1])
+        if cols.size == 0:
+            continue
+        sxx = cov[:, cols[:, None], cols[None, :]]
+        sxy = cov[:, cols, -1]
+        ridge = 1e-10 * np.maximum(np.trace(sxx, axis1=1, axis2=2), 1e-12)[:, None, None] * np.eye(cols.size)
+        beta = np.linalg.solve(sxx + ridge, sxy[..., None])[..., 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r2[mask] = np.where(var_y > 0, np.einsum("ri,ri->r", sxy, beta) / var_y, 0.0)
+    return np.clip(r2, 0.0, 1.0)
+
+
+def shapley_r2(r2: np.ndarray) -> np.ndarray:
+    """Return each predictor's Shapley (LMG) share of R^2 from the R^2 of every subset (rows = bit masks)."""
+    subsets = r2.shape[0]
+    k = subsets.bit_length() - 1
+    weights = [math.factorial(s) * math.factorial(k - s - 1) / math.factorial(k) for s in range(k)]
+    out = np.zeros((k, *r2.shape[1:]))
+    for j in range(k):
+        bit = 1 << j
+        for mask in range(subsets):
+            if mask & bit:
+                continue
+            out[j] += weights[bin(mask).count("1")] * (r2[mask | bit] - r2[mask])
+    return out
+
+
+def _percent(x: float) -> str:
+    """Return a share as a percentage with sensible precision."""
+    return f"{100 * x:.1f}%" if abs(x) < 0.1 else f"{100 * x:.0f}%"
+
+
+def key_drivers(frame: pd.DataFrame, target: str, predictors: Sequence[str], *, n_boot: int = DEFAULT_BOOTSTRAP,
+                seed: int = DEFAULT_SEED, min_n: int = MIN_RESPONSES) -> Drivers:
+    """Return the relative importance of ``predictors`` for the score column ``target``, largest first.
+
+    Uses responses that carry the score and every predictor (a random sample of ``MAX_ROWS`` when there are
+    more). Raises ``InputError`` for unknown columns, no or too many predictors, or too few responses.
+    """
+    missing = [c for c in [target, *predictors] if c not in frame.columns]
+    if missing:
+        raise InputError(f"There is no column {', '.join(repr(c) for c in missing)}. "
+                         f"Columns you can use: {', '.join(map(str, frame.columns))}.")
+    predictors = list(dict.fromkeys(p for p in predictors if p != target))
+    if not predictors:
+        raise InputError("Choose at least one column that might drive the score.")
+    if len(predictors) > MAX_PREDICTORS:
+        raise InputError(f"Choose at most {MAX_PREDICTORS} columns at a time; you chose {len(predictors)}.")
+    label = TARGET_LABELS.get(target, target)
+    design, available = _design(frame, target, predictors, label)
+    rng = np.random.default_rng(seed)
+    n = len(design.y)
+    needed = max(min_n, design.x.shape[1] + 2)
+    if n < needed:
+        raise InputError(
+            f"Only {n:,} responses have the {label} and every chosen column; at least {needed:,} are needed. "
+            "Choose fewer columns or columns with fewer gaps."
+        )
+    sampled = n > MAX_ROWS
+    z = np.column_stack([design.x, design.y])
+    if sampled:
+        z = z[np.sort(rng.choice(n, MAX_ROWS, replace=False))]
+    cov = _covariances(z, int(n_boot), rng)
+    r2 = subset_r2(cov, design.groups)
+    shares = shapley_r2(r2)
+    full = r2[-1]
+    point, boot = shares[:, 0], shares[:, 1:]
+    if boot.shape[1]:
+        low, high = np.percentile(boot, 2.5, axis=1), np.percentile(boot, 97.5, axis=1)
+        r2_ci = (float(np.percentile(full[1:], 2.5)), float(np.percentile(full[1:], 97.5)))
+    else:
+        low = high = np.full(len(predictors), np.nan)
+        r2_ci = (float("nan"), float("nan"))
+    total = float(full[0])
+    table = pd.DataFrame({
+        "driver": predictors,
+        "kind": design.kinds,
+        "importance": point,
+        "low": low,
+        "high": high,
+        "share": point / total if total > 0 else np.zeros(len(predictors)),
+        "direction": design.directions,
+    })
+    table = table.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    table["sentence"] = [
+        f"{r['driver']} explains {_percent(r['importance'])} of the differences in {label} "
+        f"(95% interval {_percent(r['low'])} to {_percent(r['high'])}); {r['direction']}."
+        if np.isfinite(r["low"]) else
+        f"{r['driver']} explains {_percent(r['importance'])} of the differences in {label}; {r['direction']}."
+        for r in table.to_dict(orient="records")
+    ]
+    used = f"{len(z):,} responses" + (f" (a random sample of the {n:,} complete ones)" if sampled else "")
+    sentence = (f"Together the {len(predictors)} columns explain {_percent(total)} of the differences in {label} "
+                f"across {used}; {table['driver'].iloc[0]} matters most.")
+    if total < 0.05:
+        sentence += " That is little: things not in these columns drive most of the score."
+    return Drivers(target=target, n=len(z), n_available=available, sampled=sampled, r2=total, r2_ci=r2_ci,
+                   table=table, sentence=sentence)
