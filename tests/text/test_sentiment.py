@@ -1,0 +1,162 @@
+"""Sentiment polarity, labels, clause sentiment, star-based sentiment and the shipped model."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from portal.text import sentiment as S
+from portal.text.sentiment import clause_sentiment, label, labels_from_polarity, polarity, star_sentiment
+
+CLEAR_NEGATIVE = [
+    "Terrible app, it crashes all the time and support never answers.",
+    "Worst bank ever",
+    "Very disappointed, the zipper broke after one wear.",
+    "Awful customer service, I want my money back.",
+]
+CLEAR_POSITIVE = [
+    "Excellent app, fast and easy to use. Love it!",
+    "I love this top, so soft and flattering.",
+    "Great service, highly recommend.",
+    "Perfect fit and beautiful colour, very happy with it.",
+]
+
+
+def test_label_thresholds() -> None:
+    assert label(-0.9) == "negative"
+    assert label(0.9) == "positive"
+    assert label((S.NEGATIVE_BELOW + S.POSITIVE_ABOVE) / 2) == "neutral"
+    assert label(S.NEGATIVE_BELOW) == "neutral" and label(S.POSITIVE_ABOVE) == "neutral"
+    assert label(float("nan")) is None and label(None) is None  # type: ignore[arg-type]
+
+
+def test_labels_from_polarity_matches_label() -> None:
+    values = np.array([-1.0, S.NEGATIVE_BELOW - 1e-6, 0.0, S.POSITIVE_ABOVE + 1e-6, np.nan])
+    assert list(labels_from_polarity(values)) == [label(float(v)) for v in values]
+
+
+def test_clear_cases() -> None:
+    values = polarity(CLEAR_NEGATIVE + CLEAR_POSITIVE)
+    assert values.shape == (8,)
+    assert np.all((values >= -1) & (values <= 1))
+    assert [label(float(v)) for v in values[:4]] == ["negative"] * 4
+    assert [label(float(v)) for v in values[4:]] == ["positive"] * 4
+
+
+def test_polarity_of_empty_input() -> None:
+    assert polarity([]).shape == (0,)
+
+
+@pytest.mark.parametrize(
+    "text", ["The dress is beautiful but the zipper broke", "Great food but the service was terrible"]
+)
+def test_mixed_comment_splits_into_positive_and_negative_clauses(text: str) -> None:
+    result = clause_sentiment(text)
+    assert len(result) == 2
+    assert [lab for _, _, lab in result] == ["positive", "negative"]
+    assert result[0][1] > 0 > result[1][1]
+
+
+def test_clauses_of_the_cheque_deposit_example() -> None:
+    result = clause_sentiment("love the app but cheque deposit keeps failing")
+    assert [c.text for c, _, _ in result] == ["love the app", "but cheque deposit keeps failing"]
+    assert result[0][2] == "positive"
+    assert result[1][2] != "positive" and result[1][1] < result[0][1] - 0.5
+    # The combined stage (word model + VADER) also knows "failing" is negative.
+    combined = S.load_model().labels([c.text for c, _, _ in result], combined=True)
+    assert list(combined) == ["positive", "negative"]
+
+
+def test_clause_sentiment_of_empty_text() -> None:
+    assert clause_sentiment("") == []
+
+
+def test_deterministic() -> None:
+    texts = CLEAR_NEGATIVE + CLEAR_POSITIVE + ["meh", "It arrived on Tuesday."]
+    first = polarity(texts)
+    assert np.array_equal(first, polarity(texts))
+    # A text's polarity does not depend on the other texts of the batch.
+    assert np.array_equal(first[::-1], polarity(texts[::-1]))
+    assert first[3] == polarity([texts[3]])[0]
+
+
+@pytest.mark.parametrize(
+    ("stars", "expected_label", "expected_polarity"),
+    [(1, "negative", -1.0), (2, "negative", -0.5), (3, "neutral", 0.0), (4, "positive", 0.5), (5, "positive", 1.0)],
+)
+def test_stars_on_one_to_five(stars: int, expected_label: str, expected_polarity: float) -> None:
+    pol, lab = star_sentiment([stars], (1, 5))
+    assert lab[0] == expected_label
+    assert pol[0] == pytest.approx(expected_polarity)
+
+
+def test_stars_on_one_to_ten_scale_proportionally() -> None:
+    pol, lab = star_sentiment(list(range(1, 11)), (1, 10))
+    assert list(lab) == ["negative"] * 4 + ["neutral"] * 2 + ["positive"] * 4
+    assert pol[0] == -1.0 and pol[-1] == 1.0
+    assert np.all(np.diff(pol) > 0)
+
+
+def test_missing_or_off_scale_stars_give_nothing() -> None:
+    pol, lab = star_sentiment([np.nan, 0, 6], (1, 5))
+    assert np.isnan(pol).all()
+    assert list(lab) == [None, None, None]
+
+
+def test_empty_scale_is_refused() -> None:
+    with pytest.raises(ValueError):
+        star_sentiment([3], (5, 5))
+
+
+def test_shipped_model_file_is_small_and_agrees_with_the_constants() -> None:
+    assert S.MODEL_PATH.stat().st_size < 5_000_000
+    model = S.SentimentModel.load()
+    assert model.negative_below == pytest.approx(S.NEGATIVE_BELOW)
+    assert model.positive_above == pytest.approx(S.POSITIVE_ABOVE)
+    assert model.meta["negative_below"] == pytest.approx(S.NEGATIVE_BELOW)
+    assert model.meta["version"] == 1
+    assert model.weights.shape == (3, len(model.buckets))
+
+
+def test_combined_stage_scores_clear_cases() -> None:
+    model = S.load_model()
+    labels = model.labels(CLEAR_NEGATIVE[:2] + CLEAR_POSITIVE[:2], combined=True)
+    assert list(labels) == ["negative", "negative", "positive", "positive"]
+
+
+def _heldout(frame: pd.DataFrame) -> pd.DataFrame:
+    """The training script's fixed split: file positions that are multiples of 5."""
+    return frame[np.arange(len(frame)) % 5 == 0]
+
+
+def _stars(r: pd.Series) -> np.ndarray:
+    return np.where(r <= 2, "negative", np.where(r == 3, "neutral", "positive"))
+
+
+def _macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(truth, predicted, labels=list(S.LABELS), average="macro"))
+
+
+@pytest.mark.shared_data
+def test_shipped_model_reaches_its_recorded_heldout_macro_f1(shared_data) -> None:
+    recorded = S.load_model().meta["heldout_macro_f1"]
+    clothing = _heldout(pd.read_csv(shared_data / "womens_clothing_reviews.csv"))
+    text = (clothing["Title"].fillna("") + "\n\n" + clothing["Review Text"].fillna("")).str.strip()
+    keep = (text != "").to_numpy()
+    bank = _heldout(pd.read_csv(shared_data / "ethiopian_bank_app_reviews.csv"))
+    bank_text = bank["review"].fillna("").astype(str).str.strip()
+    bank_keep = (bank_text != "").to_numpy()
+    cases = {
+        "clothing": (text[keep].tolist(), _stars(clothing["Rating"][keep])),
+        "bank": (bank_text[bank_keep].tolist(), _stars(bank["rating"][bank_keep])),
+    }
+    for name, (texts, truth) in cases.items():
+        predicted = labels_from_polarity(polarity(texts))
+        score = _macro_f1(truth, predicted.astype(str))
+        assert math.isclose(score, recorded[name], abs_tol=0.01), (name, score, recorded[name])
+        assert score > 0.5
