@@ -1,0 +1,134 @@
+"""The store's tables as SQLAlchemy Core objects (the migrations create them; this module only describes them).
+
+Other parts of the portal that add tables in their own migrations describe those tables in their own modules;
+a foreign key to ``datasets.id`` with ``ondelete="CASCADE"`` makes ``Store.delete_dataset`` remove their rows too.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+#: Import statuses as written in ``imports.status``.
+STATUS_OK = "ok"
+STATUS_FAILED = "failed"
+STATUS_REVERTED = "reverted"
+
+#: Kinds of ``response_history`` entries.
+CHANGE_UPDATED = "updated"
+CHANGE_REMOVED = "removed"
+
+datasets = sa.Table(
+    "datasets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("config", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("data_version", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("name", name="uq_datasets_name"),
+)
+
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE", name="fk_imports_dataset"),
+              nullable=True),
+    sa.Column("dataset_name", sa.String(200), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("source_kind", sa.String(20), nullable=False),
+    sa.Column("checksum", sa.Text, nullable=False, server_default=""),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("added", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("unchanged", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("removed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rejected", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("duplicates", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("message", sa.Text, nullable=False, server_default=""),
+    sa.Column("mapping", sa.Text, nullable=True),
+    sa.Column("columns", sa.Text, nullable=True),
+    sa.Index("ix_imports_dataset_id", "dataset_id"),
+    sa.Index("ix_imports_dataset_name", "dataset_name"),
+)
+
+#: The data columns a response row carries, in table order (``response_history`` keeps a copy of all but
+#: ``import_id``, which it calls ``previous_import_id``).
+DATA_COLUMNS: tuple[str, ...] = (
+    "content_hash",
+    "import_id",
+    "first_import_id",
+    "response_id",
+    "customer",
+    "date",
+    "nps",
+    "csat",
+    "rating",
+    "value",
+    "brand",
+    "comment",
+    "sentiment",
+    "sentiment_label",
+    "language",
+    "raw",
+)
+
+
+HISTORY_DATA_COLUMNS: tuple[str, ...] = tuple(c for c in DATA_COLUMNS if c != "import_id")
+
+
+def _data_columns(*, with_import_id: bool) -> list[sa.Column]:
+    """Return fresh Column objects for the data columns (shared by ``responses`` and ``response_history``)."""
+    first = [sa.Column("import_id", sa.Integer, nullable=True)] if with_import_id else []
+    return [
+        sa.Column("content_hash", sa.Text, nullable=False),
+        *first,
+        sa.Column("first_import_id", sa.Integer, nullable=True),
+        sa.Column("response_id", sa.Text, nullable=True),
+        sa.Column("customer", sa.Text, nullable=True),
+        sa.Column("date", sa.DateTime, nullable=True),
+        sa.Column("nps", sa.Float, nullable=True),
+        sa.Column("csat", sa.Float, nullable=True),
+        sa.Column("rating", sa.Float, nullable=True),
+        sa.Column("value", sa.Float, nullable=True),
+        sa.Column("brand", sa.Text, nullable=True),
+        sa.Column("comment", sa.Text, nullable=True),
+        sa.Column("sentiment", sa.Float, nullable=True),
+        sa.Column("sentiment_label", sa.Text, nullable=True),
+        sa.Column("language", sa.Text, nullable=True),
+        sa.Column("raw", sa.Text, nullable=True),
+    ]
+
+
+responses = sa.Table(
+    "responses",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE", name="fk_responses_dataset"),
+              nullable=False),
+    sa.Column("row_key", sa.Text, nullable=False),
+    *_data_columns(with_import_id=True),
+    sa.Index("uq_responses_dataset_row_key", "dataset_id", "row_key", unique=True),
+    sa.Index("ix_responses_dataset_date", "dataset_id", "date"),
+)
+
+response_history = sa.Table(
+    "response_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer,
+              sa.ForeignKey("datasets.id", ondelete="CASCADE", name="fk_response_history_dataset"), nullable=False),
+    sa.Column("row_key", sa.Text, nullable=False),
+    sa.Column("change", sa.String(10), nullable=False),
+    sa.Column("replaced_by_import_id", sa.Integer, nullable=False),
+    sa.Column("previous_import_id", sa.Integer, nullable=True),
+    *_data_columns(with_import_id=False),
+    sa.Index("ix_response_history_import", "replaced_by_import_id"),
+    sa.Index("ix_response_history_dataset_row_key", "dataset_id", "row_key"),
+)

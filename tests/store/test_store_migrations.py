@@ -1,0 +1,131 @@
+"""Schema migrations: a store made at 0001 upgrades in place, without losing rows, to every head."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from portal.errors import StoreError
+from portal.store import Store
+from portal.store.migrate import current_revisions, head_revisions, upgrade
+
+BRANCH = '''
+"""A test branch from 0001: adds a column to datasets and to responses (SQLite rebuilds both tables)."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001_test_branch"
+down_revision = "0001_initial"
+branch_labels = None
+depends_on = None
+
+
+def _recreate():
+    # On SQLite, copy each table to a new one and drop the old one, as SQLite must for most changes;
+    # with foreign keys on, dropping "datasets" would cascade-delete every response.
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
+def upgrade():
+    with op.batch_alter_table("datasets", recreate=_recreate()) as batch:
+        batch.add_column(sa.Column("note", sa.Text, nullable=True))
+    with op.batch_alter_table("responses", recreate=_recreate()) as batch:
+        batch.add_column(sa.Column("extra", sa.Text, nullable=True))
+    op.execute("UPDATE datasets SET note = 'migrated'")
+
+
+def downgrade():
+    with op.batch_alter_table("responses", recreate=_recreate()) as batch:
+        batch.drop_column("extra")
+    with op.batch_alter_table("datasets", recreate=_recreate()) as batch:
+        batch.drop_column("note")
+'''
+
+
+def _store_at_0001(url: str, make, rows) -> Store:
+    """Return a store whose schema is exactly 0001_initial, holding two datasets with history."""
+    store = Store(url, migrate=False)  # the store's own engine: foreign keys on, as in real use
+    upgrade(store.engine, "0001_initial")
+    assert current_revisions(store.engine) == {"0001_initial"}
+    first = make(rows(30), segments=("Region",))
+    store.import_rows("old", first.config, first.canonical, first.raw, source="a.csv")
+    changed = make([dict(r, Score="1") for r in rows(10)], segments=("Region",))
+    store.import_rows("old", changed.config, changed.canonical, changed.raw, source="b.csv")
+    other = make(rows(5, start=100))
+    store.import_rows("other", other.config, other.canonical, other.raw, source="c.csv")
+    return store
+
+
+def test_store_made_at_0001_upgrades_in_place_to_every_head(db_url: str, make, rows) -> None:
+    old = _store_at_0001(db_url, make, rows)
+    before = {name: old.load(name) for name in ("old", "other")}
+    history_before = old.imports("old")
+    old.close()
+
+    store = Store(db_url)  # opening upgrades to all heads, including other parts' branches
+    assert current_revisions(store.engine) == head_revisions()
+    for name, frame in before.items():
+        after = store.load(name)
+        assert after.equals(frame), name
+    assert store.imports("old")[["id", "status", "added", "updated"]].equals(
+        history_before[["id", "status", "added", "updated"]])
+    second = int(history_before["id"].iloc[0])
+    result = store.revert_import(second)  # the history written at 0001 still works after the upgrade
+    assert result.restored == 10
+    assert store.load("old")["nps"].eq(9.0).all()
+    store.close()
+
+
+def test_a_new_branch_rebuilding_tables_keeps_every_row(db_url: str, make, rows, tmp_path: Path) -> None:
+    old = _store_at_0001(db_url, make, rows)
+    before = old.load("old")
+    old.close()
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "9001_test_branch.py").write_text(textwrap.dedent(BRANCH))
+    engine = Store(db_url, migrate=False).engine
+    upgrade(engine, extra_version_locations=[versions])
+    assert current_revisions(engine) == head_revisions([versions])
+    assert "9001_test_branch" in current_revisions(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM responses")).scalar() == 35
+        assert conn.execute(sa.text("SELECT count(*) FROM response_history")).scalar() == 10
+        assert set(conn.execute(sa.text("SELECT note FROM datasets")).scalars()) == {"migrated"}
+    engine.dispose()
+
+    store = Store(db_url, migrate=False)
+    assert store.load("old").equals(before)
+    store.delete_dataset("other")  # foreign keys (and their cascades) survived the table rebuilds
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM responses")).scalar() == 30
+    store.close()
+
+
+def test_opening_a_current_store_changes_nothing(db_url: str, make, rows) -> None:
+    store = Store(db_url)
+    batch = make(rows(3))
+    store.import_rows("nps", batch.config, batch.canonical, batch.raw, source="a.csv")
+    store.close()
+    again = Store(db_url)
+    assert current_revisions(again.engine) == head_revisions()
+    assert len(again.load("nps")) == 3
+    again.close()
+
+
+def test_unknown_revision_is_refused_before_touching_anything(db_url: str) -> None:
+    Store(db_url).close()
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'zzzz_later' "
+                             "WHERE version_num = '0001_initial' OR version_num = (SELECT min(version_num) "
+                             "FROM alembic_version)"))
+    engine.dispose()
+    try:
+        Store(db_url)
+    except StoreError as err:
+        assert "newer version of the portal" in str(err)
+    else:
+        raise AssertionError("a store with an unknown revision was opened")
