@@ -1,0 +1,260 @@
+"""The import pipeline: read -> detect -> (person confirms) -> validate -> enrich -> store.
+
+``prepare`` does everything that does not touch the store, so the UI can show what was understood and which
+rows are rejected before anything is written; ``commit`` writes all valid rows in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping as MappingT, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from portal.errors import InputError, ValidationError
+from portal.ingest.detect import Detection, apply_overrides, detect
+from portal.ingest.read import Table, file_checksum, read_table
+from portal.ingest.validate import Validation, validate
+from portal.model import DatasetConfig
+from portal.store import ImportResult, Store
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file read, mapped and validated, ready to be committed."""
+
+    table: Table
+    detection: Detection
+    config: DatasetConfig
+    validation: Validation
+    checksum: str
+
+    @property
+    def summary(self) -> str:
+        """Return one plain sentence: how many rows are valid, rejected and duplicated."""
+        v = self.validation
+        parts = [f"{len(v.canonical):,} of {v.total:,} rows are ready to import"]
+        if len(v.rejects):
+            parts.append(f"{len(v.rejects):,} rejected")
+        if v.duplicates:
+            parts.append(f"{v.duplicates:,} exact duplicate rows (kept, as they may be genuine)")
+        return ", ".join(parts) + "."
+
+
+def propose(
+    table: Table,
+    *,
+    kind: str | None = None,
+    overrides: Sequence[tuple[str, str | None]] = (),
+    constants: MappingT[str, str] | None = None,
+    key_columns: Sequence[str] = (),
+    existing: DatasetConfig | None = None,
+    csat_scale: tuple[int, int] | None = None,
+    rating_scale: tuple[int, int] | None = None,
+) -> Detection:
+    """Return the configuration to propose for ``table``: the dataset's stored one when every column it uses is
+    still there (``existing``), else a fresh detection; the person's overrides applied. Validates no row.
+
+    Raises ``InputError`` for an override that names an unknown role or column.
+    """
+    reusable = existing is not None and not [
+        c for c in existing.mapping.columns() if c not in table.frame.columns and c not in existing.constants
+    ]
+    if reusable and existing is not None:
+        detection = Detection(config=existing, reasons={}, warnings=())
+    else:
+        detection = detect(table.frame, kind=kind or (existing.kind if existing else None))
+    config = apply_overrides(
+        detection.config,
+        table.frame,
+        overrides=overrides,
+        constants=constants,
+        kind=kind,
+        csat_scale=csat_scale,
+        rating_scale=rating_scale,
+        key_columns=key_columns,
+    )
+    return replace(detection, config=config)
+
+
+def prepare(
+    table: Table,
+    *,
+    config: DatasetConfig | None = None,
+    detection: Detection | None = None,
+    **proposal: Any,
+) -> Prepared:
+    """Validate every row of ``table`` under ``config`` (the mapping the person confirmed) or, without it,
+    under the proposed configuration (see ``propose``, which takes the keyword arguments in ``proposal``).
+
+    Raises ``InputError`` (or a subclass) when the table cannot be used at all.
+    """
+    if config is None:
+        detection = propose(table, **proposal)
+        config = detection.config
+    validation = validate(table.frame, config, row_numbers=table.row_numbers)
+    detection = detection or Detection(config=config, reasons={}, warnings=())
+    return Prepared(table, detection, validation.config, validation, _checksum(table))
+
+
+def _checksum(table: Table) -> str:
+    """Return a checksum of the table's content (for the import history)."""
+    hashed = pd.util.hash_pandas_object(table.frame.fillna(""), index=False)
+    return file_checksum(hashed.to_numpy().tobytes() + "\x1f".join(map(str, table.frame.columns)).encode())
+
+
+def commit(
+    store: Store,
+    name: str,
+    prepared: Prepared,
+    *,
+    strict: bool = False,
+    source: str | None = None,
+    source_kind: str = "file",
+    delete_missing: bool = False,
+    enrich: bool = True,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write the valid rows of ``prepared`` into dataset ``name`` in one transaction.
+
+    With ``strict`` any rejected row rejects the whole file (``ValidationError``). A file with no valid row
+    raises ``ValidationError``. Failed imports are recorded in the history; the stored rows stay as they were.
+    """
+    source = source or prepared.table.source
+    v = prepared.validation
+    try:
+        if strict and len(v.rejects):
+            first = v.rejects.iloc[0]
+            raise ValidationError(
+                f"{len(v.rejects):,} of {v.total:,} rows are invalid (first: row {first['row']}: {first['reason']}), "
+                "and strict mode rejects the whole file. Fix those rows, or import without --strict to keep the "
+                "valid ones."
+            )
+        if v.canonical.empty:
+            reason = v.rejects["reason"].iloc[0] if len(v.rejects) else "the file has no data rows"
+            raise ValidationError(
+                f"None of the {v.total:,} rows can be imported (for example: {reason}). Check that the columns are "
+                "mapped to the right roles and that the scores are on the expected scale."
+            )
+        canonical = v.canonical
+        if enrich:
+            canonical = _enrich(canonical, prepared.config, progress)
+        result = store.import_rows(
+            name,
+            prepared.config,
+            canonical,
+            v.raw,
+            source=source,
+            source_kind=source_kind,
+            checksum=prepared.checksum,
+            rejected=len(v.rejects),
+            duplicates=v.duplicates,
+            message="; ".join(v.warnings),
+            delete_missing=delete_missing,
+            progress=progress,
+        )
+    except InputError as err:
+        store.record_failed_import(name, source=source, source_kind=source_kind, message=str(err))
+        raise
+    if enrich:
+        _after_import(store, name, progress)
+    return result
+
+
+def _enrich(canonical: pd.DataFrame, config: DatasetConfig, progress: Progress | None) -> pd.DataFrame:
+    """Add sentiment, sentiment label and language to rows that carry a comment (when text analytics exist)."""
+    try:
+        from portal.text.enrich import enrich
+    except ImportError:  # text analytics not installed in this build
+        return canonical
+    if canonical["comment"].notna().sum() == 0:
+        return canonical
+    scores = enrich(canonical, rating_scale=config.rating_scale, progress=progress)
+    scores = scores.set_index("row_key")
+    out = canonical.copy()
+    keyed = out["row_key"]
+    for column in ("sentiment", "sentiment_label", "language"):
+        out[column] = keyed.map(scores[column]) if column in scores else None
+    return out
+
+
+def _after_import(store: Store, name: str, progress: Progress | None) -> str | None:
+    """Run theme discovery / re-application after an import (when text analytics exist)."""
+    try:
+        from portal.text.storage import after_import
+    except ImportError:
+        return None
+    return after_import(store, name, progress=progress)
+
+
+def import_file(
+    store: Store,
+    name: str,
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    max_bytes: int | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+    **options: object,
+) -> tuple[Prepared, ImportResult]:
+    """Read, prepare and commit one file into dataset ``name`` (reusing its stored mapping if it exists)."""
+    table = read_table(data, filename, sheet=sheet, max_bytes=max_bytes)
+    info = store.dataset(name)
+    prepared = prepare(table, existing=info.config if info else None, **options)  # type: ignore[arg-type]
+    result = commit(store, name, prepared, strict=strict, progress=progress)
+    return prepared, result
+
+
+def import_frame(
+    store: Store,
+    name: str,
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    source_kind: str = "file",
+    kind: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import an in-memory table of text values (demo data, tests) like an uploaded file."""
+    values = frame.astype(object).where(frame.notna(), None)
+    values = values.map(lambda x: None if x is None or str(x) == "" else str(x))
+    table = Table(
+        frame=values,
+        source=source,
+        encoding=None,
+        delimiter=None,
+        sheet=None,
+        sheets=(),
+        row_numbers=pd.Series(range(2, len(values) + 2), index=values.index),
+    )
+    info = store.dataset(name)
+    prepared = prepare(table, kind=kind, existing=info.config if info else None)
+    return commit(store, name, prepared, source=source, source_kind=source_kind, progress=progress)
+
+
+def reject_summary(validation: Validation, limit: int = 5) -> list[tuple[str, int]]:
+    """Return the most common rejection reasons with their counts (reason text without row specifics)."""
+    if validation.rejects.empty:
+        return []
+    reasons = validation.rejects["reason"].str.split("; ").explode()
+    return [(str(r), int(n)) for r, n in reasons.value_counts().head(limit).items()]
+
+
+def load_demo(store: Store, *, only_if_empty: bool = False, progress: Progress | None = None) -> list[ImportResult]:
+    """Import the demo datasets (idempotent: loading twice adds nothing). Returns one result per dataset."""
+    from portal.demo import DEMO_DATASETS
+
+    if only_if_empty and store.datasets():
+        return []
+    results = []
+    for demo in DEMO_DATASETS:
+        results.append(
+            import_frame(store, demo.name, demo.frame_factory(), source="demo", source_kind="demo",
+                         kind=demo.kind, progress=progress)
+        )
+    return results

@@ -1,0 +1,44 @@
+"""The portal in a real browser: pages render without errors, an upload imports, screenshots are taken."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_ready(page) -> None:
+    """Wait until Streamlit has finished running the page script."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    page.wait_for_timeout(500)
+
+
+def assert_no_exception(page) -> None:
+    """Fail when the page shows a Python exception box."""
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_overview_renders_demo_kpis(portal_server, page, tmp_path):
+    page.goto(portal_server)
+    wait_ready(page)
+    assert_no_exception(page)
+    body = page.inner_text("body")
+    assert "NPS" in body and "CSAT" in body
+    shot = tmp_path / "overview.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+def test_upload_in_browser_imports_rows(portal_server, page, tmp_path):
+    csv = tmp_path / "browser-upload.csv"
+    csv.write_text("Date,Score,Comment\n2024-03-01,9,Fast and friendly\n2024-03-02,2,Slow support\n")
+    page.goto(f"{portal_server}/data_sources")
+    wait_ready(page)
+    page.locator("input[type='file']").first.set_input_files(str(csv))
+    page.get_by_role("button", name="Import 2 rows").click(timeout=60_000)
+    page.get_by_text("2 added").wait_for(timeout=60_000)
+    assert_no_exception(page)
+

@@ -1,0 +1,95 @@
+"""The Data sources page: upload, mapping, rejects, import, history, revert, delete."""
+
+from __future__ import annotations
+
+from portal.store import Store
+
+from pagetools import errors_of, open_page
+
+SURVEY = (
+    "Response ID,Date,Plan,How likely are you to recommend us?,Comment\n"
+    "r1,2024-01-05,Pro,9,Great support team\n"
+    "r2,2024-01-06,Free,3,Too expensive for what it does\n"
+    "r3,2024-01-07,Pro,12,Out of range score\n"
+    "r4,2024-01-08,Free,10,Love the dashboards\n"
+    "r5,2024-01-09,Pro,seven,Not a number\n"
+).encode()
+
+
+def upload(at, name: str, data: bytes):
+    """Upload a file into the page's uploader and rerun."""
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    return at.run()
+
+
+def button(at, label_start: str):
+    """Return the button whose label starts with ``label_start``."""
+    matches = [b for b in at.button if b.label.startswith(label_start)]
+    assert matches, [b.label for b in at.button]
+    return matches[0]
+
+
+def test_empty_store_explains_what_to_do(page_db):
+    at = open_page("data_sources")
+    assert errors_of(at) == []
+    assert any("No data yet" in i.value for i in at.info)
+
+
+def test_upload_shows_mapping_and_rejects_then_imports_valid_rows(page_db):
+    at = open_page("data_sources")
+    at = upload(at, "survey.csv", SURVEY)
+    assert errors_of(at) == []
+    mapping = at.dataframe  # preview and rejects tables exist
+    assert mapping
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Ready to import"] == "3"
+    assert metrics["Rejected"] == "2"
+    rejects = [d.value for d in at.dataframe if "reason" in d.value.columns and "row" in d.value.columns]
+    assert rejects and len(rejects[0]) == 2
+    reasons = " ".join(rejects[0]["reason"])
+    assert "12" in reasons and "seven" in reasons
+    at = button(at, "Import 3 rows").click().run()
+    assert errors_of(at) == []
+    assert any("3 added" in s.value for s in at.success)
+    store = Store(page_db)
+    assert store.dataset("survey").rows == 3
+
+
+def test_same_file_twice_adds_nothing(page_db):
+    for expected in ("3 added", "0 added"):
+        at = open_page("data_sources")
+        at = upload(at, "survey.csv", SURVEY)
+        if expected == "0 added":
+            at.selectbox(key="upload_target").set_value("survey").run()
+        at = button(at, "Import").click().run()
+        assert any(expected in s.value for s in at.success), [s.value for s in at.success]
+    assert Store(page_db).dataset("survey").rows == 3
+
+
+def test_bad_files_get_one_clear_message(page_db):
+    cases = {
+        "empty.csv": b"",
+        "binary.csv": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        "notes.csv": b"just,a\n",
+    }
+    for name, data in cases.items():
+        at = open_page("data_sources")
+        at = upload(at, name, data)
+        errors = errors_of(at)
+        assert len(errors) == 1, (name, errors)
+        assert "Traceback" not in errors[0]
+    assert Store(page_db).datasets() == []
+
+
+def test_revert_and_delete_from_history(page_db):
+    at = open_page("data_sources")
+    at = upload(at, "survey.csv", SURVEY)
+    at = button(at, "Import").click().run()
+    at = open_page("data_sources")
+    at = button(at, "Revert this import").click().run()
+    assert errors_of(at) == []
+    assert Store(page_db).dataset("survey").rows == 0
+    at.text_input(key="delete_name_survey").input("survey").run()
+    at = button(at, "Delete dataset").click().run()
+    assert errors_of(at) == []
+    assert Store(page_db).dataset("survey") is None
