@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from portal.commands import data, kpis
+from portal.commands import data, kpis, sheets
 
-COMMAND_MODULES = [data, kpis]
+COMMAND_MODULES = [data, kpis, sheets]

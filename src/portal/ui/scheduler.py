@@ -1,0 +1,44 @@
+"""Automatic sync of linked Google Sheets while the portal runs: one background thread per server."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import streamlit as st
+
+from portal.store import Store
+from portal.sync import run_due
+
+log = logging.getLogger("portal.scheduler")
+POLL_SECONDS = 60
+
+
+class SheetScheduler(threading.Thread):
+    """Every minute, sync the linked sheets whose interval has passed (leases keep instances from clashing)."""
+
+    def __init__(self, url: str, credentials: dict | None) -> None:
+        super().__init__(name="portal-sheet-sync", daemon=True)
+        self.url = url
+        self.credentials = credentials
+        self.stop = threading.Event()
+        self.runs = 0
+
+    def run(self) -> None:
+        """Poll until stopped; a failing sync is recorded in the history and never stops the loop."""
+        store = Store(self.url)
+        while not self.stop.wait(POLL_SECONDS if self.runs else 5):
+            self.runs += 1
+            try:
+                for outcome in run_due(store, credentials=self.credentials):
+                    log.info("sheet sync %s: %s %s", outcome.dataset, outcome.status, outcome.message)
+            except Exception:  # noqa: BLE001 - keep the scheduler alive; details go to the log
+                log.exception("scheduled sheet sync failed")
+
+
+@st.cache_resource(show_spinner=False)
+def start_scheduler(url: str, credentials_key: str, _credentials: dict | None) -> SheetScheduler:
+    """Start the scheduler once per store URL (and key) for the whole server."""
+    thread = SheetScheduler(url, _credentials)
+    thread.start()
+    return thread

@@ -1,0 +1,209 @@
+"""The Google Sheet tab of Data sources: link a sheet, preview and map it, import, refresh, schedule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from portal.errors import PortalError
+from portal.importer import prepare, propose
+from portal.ingest.gsheets import SECRETS_SECTION, ServiceAccount, fetch_sheet, list_worksheets, load_credentials
+from portal.model import KINDS
+from portal.store import Store
+from portal.sync import (
+    SchemaChanged,
+    commit_sheet,
+    resync,
+    set_delete_missing,
+    set_schedule,
+    sheet_sources,
+    unlink_sheet,
+)
+from portal.ui.importing import configure, name_problem, show_validation
+from portal.ui.mapping import mapping_editor
+
+SCHEDULES: dict[str, int | None] = {
+    "Only when I click Refresh": None,
+    "Every 15 minutes": 15,
+    "Every hour": 60,
+    "Every 6 hours": 360,
+    "Every day": 1440,
+}
+
+
+def secrets_credentials() -> dict | None:
+    """Return the service-account key from Streamlit secrets, or None when there is no secrets file."""
+    try:
+        section = st.secrets.get(SECRETS_SECTION)
+    except (FileNotFoundError, KeyError, OSError, ValueError):
+        return None
+    except Exception:  # noqa: BLE001 - a missing or unreadable secrets file is "no secrets", never a crash
+        return None
+    return dict(section) if section else None
+
+
+def current_account() -> ServiceAccount | None:
+    """Return the configured service account (secrets first, then the key-file setting)."""
+    return load_credentials(secrets_credentials())
+
+
+def _account_note(account: ServiceAccount | None) -> None:
+    """Say how the portal can read sheets, and whom to share a private sheet with."""
+    if account is None:
+        st.caption(
+            "No Google service account is configured, so the portal reads sheets shared as “anyone with the "
+            "link can view”. For private sheets, an administrator sets up a service account (see README)."
+        )
+    else:
+        st.caption("To read a private sheet, share it (as Viewer) with the portal's service account:")
+        st.code(account.email, language=None)
+
+
+def _schedule_label(minutes: int | None) -> str:
+    """Return the schedule option matching ``minutes``."""
+    for label, value in SCHEDULES.items():
+        if value == minutes:
+            return label
+    return f"Every {minutes} minutes"
+
+
+def link_step(store: Store, account: ServiceAccount | None) -> None:
+    """Paste a link, choose a worksheet, map and import."""
+    url = st.text_input("Link to the Google Sheet", key="sheet_url",
+                        placeholder="https://docs.google.com/spreadsheets/d/…/edit#gid=0")
+    if not url.strip():
+        return
+    worksheet: str | None = None
+    if account is not None:
+        sheets = list_worksheets(url.strip(), credentials=account)
+        titles = [s.title for s in sheets]
+        worksheet = st.selectbox("Worksheet", titles, key="sheet_ws") if titles else None
+    else:
+        worksheet = st.text_input("Worksheet name (leave empty for the one the link points at)",
+                                  key="sheet_ws_name").strip() or None
+    if not st.toggle("Read the sheet", key="sheet_read", help="Reads the sheet now to preview and map it."):
+        return
+    data = fetch_sheet(url.strip(), worksheet=worksheet, credentials=account)
+    table = data.table
+    st.caption(f"Read {len(table.frame):,} rows and {len(table.frame.columns)} columns from "
+               f"“{data.worksheet or 'the first worksheet'}” ({'service account' if data.auth_mode != 'link' else 'shared link'}).")
+    left, right = st.columns(2)
+    name = left.text_input("Dataset name", key="sheet_dataset", value=data.worksheet or "Google Sheet")
+    existing = store.dataset(name.strip()) if name.strip() else None
+    kind = right.radio("What kind of feedback is it?", KINDS, horizontal=True, key="sheet_kind",
+                       index=KINDS.index(existing.kind) if existing else 0, disabled=existing is not None)
+    keys = st.multiselect(
+        "Identifying columns (to match edited rows when there is no id column)",
+        list(table.frame.columns), key="sheet_keys",
+        help="For a Google Form, pick the timestamp and the e-mail address.",
+    )
+    schedule = st.selectbox("Refresh automatically", list(SCHEDULES), key="sheet_schedule")
+    base = propose(table, kind=kind, key_columns=keys, existing=existing.config if existing else None)
+    config = configure(table, base, kind, key="sheet")
+    if config is None:
+        return
+    prepared = prepare(table, config=replace(config, key_columns=tuple(keys)))
+    show_validation(prepared, key="sheet")
+    problem = name_problem(name)
+    if problem:
+        st.warning(problem)
+        return
+    v = prepared.validation
+    if st.button(f"Import {len(v.canonical):,} rows and link the sheet", type="primary", key="sheet_import",
+                 disabled=v.canonical.empty):
+        bar = st.progress(0.0, text="Importing ...")
+        result = commit_sheet(store, name.strip(), data, prepared, interval_minutes=SCHEDULES[schedule],
+                              progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+        st.session_state["sheet_message"] = f"'{result.dataset}': {result.summary}"
+        st.session_state["sheet_read"] = False
+        st.rerun()
+
+
+def linked_step(store: Store, account: ServiceAccount | None) -> None:
+    """List linked sheets with refresh, schedule, deleted-rows choice and unlink."""
+    sources = sheet_sources(store)
+    if not sources:
+        return
+    st.subheader("Linked sheets")
+    for source in sources:
+        with st.container(border=True):
+            st.markdown(f"**{source.dataset}** — {_escape(source.worksheet_title or 'first worksheet')}")
+            last = f"{source.last_sync_at:%d %b %Y %H:%M} UTC" if source.last_sync_at else "never"
+            st.caption(f"Last successful sync: {last}. Last result: {source.last_status or '—'}. "
+                       f"{source.last_message}")
+            cols = st.columns([2, 2, 1, 1])
+            options = list(SCHEDULES)
+            label = _schedule_label(source.interval_minutes)
+            if label not in options:
+                options.append(label)
+            chosen = cols[0].selectbox("Refresh automatically", options, index=options.index(label),
+                                       key=f"sched_{source.dataset}")
+            if chosen != label and chosen in SCHEDULES:
+                set_schedule(store, source.dataset, SCHEDULES[chosen])
+                st.rerun()
+            remove = cols[1].checkbox("Remove rows deleted in the sheet", value=source.delete_missing,
+                                      key=f"delmiss_{source.dataset}")
+            if remove != source.delete_missing:
+                set_delete_missing(store, source.dataset, remove)
+            if cols[2].button("Refresh now", key=f"refresh_{source.dataset}", type="primary"):
+                _refresh(store, source.dataset, account)
+            if cols[3].button("Unlink", key=f"unlink_{source.dataset}",
+                              help="Stop syncing; the imported rows stay."):
+                unlink_sheet(store, source.dataset)
+                st.rerun()
+            _remap_step(store, source.dataset, account)
+
+
+def _refresh(store: Store, dataset: str, account: ServiceAccount | None) -> None:
+    """Run one refresh and keep its outcome (or the column change) for the next run."""
+    try:
+        result = resync(store, dataset, credentials=account)
+    except SchemaChanged as change:
+        st.session_state[f"schema_{dataset}"] = change
+        st.rerun()
+    st.session_state["sheet_message"] = f"'{dataset}': {result.summary}"
+    st.rerun()
+
+
+def _remap_step(store: Store, dataset: str, account: ServiceAccount | None) -> None:
+    """When the sheet's columns changed, let the person map the new columns and sync again."""
+    change: SchemaChanged | None = st.session_state.get(f"schema_{dataset}")
+    if change is None:
+        return
+    st.warning(str(change))
+    info = store.dataset(dataset)
+    frame = pd.DataFrame(columns=list(change.columns))
+    config = replace(info.config, mapping=change.suggested) if info else None
+    if config is None:
+        return
+    mapping, problems = mapping_editor(frame, config, {c: "new column" for c in change.appeared},
+                                       key=f"remap_{dataset}")
+    for problem in problems:
+        st.warning(problem)
+    if not problems and st.button("Use this mapping and sync", key=f"remap_go_{dataset}"):
+        result = resync(store, dataset, credentials=account, remap=mapping)
+        del st.session_state[f"schema_{dataset}"]
+        st.session_state["sheet_message"] = f"'{dataset}': {result.summary}"
+        st.rerun()
+
+
+def _escape(text: str) -> str:
+    """Escape Markdown so a sheet's name is shown as plain text."""
+    special = "\\`*_{}[]()#+-.!|$:<>~"
+    return "".join("\\" + c if c in special else c for c in text)
+
+
+def sheet_step(store: Store) -> None:
+    """Draw the whole Google Sheet tab."""
+    if "sheet_message" in st.session_state:
+        st.success(st.session_state.pop("sheet_message"), icon=":material/check_circle:")
+    try:
+        account = current_account()
+    except PortalError as err:
+        st.error(str(err))
+        account = None
+    _account_note(account)
+    link_step(store, account)
+    linked_step(store, account)
