@@ -22,7 +22,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from portal.errors import InputError, NotFoundError, PortalError, StoreError
 from portal.model import CANONICAL_COLUMNS, DatasetConfig
-from portal.store import frames
+from portal.store import cache, frames
 from portal.store.connect import (
     check_sqlite_location,
     create_engine,
@@ -324,7 +324,34 @@ class Store:
 
     @_bulk
     def load(self, name: str, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """Return the dataset's responses as a canonical frame, oldest row first.
+        """Return the dataset's responses as a canonical frame, oldest row first (see ``_load_rows``).
+
+        A columnar copy keyed by the data version (``portal.store.cache``) answers when it exists; a full load
+        from the database writes it. Raises ``NotFoundError`` for an unknown dataset.
+        """
+        stamp = self._version_stamp(name)
+        folder = cache.cache_folder(self._url)
+        path = cache.cache_file(folder, *stamp) if folder is not None else None
+        if path is not None:
+            cached = cache.read(path, columns)
+            if cached is not None:
+                return cached
+        frame = self._load_rows(name, columns=columns)
+        if path is not None and columns is None and self._version_stamp(name) == stamp:
+            cache.write(path, frame)
+        return frame
+
+    def _version_stamp(self, name: str) -> tuple[int, datetime | None, int]:
+        """Return the dataset's id, creation time and data version; raise ``NotFoundError`` when unknown."""
+        with read_transaction(self.engine) as conn:
+            row = conn.execute(sa.select(datasets.c.id, datasets.c.created_at, datasets.c.data_version)
+                               .where(datasets.c.name == name)).first()
+        if row is None:
+            raise _not_found(name)
+        return int(row.id), row.created_at, int(row.data_version)
+
+    def _load_rows(self, name: str, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Return the dataset's responses from the database as a canonical frame, oldest row first.
 
         Columns: the canonical ones (see ``portal.model``), ``import_id``, then one per segment under its
         original name (`` (segment)`` added when it collides with a canonical column); ``columns`` picks a
@@ -841,6 +868,7 @@ class Store:
                 conn.execute(sa.delete(table).where(table.c.dataset_id == dataset_id))
             conn.execute(sa.delete(imports).where(imports.c.dataset_id.is_(None), imports.c.dataset_name == name))
             conn.execute(sa.delete(datasets).where(datasets.c.id == dataset_id))
+        cache.drop(cache.cache_folder(self._url), dataset_id)
 
     def backup(self, path: str | Path) -> Path:
         """Write a consistent copy of an SQLite store to ``path`` (a new file) and return it.
