@@ -141,7 +141,7 @@ def commit(
             )
         canonical = v.canonical
         if enrich:
-            canonical = _enrich(canonical, prepared.config, progress)
+            canonical = _enrich(canonical, prepared.config, store.content_hashes(name), progress)
         result = store.import_rows(
             name,
             prepared.config,
@@ -164,15 +164,22 @@ def commit(
     return result
 
 
-def _enrich(canonical: pd.DataFrame, config: DatasetConfig, progress: Progress | None) -> pd.DataFrame:
-    """Add sentiment, sentiment label and language to rows that carry a comment (when text analytics exist)."""
+def _enrich(canonical: pd.DataFrame, config: DatasetConfig, stored: MappingT[str, str],
+            progress: Progress | None) -> pd.DataFrame:
+    """Add sentiment, sentiment label and language to new or changed rows that carry a comment.
+
+    ``stored`` maps the dataset's stored row keys to their content hashes: unchanged rows are not written
+    again, so they are not scored again either.
+    """
     try:
         from portal.text.enrich import enrich
     except ImportError:  # text analytics not installed in this build
         return canonical
-    if canonical["comment"].notna().sum() == 0:
+    fresh = canonical["row_key"].map(stored).astype(object).ne(canonical["content_hash"].astype(object))
+    todo = canonical[fresh & canonical["comment"].notna()]
+    if todo.empty:
         return canonical
-    scores = enrich(canonical, rating_scale=config.rating_scale, progress=progress)
+    scores = enrich(todo, rating_scale=config.rating_scale, progress=progress)
     scores = scores.set_index("row_key")
     out = canonical.copy()
     keyed = out["row_key"]

@@ -303,6 +303,16 @@ class Store:
             keys = conn.execute(sa.select(responses.c.row_key).where(responses.c.dataset_id == dataset_id)).scalars()
             return set(keys)
 
+    def content_hashes(self, name: str) -> dict[str, str]:
+        """Return row key -> content hash of the dataset's stored rows (empty when the dataset does not exist)."""
+        with read_transaction(self.engine) as conn:
+            found = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == name)).scalar()
+            if found is None:
+                return {}
+            rows = conn.execute(sa.select(responses.c.row_key, responses.c.content_hash)
+                                .where(responses.c.dataset_id == found))
+            return {key: digest for key, digest in rows}
+
     def imports(self, name: str) -> pd.DataFrame:
         """Return the dataset's import history, newest first (one row per import, failed ones included).
 
