@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from portal.commands import data, kpis, sheets
+from portal.commands import data, kpis, sheets, themes
 
-COMMAND_MODULES = [data, kpis, sheets]
+COMMAND_MODULES = [data, kpis, sheets, themes]

@@ -1,0 +1,282 @@
+"""Benchmark of theme discovery, assignment and re-application (quality, stability, speed, memory).
+
+1. Quality: discovery runs on the SemEval-2014 restaurant *training* sentences (labels unused). For each
+   gold category the best-matching discovered theme is chosen on the training sentences, and its precision,
+   recall and F1 are reported on the held-out *test* sentences; then the macro average. The same for
+   several theme counts, and plain TF-IDF + NMF (the usual baseline) for comparison.
+2. Stability: a rerun must give the identical codeframe; on a 90% subsample, how many themes survive (a
+   theme survives when a subsample theme covers mostly the same sentences: Jaccard >= 0.5).
+3. Speed on 100,000 comments (the clothing and bank-app reviews repeated): clause splitting and theme
+   assignment, discovery, and, in a fresh SQLite store, applying a codeframe, re-applying an edited one
+   and undoing the edit. Targets on 2 cores: discovery < 30 s, re-apply < 10 s, memory < 3 GB.
+
+Run: ``python benchmarks/bench_themes.py [--rows N] [--quick]``; reads ``../shared/data`` beside the
+repository (or ``--data DIR``) and prints tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from portal.text.assign import assign, clause_spans, compile_codeframe
+from portal.text.codeframe import Codeframe, add_keywords, rename_theme
+from portal.text.themes import default_theme_count, discover
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+CATEGORIES = ("food", "service", "ambience", "price", "anecdotes/miscellaneous")
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    """Return ``fn()`` and the seconds it took."""
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def cpu_seconds() -> float:
+    """Return the CPU seconds used so far by this process and its finished worker processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_cpu(fn: Callable[[], Any]) -> tuple[Any, float, float]:
+    """Return ``fn()``, the seconds it took and the CPU seconds it used in all processes (other load excluded)."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    out = fn()
+    return out, time.perf_counter() - wall, cpu_seconds() - cpu
+
+
+def peak_mb() -> tuple[float, float]:
+    """Return the peak resident memory of this process and of its finished children, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def membership(texts: list[str], codeframe: Codeframe) -> np.ndarray:
+    """Return a texts x themes matrix of which text mentions which theme."""
+    matches = assign(texts, codeframe)
+    out = np.zeros((len(texts), len(codeframe.themes)), dtype=bool)
+    column = {t.key: i for i, t in enumerate(codeframe.themes)}
+    out[matches["row"].to_numpy(), matches["theme_key"].map(column).to_numpy()] = True
+    return out
+
+
+def gold(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Return, per gold category, which sentences carry it."""
+    cats = frame["categories"].str.split(";")
+    return {c: cats.map(lambda xs, c=c: c in xs).to_numpy() for c in CATEGORIES}
+
+
+def prf(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return precision, recall and F1 of each predicted column against one truth vector."""
+    y = truth.astype(float)
+    m = predicted.astype(float)
+    tp = y @ m
+    pp = m.sum(axis=0)
+    p = np.divide(tp, pp, out=np.zeros_like(tp), where=pp > 0)
+    r = tp / max(y.sum(), 1.0)
+    f = np.divide(2 * p * r, p + r, out=np.zeros_like(tp), where=(p + r) > 0)
+    return p, r, f
+
+
+def best_match(train: pd.DataFrame, test: pd.DataFrame, m_train: np.ndarray, m_test: np.ndarray,
+               names: list[str]) -> pd.DataFrame:
+    """Return per category the theme chosen on train and its test precision, recall and F1."""
+    g_train, g_test = gold(train), gold(test)
+    rows = []
+    for category in CATEGORIES:
+        _, _, f_train = prf(g_train[category], m_train)
+        k = int(np.argmax(f_train))
+        p, r, f = prf(g_test[category], m_test)
+        _, _, f_any = prf(g_test[category], m_test)
+        rows.append({"category": category, "theme": names[k], "precision": p[k], "recall": r[k], "f1": f[k],
+                     "f1_if_chosen_on_test": f_any.max()})
+    return pd.DataFrame(rows)
+
+
+def nmf_baseline(train: pd.DataFrame, test: pd.DataFrame, k: int) -> float:
+    """Return the macro F1 of plain TF-IDF + NMF topics (argmax topic per sentence), chosen as above."""
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    x_train = vectorizer.fit_transform(train["text"])
+    model = NMF(k, init="nndsvd", random_state=0, max_iter=400).fit(x_train)
+
+    def topics(x: Any) -> np.ndarray:
+        w = model.transform(x)
+        return (w == w.max(axis=1, keepdims=True)) & (w > 0)
+
+    table = best_match(train, test, topics(x_train), topics(vectorizer.transform(test["text"])),
+                       [str(i) for i in range(k)])
+    return float(table["f1"].mean())
+
+
+def quality(data: Path, quick: bool) -> None:
+    """Print the SemEval best-match table, the macro F1 per theme count and the stability figures."""
+    semeval = pd.read_csv(data / "semeval14_restaurants_aspects.csv")
+    train = semeval[semeval["split"] == "train"].reset_index(drop=True)
+    test = semeval[semeval["split"] == "test"].reset_index(drop=True)
+    k = default_theme_count(len(train))
+    codeframe, seconds = timed(lambda: discover(train["text"].tolist()))
+    names = [t.name for t in codeframe.themes]
+    table = best_match(train, test, membership(train["text"].tolist(), codeframe),
+                       membership(test["text"].tolist(), codeframe), names)
+    print(f"\nSemEval-2014 restaurants: discovery on {len(train):,} training sentences ({k} themes, "
+          f"{seconds:.1f} s), scored on {len(test):,} test sentences")
+    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(f"macro F1 (theme chosen on train): {table['f1'].mean():.3f}   "
+          f"(chosen on test: {table['f1_if_chosen_on_test'].mean():.3f})")
+    m_test = membership(test["text"].tolist(), codeframe)
+    print(f"test coverage: {m_test.any(axis=1).mean():.1%} of sentences have at least one theme")
+    print("\nthemes:")
+    for theme in codeframe.themes:
+        print(f"  {theme.name:<28} {', '.join(theme.keywords[:10])}")
+
+    counts = [10, 15, 20, 25] if not quick else [10, 25]
+    rows = []
+    for n in counts:
+        cf = discover(train["text"].tolist(), n_themes=n)
+        t = best_match(train, test, membership(train["text"].tolist(), cf), membership(test["text"].tolist(), cf),
+                       [x.name for x in cf.themes])
+        rows.append({"themes": n, "macro_f1": t["f1"].mean(), "tfidf_nmf_baseline": nmf_baseline(train, test, n)})
+    print("\nmacro F1 by number of themes (test sentences):")
+    print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+
+    again = discover(train["text"].tolist())
+    print(f"\nstability: rerun gives the identical codeframe: {'yes' if again == codeframe else 'NO'}")
+    rng = np.random.default_rng(1)
+    keep = np.sort(rng.choice(len(train), size=int(0.9 * len(train)), replace=False))
+    sub = discover(train["text"].iloc[keep].tolist(), n_themes=k)
+    full_m = membership(train["text"].tolist(), codeframe)
+    sub_m = membership(train["text"].tolist(), sub)
+    inter = full_m.T.astype(float) @ sub_m.astype(float)
+    union = full_m.sum(axis=0)[:, None] + sub_m.sum(axis=0)[None, :] - inter
+    jaccard = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    survived = int((jaccard.max(axis=1) >= 0.5).sum())
+    print(f"stability: on a 90% subsample {survived} of {k} themes survive (Jaccard of covered sentences >= 0.5; "
+          f"median best Jaccard {np.median(jaccard.max(axis=1)):.2f})")
+    reviews = pd.read_csv(data / "womens_clothing_reviews.csv")["Review Text"].dropna().tolist()[:8000]
+    survived, total, median = subsample_survival(reviews, 15)
+    print(f"stability on 8,000 clothing reviews (15 themes): {survived} of {total} themes survive a 90% subsample "
+          f"(median best Jaccard {median:.2f})")
+
+
+def subsample_survival(texts: list[str], k: int, seed: int = 1) -> tuple[int, int, float]:
+    """Return how many of ``k`` themes found in ``texts`` are found again in a 90% subsample, and the median overlap."""
+    full = discover(texts, n_themes=k)
+    keep = np.sort(np.random.default_rng(seed).choice(len(texts), size=int(0.9 * len(texts)), replace=False))
+    sub = discover([texts[i] for i in keep], n_themes=k)
+    a, b = membership(texts, full), membership(texts, sub)
+    inter = a.T.astype(float) @ b.astype(float)
+    union = a.sum(axis=0)[:, None] + b.sum(axis=0)[None, :] - inter
+    jaccard = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0).max(axis=1)
+    return int((jaccard >= 0.5).sum()), len(full.themes), float(np.median(jaccard))
+
+
+def hundred_thousand(data: Path, rows: int) -> list[str]:
+    """Return ``rows`` comments: the clothing and bank-app reviews repeated."""
+    clothing = pd.read_csv(data / "womens_clothing_reviews.csv")["Review Text"].dropna().tolist()
+    bank = pd.read_csv(data / "ethiopian_bank_app_reviews.csv")["review"].dropna().tolist()
+    base = clothing + bank
+    return [base[i % len(base)] for i in range(rows)]
+
+
+def speed(data: Path, rows: int) -> list[tuple[str, float, str]]:
+    """Run the timing cases and return (case, seconds, note) rows."""
+    texts = hundred_thousand(data, rows)
+    out: list[tuple[str, float, str]] = []
+    codeframe, seconds, cpu = timed_cpu(lambda: discover(texts))
+    out.append((f"discovery on {rows:,} comments", seconds,
+                f"{cpu:.1f} CPU seconds; {len(codeframe.themes)} themes from a fixed sample of 20,000; target < 30 s"))
+    spans, seconds = timed(lambda: clause_spans(texts))
+    out.append((f"clause splitting, {rows:,} comments", seconds, f"{sum(map(len, spans)):,} clauses"))
+    matcher, seconds_c = timed(lambda: compile_codeframe(codeframe))
+    matches, seconds, cpu = timed_cpu(lambda: assign(texts, matcher, clauses=spans))
+    covered = matches["row"].nunique() / rows
+    out.append((f"theme assignment, {rows:,} comments", seconds + seconds_c,
+                f"{cpu:.1f} CPU seconds; {len(matches):,} comment-theme pairs; coverage {covered:.0%}"))
+    out.extend(store_cases(texts, codeframe))
+    return out
+
+
+def store_cases(texts: list[str], codeframe: Codeframe) -> list[tuple[str, float, str]]:
+    """Time applying, re-applying an edited codeframe and undoing, in a fresh SQLite store."""
+    from portal.importer import commit, prepare
+    from portal.ingest.read import Table
+    from portal.store import Store
+    from portal.text import figures, storage
+
+    out: list[tuple[str, float, str]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"sqlite:///{folder}/bench.db")
+        frame = pd.DataFrame({"Review ID": [f"r{i}" for i in range(len(texts))], "Review": texts,
+                              "Rating": [str(1 + i % 5) for i in range(len(texts))]})
+        table = Table(frame=frame, source="bench", encoding=None, delimiter=None, sheet=None, sheets=(),
+                      row_numbers=pd.Series(range(2, len(frame) + 2)))
+        prepared = prepare(table, kind="reviews")
+        _, seconds = timed(lambda: commit(store, "bench", prepared, source="bench", enrich=False))
+        out.append((f"store import of {len(texts):,} rows (no enrichment)", seconds, "setup, for reference"))
+        result, seconds, cpu = timed_cpu(lambda: storage.save_codeframe(store, "bench", codeframe, note="bench",
+                                                                         source="discovered"))
+        out.append(("first application (splits and scores every clause)", seconds,
+                    f"{cpu:.1f} CPU seconds; coverage {result.coverage:.0%}"))
+        first = codeframe.themes[0]
+        edited = add_keywords(rename_theme(codeframe, first.name, first.name + " (edited)"), codeframe.themes[1].name,
+                              ["delivery", "customer care"])
+        result, seconds, cpu = timed_cpu(lambda: storage.save_codeframe(store, "bench", edited,
+                                                                         note="rename and keywords"))
+        out.append(("re-apply an edited codeframe", seconds, f"{cpu:.1f} CPU seconds in all processes; target < 10 s"))
+        _, seconds, cpu = timed_cpu(lambda: storage.undo(store, "bench"))
+        out.append(("undo the edit (re-applies the previous version)", seconds, f"{cpu:.1f} CPU seconds"))
+        frame = store.load("bench")
+        config = store.dataset("bench").config
+        assigned, seconds = timed(lambda: storage.assignments(store, "bench"))
+        out.append(("read every comment's themes and reasons", seconds, f"{len(assigned):,} rows"))
+        _, seconds = timed(lambda: figures.theme_table(frame, assigned, storage.current_codeframe(store, "bench"),
+                                                       config))
+        out.append(("figures per theme (incl. 1,000 bootstrap resamples)", seconds, ""))
+        _, seconds = timed(lambda: storage.themes_per_row(store, "bench"))
+        out.append(("themes per row for the export", seconds, ""))
+        store.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="comments for the speed cases")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the public data sets")
+    parser.add_argument("--quick", action="store_true", help="fewer theme counts in the quality table")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"The public data sets are not at {args.data}; nothing to measure.")
+        return 0
+    quality(args.data, args.quick)
+    cases = speed(args.data, args.rows)
+    own, children = peak_mb()
+    print("\nspeed:")
+    width = max(len(c[0]) for c in cases)
+    for case, seconds, note in cases:
+        print(f"  {case:<{width}}  {seconds:7.1f} s  {note}")
+    print("\n(wall-clock seconds; on a machine shared with other work they grow, CPU seconds do not)")
+    print(f"\npeak memory: {own:,.0f} MB in this process, {children:,.0f} MB in the largest worker "
+          "(target < 3 GB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
