@@ -1,0 +1,211 @@
+"""Overview: the headline KPIs of a dataset on one laptop screen, each with its margin of error."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal import events, metrics
+from portal.store import DatasetInfo
+from portal.ui import kpi
+from portal.ui.context import (choices_of, dataset_picker, event_comparison, get_store, overview_of,
+                               run_through_app)
+from portal.ui.errors import friendly_errors
+from portal.ui.filters import FilterChoices, Filters, column_label, day_text, describe_filters, sidebar_filters
+
+PERIODS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
+PERIOD_KEY = "overview_period"
+TREND_METRIC_KEY = "overview_trend_metric"
+PENDING_KEY = "overview_event_pending"
+MAX_TILES = 4
+
+
+def empty_state() -> None:
+    """Explain how to add data when the store has no dataset."""
+    st.title("Overview")
+    st.info("There is no data yet. Upload a survey export, support tickets or app reviews on the Data sources "
+            "page, or run `portal demo` to load two demo datasets. The KPIs appear here as soon as a dataset "
+            "is imported.", icon=":material/info:")
+    st.page_link("pages/data_sources.py", label="Add data on the Data sources page", icon=":material/upload_file:")
+
+
+def header(info: DatasetInfo, view: metrics.Overview, filters: Filters, choices: FilterChoices) -> None:
+    """Draw the title, the event tools and one line saying what the figures cover."""
+    title, tools = st.columns([3, 2], vertical_alignment="bottom")
+    title.title("Overview", anchor=False)
+    if choices.first is not None and view.n:
+        with tools.container(horizontal=True, horizontal_alignment="right"):
+            with st.popover("Mark an event", icon=":material/flag:"):
+                mark_event(info, choices)
+            with st.popover("Before / after", icon=":material/compare_arrows:"):
+                with friendly_errors():
+                    before_after(info, filters)
+    span = ""
+    if choices.first and choices.last:
+        first, last = filters.start or choices.first, filters.end or choices.last
+        span = f", {day_text(first)} to {day_text(last)}"
+    who = f" from {view.customers:,} customers" if view.customers is not None else ""
+    words = f"{info.name}: {view.n:,} responses{who}{span}."
+    where = describe_filters(Filters(where=filters.where), choices)
+    if where:
+        words += f" Filtered to {where}."
+    st.caption(kpi.escape_markdown(words))
+
+
+def tiles(view: metrics.Overview, info: DatasetInfo, filters: Filters, choices: FilterChoices) -> None:
+    """Draw the KPI tiles, then revenue at risk and the number of customers or responses."""
+    drawers = [lambda t=t: kpi.kpi_tile(t, info.config) for t in view.tiles]
+    if view.revenue_at_risk is not None:
+        drawers.append(lambda: kpi.plain_tile(
+            "Revenue at risk", kpi.fmt_money(view.revenue_at_risk),
+            view.revenue_sentence or "No detractors in this selection.", help=metrics.DEFINITIONS["value"]))
+    if len(drawers) < MAX_TILES:
+        if view.customers is not None:
+            drawers.append(lambda: kpi.plain_tile(
+                "Customers", f"{view.customers:,}",
+                f"They gave {view.n:,} responses. Revenue at risk counts each customer once.",
+                help=metrics.DEFINITIONS["customers"]))
+        else:
+            if choices.first and choices.last:
+                first, last = filters.start or choices.first, filters.end or choices.last
+                span = f"Dated {day_text(first)} to {day_text(last)}."
+            else:
+                span = "The dataset has no dates."
+            drawers.append(lambda: kpi.plain_tile("Responses", f"{view.n:,}", span))
+    for column, draw in zip(st.columns(len(drawers)), drawers, strict=True):
+        with column:
+            draw()
+
+
+def trend(view: metrics.Overview, info: DatasetInfo, choices: FilterChoices) -> None:
+    """Draw the trend chart of one KPI with its interval band and the dataset's events."""
+    available = [t.metric for t in view.tiles]
+    row = st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute")
+    head = row.container(width="content")
+    metric = view.metric
+    with row.container(horizontal=True, horizontal_alignment="right", width="content"):
+        if len(available) > 1 and view.trend is not None:
+            chosen = st.segmented_control(
+                "KPI", available, format_func=lambda m: kpi.short_label(m).replace(" %", ""),
+                default=view.metric, key=TREND_METRIC_KEY, label_visibility="collapsed")
+            metric = chosen or view.metric
+        if choices.first is not None:
+            st.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default="month",
+                                 key=PERIOD_KEY, label_visibility="collapsed")
+    if view.trend is None or metric is None:
+        head.markdown("**Trend**")
+        if choices.first is None:
+            st.info("No trend: this dataset has no dates. Map a date column when you import the file to see "
+                    "the KPIs week by week or month by month.", icon=":material/timeline:")
+        else:
+            st.info("No trend: no response in this selection has a date.", icon=":material/timeline:")
+        return
+    period = view.period or "month"
+    head.markdown(f"**{kpi.short_label(metric).replace(' %', '')} by {period}**",
+                  help=metrics.DEFINITIONS["before_after"])
+    marks = events.events_frame(get_store(), info.name)
+    st.altair_chart(kpi.trend_chart(view.trend, metric, period, marks, height=215), width="stretch")
+    st.caption("Shaded: the 95% interval. Ringed: a real change from the period before. Dashed: events.")
+
+
+def differences(view: metrics.Overview, info: DatasetInfo) -> None:
+    """Draw the segment values that differ most from the rest (real differences only)."""
+    st.markdown("**Where it differs most**", help=metrics.DEFINITIONS["difference"])
+    if not view.differences:
+        if not info.config.mapping.segments and not info.config.mapping.brand:
+            st.caption("Map segment columns (such as plan or region) when importing to see which groups differ.")
+        else:
+            st.caption("No group differs from the rest by more than chance would explain.")
+        return
+    lines = []
+    for d in view.differences:
+        sentence = metrics.describe_difference(d.metric, column_label(d.column, info.config), d.value, d.estimate,
+                                               d.difference, d.n)
+        icon = ":green[:material/trending_up:]" if d.difference > 0 else ":red[:material/trending_down:]"
+        lines.append(f"{icon} {kpi.escape_markdown(sentence)}")
+    st.markdown("  \n".join(lines))
+    st.page_link("pages/segments.py", label="Compare every group on Segments", icon=":material/bar_chart:")
+
+
+def _submit_event() -> None:
+    """Keep the submitted event for this run to mark (the form's submit callback)."""
+    st.session_state[PENDING_KEY] = (st.session_state["overview_event_date"],
+                                     st.session_state["overview_event_label"], st.session_state["overview_event_kind"])
+
+
+def add_pending_event(info: DatasetInfo) -> None:
+    """Mark the event submitted with the form, if any, and say so."""
+    pending = st.session_state.pop(PENDING_KEY, None)
+    if pending is None:
+        return
+    with friendly_errors():
+        added = events.add_event(get_store(), info.name, *pending)
+        st.toast(kpi.escape_markdown(f"Marked '{added.label}' on {day_text(added.date)}."), icon=":material/flag:")
+
+
+def mark_event(info: DatasetInfo, choices: FilterChoices) -> None:
+    """Draw the small form that marks an event on the timeline."""
+    with st.form("overview_event_form", clear_on_submit=True, border=False):
+        st.date_input("Date", value=choices.last or "today", format="YYYY-MM-DD", key="overview_event_date")
+        st.text_input("What happened", max_chars=events.MAX_LABEL_LENGTH, key="overview_event_label",
+                      placeholder="App release 4.2")
+        st.selectbox("Kind", events.EVENT_KINDS, key="overview_event_kind")
+        st.form_submit_button("Mark the event", icon=":material/flag:", on_click=_submit_event)
+
+
+def before_after(info: DatasetInfo, filters: Filters) -> None:
+    """Draw the before / after comparison around a marked event."""
+    st.caption(kpi.escape_markdown(metrics.DEFINITIONS["before_after"]))
+    marked = events.list_events(get_store(), info.name)
+    if not marked:
+        st.caption("No event is marked yet. Mark one first; it then shows on the trend chart.")
+        return
+    chosen = st.selectbox("Event", marked, index=len(marked) - 1, key="overview_compare_event",
+                          format_func=lambda e: f"{day_text(e.date)}: {e.label} ({e.kind})")
+    days = st.slider("Days before and after", 7, 91, 28, step=7, key="overview_compare_days")
+    result = event_comparison(info, filters, chosen.date, days)
+    table = result.table
+    if table.empty:
+        st.caption("This dataset has no scores to compare.")
+        return
+    shown = {
+        "KPI": table["label"],
+        "Before": [kpi.fmt(m, x) for m, x in zip(table["metric"], table["first"], strict=True)],
+        "After": [kpi.fmt(m, x) for m, x in zip(table["metric"], table["second"], strict=True)],
+        "Change": [kpi.fmt_change(m, x) if kpi.finite(x) else "–"
+                   for m, x in zip(table["metric"], table["difference"], strict=True)],
+        "Real change?": ["yes" if s else "no" for s in table["significant"]],
+    }
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(kpi.escape_markdown(result.sentence))
+    if filters.where:
+        st.caption("The segment filters apply; the date filter does not (the window sets the dates).")
+
+
+def main() -> None:
+    """Draw the page."""
+    run_through_app()
+    kpi.compact_page()
+    store = get_store()
+    info = dataset_picker(store)
+    if info is None:
+        empty_state()
+        return
+    choices = choices_of(info)
+    filters = sidebar_filters(info.name, choices, page="overview")
+    period = st.session_state.get(PERIOD_KEY) or "month"
+    view = overview_of(info, filters, period)
+    add_pending_event(info)
+    header(info, view, filters, choices)
+    if view.n == 0:
+        st.warning("No responses match the filters. Widen the date range or clear a filter in the sidebar.",
+                   icon=":material/filter_alt_off:")
+        return
+    tiles(view, info, filters, choices)
+    left, right = st.columns([3, 2], gap="large")
+    with left, friendly_errors():
+        trend(view, info, choices)
+    with right, friendly_errors():
+        differences(view, info)
+
+
+main()

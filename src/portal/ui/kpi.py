@@ -1,0 +1,417 @@
+"""How KPIs look: tiles, the trend chart (interval band, event markers), interval bars, heat-map, drivers chart.
+
+Every figure is computed in ``portal.metrics`` or ``portal.drivers``; this module only formats and draws. Chart
+builders return Altair charts over small aggregated tables (one row per period or group), never raw
+responses, so they stay far below Altair's 5,000-row limit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from portal import metrics
+from portal.model import DatasetConfig
+
+PRIMARY = "#2f6fdf"
+EVENT_COLOUR = "#7048e8"
+#: How a group compares with the rest, in the order the legend shows.
+STATUSES: tuple[str, ...] = ("Higher than the rest", "Lower than the rest", "No real difference",
+                             "Too few responses")
+STATUS_COLOURS: tuple[str, ...] = ("#2b8a3e", "#c92a2a", "#5c7cba", "#adb5bd")
+STATUS_SHAPES: tuple[str, ...] = ("triangle-up", "triangle-down", "circle", "circle")
+#: Most groups an interval chart shows (the largest ones); the table lists them all.
+MAX_CHART_GROUPS = 40
+#: Most values per axis of a heat-map (the largest ones).
+MAX_HEATMAP_VALUES = 25
+SELECTION = "group"
+#: Label of missing values in charts and tables (they cannot be filtered on).
+MISSING_LABEL = "(no value)"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=^])")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Words and numbers
+# ---------------------------------------------------------------------------------------------------------
+
+
+def escape_markdown(text: Any) -> str:
+    """Return ``text`` with every Markdown, directive and LaTeX character escaped, on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def metric_label(metric: str, config: DatasetConfig) -> str:
+    """Return a KPI's name on screen: "NPS", "CSAT (derived from star ratings)" or "Average rating"."""
+    if metric == "csat" and config.csat_from_rating:
+        return "CSAT (derived from star ratings)"
+    return metrics.METRIC_LABELS[metric]
+
+
+def short_label(metric: str) -> str:
+    """Return a KPI's short name for axes and tables."""
+    return {"nps": "NPS", "csat": "CSAT %", "rating": "Rating"}[metric]
+
+
+def estimate_column(metric: str) -> str:
+    """Return the table column that holds a KPI's estimate."""
+    return {"nps": "nps", "csat": "csat", "rating": "rating_mean"}[metric]
+
+
+def count_column(metric: str) -> str:
+    """Return the table column that holds how many responses carry a KPI."""
+    return {"nps": "nps_n", "csat": "csat_n", "rating": "rating_n"}[metric]
+
+
+def finite(x: Any) -> bool:
+    """Return True for a real, finite number."""
+    return isinstance(x, (int, float, np.integer, np.floating)) and math.isfinite(float(x))
+
+
+def fmt(metric: str, x: Any) -> str:
+    """Return a KPI value for display: "26", "65%", "3.7" (a dash when there is none)."""
+    if not finite(x):
+        return "–"
+    if metric == "rating":
+        return f"{x:.1f}"
+    return f"{x:.0f}%" if metric == "csat" else f"{x:.0f}"
+
+
+def fmt_interval(metric: str, low: Any, high: Any) -> str:
+    """Return a 95% interval for display: "24 to 28", "63% to 66%", "3.64 to 3.74" (empty when none)."""
+    if not (finite(low) and finite(high)):
+        return ""
+    if metric == "rating":
+        return f"{low:.2f} to {high:.2f}"
+    unit = "%" if metric == "csat" else ""
+    return f"{low:.0f}{unit} to {high:.0f}{unit}"
+
+
+def fmt_change(metric: str, difference: float) -> str:
+    """Return a signed change in the KPI's unit: "+6 points", "-0.3 stars"."""
+    if metric == "rating":
+        return f"{difference:+.1f} stars"
+    return f"{difference:+.0f} points"
+
+
+def fmt_money(x: Any) -> str:
+    """Return an amount of revenue for a tile: "469,507", "2.7M" (a dash when there is none)."""
+    if not finite(x):
+        return "–"
+    if abs(x) >= 10_000_000:
+        return f"{x / 1_000_000:,.1f}M"
+    return f"{x:,.0f}"
+
+
+def compact_page() -> None:
+    """Trim the space above the page's title so a one-screen page fits a laptop screen."""
+    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem;padding-bottom:1rem}</style>")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tiles
+# ---------------------------------------------------------------------------------------------------------
+
+
+def tile_caption(tile: metrics.Tile) -> str:
+    """Return the words under a tile (escaped Markdown): the sentence, the interval, whether the change is real."""
+    detail = []
+    interval = fmt_interval(tile.metric, *(tile.ci or (None, None)))
+    if interval:
+        detail.append(f"95% interval {interval}.")
+    change = tile.change
+    if change is not None and change.difference is not None and finite(change.difference):
+        verdict = "A real change" if change.significant else "No real change"
+        detail.append(f"{verdict} since {change.previous_label}.")
+    text = escape_markdown(tile.sentence)
+    return text + ("  \n" + escape_markdown(" ".join(detail)) if detail else "")
+
+
+def kpi_tile(tile: metrics.Tile, config: DatasetConfig) -> None:
+    """Draw one KPI tile: the figure, its change when real, the help text and the sentence under it."""
+    delta = None
+    change = tile.change
+    if change is not None and change.significant and change.difference is not None:
+        delta = f"{fmt_change(tile.metric, change.difference)} vs {change.previous_label}"
+    with st.container(border=True):
+        st.metric(metric_label(tile.metric, config), fmt(tile.metric, tile.value), delta=delta, help=tile.help)
+        st.caption(tile_caption(tile))
+
+
+def plain_tile(label: str, value: str, caption: str, *, help: str | None = None) -> None:
+    """Draw a tile with a figure and a line of words (caption text is escaped)."""
+    with st.container(border=True):
+        st.metric(label, value, help=help)
+        st.caption(escape_markdown(caption))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Trend
+# ---------------------------------------------------------------------------------------------------------
+
+
+def trend_frame(trend: pd.DataFrame, metric: str, period: str) -> pd.DataFrame:
+    """Return the trend of one KPI as a small chart table: period, label, estimate, low, high, n, real change."""
+    est, n = estimate_column(metric), count_column(metric)
+    out = pd.DataFrame({
+        "period": pd.to_datetime(trend["period"]).astype("datetime64[ms]"),
+        "label": [metrics.period_label(p, period) for p in trend["period"]],
+        "estimate": trend[est].astype(float),
+        "low": trend[f"{metric}_ci_low"].astype(float),
+        "high": trend[f"{metric}_ci_high"].astype(float),
+        "n": trend[n].astype(int),
+        "real_change": trend[f"{metric}_significant"].astype(bool),
+    })
+    out["change"] = np.where(out["real_change"], "A real change from the period before", "")
+    return out
+
+
+def _events_in(events: pd.DataFrame | None, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+    """Return the events dated between ``first`` and ``last`` (inclusive) for the chart."""
+    if events is None or events.empty:
+        return pd.DataFrame({"date": pd.Series([], dtype="datetime64[ms]"), "label": [], "kind": []})
+    dates = pd.to_datetime(events["date"]).astype("datetime64[ms]")  # nanoseconds do not survive the browser
+    keep = (dates >= first) & (dates <= last)
+    return pd.DataFrame({"date": dates[keep], "label": events["label"][keep].astype(str),
+                         "kind": events["kind"][keep].astype(str)})
+
+
+def trend_chart(trend: pd.DataFrame, metric: str, period: str, events: pd.DataFrame | None = None, *,
+                height: int = 230) -> alt.LayerChart:
+    """Return the KPI by period: a line with its 95% interval as a band, real changes ringed, events as rules."""
+    data = trend_frame(trend, metric, period)
+    fmt_axis = {"week": "%d %b", "month": "%b %Y", "quarter": "%b %Y"}[period]
+    x = alt.X("period:T", title=None, axis=alt.Axis(format=fmt_axis, labelOverlap=True, grid=False))
+    y_title = short_label(metric)
+    y = alt.Y("estimate:Q", title=y_title, scale=alt.Scale(zero=False, nice=True))
+    tooltip = [
+        alt.Tooltip("label:N", title="Period"),
+        alt.Tooltip("estimate:Q", title=short_label(metric), format=".1f" if metric == "rating" else ".0f"),
+        alt.Tooltip("low:Q", title="95% interval from", format=".2f" if metric == "rating" else ".0f"),
+        alt.Tooltip("high:Q", title="95% interval to", format=".2f" if metric == "rating" else ".0f"),
+        alt.Tooltip("n:Q", title="Responses", format=","),
+        alt.Tooltip("change:N", title=" "),
+    ]
+    base = alt.Chart(data)
+    band = base.mark_area(opacity=0.16, color=PRIMARY).encode(x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q")
+    line = base.mark_line(color=PRIMARY, strokeWidth=2).encode(x=x, y=y)
+    dots = base.mark_circle(color=PRIMARY, size=36, opacity=1).encode(x=x, y=y, tooltip=tooltip)
+    rings = base.transform_filter(alt.datum.real_change).mark_point(
+        color="#e8590c", size=150, strokeWidth=2, filled=False).encode(x=x, y=y, tooltip=tooltip)
+    layers = [band, line, dots, rings]
+    if len(data):
+        marks = _events_in(events, data["period"].min(), data["period"].max() + _period_length(period))
+        if len(marks):
+            ev = alt.Chart(marks)
+            layers.append(ev.mark_rule(color=EVENT_COLOUR, strokeDash=[4, 3], strokeWidth=1.5).encode(
+                x="date:T", tooltip=[alt.Tooltip("label:N", title="Event"), alt.Tooltip("kind:N", title="Kind"),
+                                     alt.Tooltip("date:T", title="Date", format="%d %b %Y")]))
+            layers.append(ev.mark_text(color=EVENT_COLOUR, align="left", baseline="top", dx=4, dy=2, fontSize=11)
+                          .encode(x="date:T", y=alt.value(0), text="label:N"))
+    return alt.layer(*layers).properties(height=height)
+
+
+def _period_length(period: str) -> pd.Timedelta:
+    """Return roughly one period, so events in the last period still show."""
+    return pd.Timedelta(days={"week": 6, "month": 30, "quarter": 91}[period])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Groups: interval bars, heat-map
+# ---------------------------------------------------------------------------------------------------------
+
+
+def status_of(row: Any, metric: str) -> str:
+    """Return how a group compares with the rest: higher, lower, no real difference or too few responses."""
+    if bool(row[f"{metric}_low_sample"]):
+        return STATUSES[3]
+    if bool(row[f"{metric}_significant"]):
+        return STATUSES[0] if float(row[f"{metric}_difference"]) > 0 else STATUSES[1]
+    return STATUSES[2]
+
+
+def group_label(value: Any) -> str:
+    """Return a group's label on screen (missing values get a label of their own)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_LABEL
+    return str(value)
+
+
+def group_frame(table: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Return a ``kpis_by`` table as a display table for one KPI, largest difference first.
+
+    Columns: ``value`` (label), ``estimate``, ``low``, ``high``, ``n``, ``rest``, ``difference``,
+    ``p_adjusted``, ``status``; for two columns also ``value_2``.
+    """
+    est = estimate_column(metric)
+    values = list(table["value"])
+    two = bool(values) and isinstance(values[0], tuple)
+    out = pd.DataFrame({
+        "value": [group_label(v[0] if two else v) for v in values],
+        "estimate": table[est].astype(float).to_numpy(),
+        "low": table[f"{metric}_ci_low"].astype(float).to_numpy(),
+        "high": table[f"{metric}_ci_high"].astype(float).to_numpy(),
+        "n": table[count_column(metric)].astype(int).to_numpy(),
+        "rest": table[f"{metric}_other"].astype(float).to_numpy(),
+        "difference": table[f"{metric}_difference"].astype(float).to_numpy(),
+        "p_adjusted": table[f"{metric}_p_adjusted"].astype(float).to_numpy(),
+        "status": [status_of(r, metric) for r in table.to_dict(orient="records")],
+    })
+    if two:
+        out.insert(1, "value_2", [group_label(v[1]) for v in values])
+    out = out[out["n"] > 0]
+    return out.sort_values("difference", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
+
+
+def export_groups(table: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """Return a ``kpis_by`` table for download: one column per group column (``labels``), then every key of
+    ``portal kpis`` (intervals as ``_low`` and ``_high``) and the comparison with the rest, unrounded."""
+    rows = []
+    for record in metrics.to_records(table):
+        value = record.pop("value")
+        values = value if isinstance(value, list) else [value]
+        row: dict[str, Any] = dict(zip(labels, values, strict=True))
+        for key, item in record.items():
+            if isinstance(item, list):
+                row[f"{key}_low"], row[f"{key}_high"] = item
+            else:
+                row[key] = item
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _status_scale() -> dict[str, alt.Scale]:
+    """Return the colour and shape scales of the statuses (same everywhere)."""
+    return {
+        "color": alt.Scale(domain=list(STATUSES), range=list(STATUS_COLOURS)),
+        "shape": alt.Scale(domain=list(STATUSES), range=list(STATUS_SHAPES)),
+    }
+
+
+def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, column: str) -> alt.LayerChart:
+    """Return one row per group: its KPI as a dot with a 95% interval bar, a line at the overall figure.
+
+    Rows are sorted by difference from the rest; clicking a row selects its ``value`` (selection ``group``).
+    ``groups`` is a ``group_frame``; pass at most ``MAX_CHART_GROUPS`` rows.
+    """
+    data = groups.copy()
+    order = list(data["value"])
+    scales = _status_scale()
+    digits = ".2f" if metric == "rating" else ".0f"
+    y = alt.Y("value:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    pick = alt.selection_point(name=SELECTION, fields=["value"], on="click", clear="dblclick")
+    tooltip = [
+        alt.Tooltip("value:N", title=column),
+        alt.Tooltip("estimate:Q", title=short_label(metric), format=".1f" if metric == "rating" else ".0f"),
+        alt.Tooltip("low:Q", title="95% interval from", format=digits),
+        alt.Tooltip("high:Q", title="95% interval to", format=digits),
+        alt.Tooltip("n:Q", title="Responses", format=","),
+        alt.Tooltip("difference:Q", title="Difference from the rest", format="+.1f" if metric == "rating" else "+.0f"),
+        alt.Tooltip("status:N", title="Verdict"),
+    ]
+    low = float(np.nanmin(data[["low", "estimate"]].to_numpy())) if len(data) else 0.0
+    high = float(np.nanmax(data[["high", "estimate"]].to_numpy())) if len(data) else 1.0
+    if overall is not None and finite(overall):
+        low, high = min(low, overall), max(high, overall)
+    pad = max((high - low) * 0.05, 0.05 if metric == "rating" else 1.0)
+    domain = [low - pad, high + pad]
+    x = alt.X("estimate:Q", title=f"{short_label(metric)} with 95% interval", scale=alt.Scale(domain=domain,
+                                                                                                 nice=False))
+    base = alt.Chart(data)
+    # An invisible bar across each row makes the whole row clickable, not only the dot.
+    rows = base.mark_bar(opacity=0.001, color="#000000").encode(
+        y=y, x=alt.value(0), x2=alt.value("width"), tooltip=tooltip).add_params(pick)
+    legend = alt.Legend(title=None, orient="top", direction="horizontal", symbolStrokeWidth=0)
+    bars = base.mark_rule(strokeWidth=3).encode(
+        y=y, x=alt.X("low:Q", scale=alt.Scale(domain=domain, nice=False)), x2="high:Q",
+        color=alt.Color("status:N", scale=scales["color"], legend=legend),
+        opacity=alt.condition(alt.datum.status == STATUSES[3], alt.value(0.45), alt.value(0.9)),
+        tooltip=tooltip)
+    dots = base.mark_point(filled=True, size=90).encode(
+        y=y, x=x,
+        color=alt.Color("status:N", scale=scales["color"], legend=legend),
+        shape=alt.Shape("status:N", scale=scales["shape"], legend=legend),
+        opacity=alt.condition(alt.datum.status == STATUSES[3], alt.value(0.5), alt.value(1.0)),
+        tooltip=tooltip)
+    layers = [rows, bars, dots]
+    if overall is not None and finite(overall):
+        ref = pd.DataFrame({"x": [overall], "label": [f"All: {fmt(metric, overall)}"]})
+        layers.append(alt.Chart(ref).mark_rule(color="#495057", strokeDash=[5, 4]).encode(x="x:Q"))
+        layers.append(alt.Chart(ref).mark_text(align="left", dx=4, dy=-6, color="#495057", fontSize=11).encode(
+            x="x:Q", y=alt.value(0), text="label:N"))
+    return alt.layer(*layers).properties(height=alt.Step(30))
+
+
+def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows_label: str,
+                  columns_label: str) -> alt.LayerChart:
+    """Return a heat-map of a KPI over two columns: colour = the figure, real differences outlined, few greyed.
+
+    ``groups`` is a two-column ``group_frame``; clicking a cell selects its ``value`` and ``value_2``.
+    """
+    data = groups.copy()
+    data["text"] = [fmt(metric, e) if s != STATUSES[3] else f"{fmt(metric, e)}*" for e, s in
+                    zip(data["estimate"], data["status"], strict=True)]
+    data["real"] = data["status"].isin(STATUSES[:2])
+    centre = float(overall) if overall is not None and finite(overall) else float(np.nanmean(data["estimate"]))
+    span = float(np.nanmax(np.abs(data["estimate"] - centre))) if len(data) else 1.0
+    span = span if span > 0 else 1.0
+    strong = (np.abs(data["estimate"] - centre) > 0.55 * span) & (data["status"] != STATUSES[3])
+    data["ink"] = np.where(strong, "#ffffff", np.where(data["status"] == STATUSES[3], "#868e96", "#212529"))
+    pick = alt.selection_point(name=SELECTION, fields=["value", "value_2"], on="click", clear="dblclick")
+    digits = ".1f" if metric == "rating" else ".0f"
+    tooltip = [
+        alt.Tooltip("value:N", title=rows_label), alt.Tooltip("value_2:N", title=columns_label),
+        alt.Tooltip("estimate:Q", title=short_label(metric), format=digits),
+        alt.Tooltip("low:Q", title="95% interval from", format=".2f" if metric == "rating" else ".0f"),
+        alt.Tooltip("high:Q", title="95% interval to", format=".2f" if metric == "rating" else ".0f"),
+        alt.Tooltip("n:Q", title="Responses", format=","), alt.Tooltip("status:N", title="Verdict"),
+    ]
+    row_order = list(dict.fromkeys(data.sort_values("n", ascending=False)["value"]))
+    col_order = list(dict.fromkeys(data.sort_values("n", ascending=False)["value_2"]))
+    x = alt.X("value_2:N", title=columns_label, sort=col_order, axis=alt.Axis(labelAngle=0, labelLimit=120,
+                                                                               orient="top"))
+    y = alt.Y("value:N", title=rows_label, sort=row_order, axis=alt.Axis(labelLimit=200))
+    base = alt.Chart(data)
+    cells = base.mark_rect(cornerRadius=2).encode(
+        x=x, y=y,
+        color=alt.condition(
+            alt.datum.status == STATUSES[3], alt.value("#e9ecef"),
+            alt.Color("estimate:Q", title=short_label(metric),
+                      scale=alt.Scale(scheme="redblue", domain=[centre - span, centre + span]))),
+        stroke=alt.condition(alt.datum.real, alt.value("#212529"), alt.value("#ffffff")),
+        strokeWidth=alt.condition(alt.datum.real, alt.value(2), alt.value(1)),
+        tooltip=tooltip).add_params(pick)
+    text = base.mark_text(fontSize=12).encode(
+        x=x, y=y, text="text:N",
+        color=alt.Color("ink:N", scale=None), tooltip=tooltip)
+    return alt.layer(cells, text).properties(height=alt.Step(34))
+
+
+def drivers_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Return the ranked key drivers: each column's share of the explained differences with its 95% interval."""
+    data = pd.DataFrame({
+        "driver": table["driver"].astype(str),
+        "importance": 100 * table["importance"].astype(float),
+        "low": 100 * table["low"].astype(float),
+        "high": 100 * table["high"].astype(float),
+        "direction": table["direction"].astype(str),
+    })
+    order = list(data["driver"])
+    y = alt.Y("driver:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    tooltip = [alt.Tooltip("driver:N", title="Column"),
+               alt.Tooltip("importance:Q", title="% of differences explained", format=".1f"),
+               alt.Tooltip("low:Q", title="95% interval from", format=".1f"),
+               alt.Tooltip("high:Q", title="95% interval to", format=".1f"),
+               alt.Tooltip("direction:N", title="Direction")]
+    base = alt.Chart(data)
+    bars = base.mark_bar(color=PRIMARY, opacity=0.85, cornerRadiusEnd=2).encode(
+        y=y, x=alt.X("importance:Q", title="% of the differences in the score it explains (95% interval)"),
+        tooltip=tooltip)
+    whiskers = base.mark_rule(color="#212529", strokeWidth=1.5).encode(y=y, x="low:Q", x2="high:Q",
+                                                                        tooltip=tooltip)
+    return alt.layer(bars, whiskers).properties(height=alt.Step(30))
