@@ -11,7 +11,7 @@ from portal import settings
 from portal.importer import commit, prepare, propose
 from portal.ingest.read import Table, read_table
 from portal.model import KINDS
-from portal.ui.context import get_store
+from portal.ui.context import get_store, run_through_app
 from portal.ui.errors import friendly_errors
 from portal.ui.importing import configure, name_problem, result_sentence, show_validation
 
@@ -139,6 +139,7 @@ def manage_step(store) -> None:
 
 def main() -> None:
     """Draw the page."""
+    run_through_app()
     st.title("Data sources")
     store = get_store()
     upload, sheet, manage = st.tabs(["Upload a file", "Google Sheet", "Datasets and history"])

@@ -42,3 +42,14 @@ def start_scheduler(url: str, credentials_key: str, _credentials: dict | None) -
     thread = SheetScheduler(url, _credentials)
     thread.start()
     return thread
+
+
+def start_sheet_sync() -> None:
+    """Start (once) the background sync of linked sheets, with the configured service account if any."""
+    import json
+
+    from portal import settings
+    from portal.ui.sheets import secrets_credentials
+
+    credentials = secrets_credentials()
+    start_scheduler(settings.database_url(), json.dumps(credentials, sort_keys=True, default=str), credentials)

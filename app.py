@@ -1,0 +1,24 @@
+"""Insights Portal: the entry point. Navigation only; every page lives in pages/."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.ui.errors import friendly_errors
+from portal.ui.filters import keep_in_url
+from portal.ui.scheduler import start_sheet_sync
+
+st.set_page_config(page_title="Insights Portal", page_icon=":material/insights:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/segments.py", title="Segments", icon=":material/bar_chart:"),
+    st.Page("pages/themes.py", title="Themes", icon=":material/category:"),
+    st.Page("pages/data_sources.py", title="Data sources", icon=":material/upload_file:"),
+]
+
+page = st.navigation(PAGES)
+start_sheet_sync()  # linked Google Sheets refresh on their schedule while the portal runs
+keep_in_url()  # switching pages clears the query string; the filters stay in the link
+with friendly_errors():
+    page.run()
