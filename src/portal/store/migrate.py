@@ -9,6 +9,7 @@ at once are safe: the upgrade runs in one transaction that holds the database's 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from alembic.util import CommandError
 
 from portal.errors import StoreError
 from portal.store.connect import WRITE_OPTION
+
+# Alembic's `op` and `context` proxies are module globals: two threads migrating at once (the web server's
+# sessions, the sheet scheduler) would clobber each other, so migrations in one process take turns.
+_MIGRATION_LOCK = threading.Lock()
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 #: Key of the PostgreSQL advisory lock held while migrating (any fixed 64-bit number).
@@ -90,7 +95,8 @@ def upgrade(
                 if engine.dialect.name == "postgresql":
                     connection.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
                 config.attributes["connection"] = connection
-                command.upgrade(config, target)
+                with _MIGRATION_LOCK:
+                    command.upgrade(config, target)
                 if sqlite:
                     problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if problems:

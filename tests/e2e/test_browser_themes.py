@@ -37,9 +37,8 @@ def test_clicking_a_bar_shows_that_themes_comments(portal_server, page, tmp_path
     page.goto(f"{portal_server}/themes?dataset={SURVEY}")
     wait_ready(page)
     assert_clean(page)
-    body = page.inner_text("[data-testid='stMain']")
     for words in ("have at least one theme", "Grey: comments without a theme", "What customers say"):
-        assert words in body, words
+        page.get_by_text(words).first.wait_for(timeout=60_000)
     bars = page.locator(f"{CHART} [aria-label*='; tone: ']")  # the bars (not the interval lines)
     bars.first.wait_for(timeout=30_000)
     page.wait_for_timeout(1_000)
