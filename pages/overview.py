@@ -7,10 +7,9 @@ import streamlit as st
 from portal import events, metrics
 from portal.store import DatasetInfo
 from portal.ui import kpi
-from portal.ui.context import (choices_of, dataset_picker, event_comparison, get_store, overview_of,
-                               run_through_app)
+from portal.ui.context import data_page, event_comparison, get_store, overview_of
 from portal.ui.errors import friendly_errors
-from portal.ui.filters import FilterChoices, Filters, column_label, day_text, describe_filters, sidebar_filters
+from portal.ui.filters import FilterChoices, Filters, column_label, day_text, describe_filters
 
 PERIODS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
 PERIOD_KEY = "overview_period"
@@ -183,15 +182,10 @@ def before_after(info: DatasetInfo, filters: Filters) -> None:
 
 def main() -> None:
     """Draw the page."""
-    run_through_app()
-    kpi.compact_page()
-    store = get_store()
-    info = dataset_picker(store)
-    if info is None:
-        empty_state()
+    ctx = data_page("overview", empty_state)
+    if ctx is None:
         return
-    choices = choices_of(info)
-    filters = sidebar_filters(info.name, choices, page="overview")
+    info, choices, filters = ctx.info, ctx.choices, ctx.filters
     period = st.session_state.get(PERIOD_KEY) or "month"
     view = overview_of(info, filters, period)
     add_pending_event(info)

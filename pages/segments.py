@@ -12,11 +12,10 @@ from portal import drivers, metrics, settings
 from portal.model import DatasetConfig
 from portal.store import DatasetInfo
 from portal.ui import kpi
-from portal.ui.context import (choices_of, dataset_picker, driver_columns, drivers_of, get_store, run_through_app,
-                               segments_of)
+from portal.ui.context import data_page, driver_columns, drivers_of, segments_of
 from portal.ui.downloads import csv_download
 from portal.ui.errors import friendly_errors
-from portal.ui.filters import FilterChoices, Filters, pick_callback, sidebar_filters
+from portal.ui.filters import FilterChoices, Filters, pick_callback
 
 GRAINS = {"all": "All dates", "quarter": "Quarter", "month": "Month", "week": "Week"}
 FREQUENCIES = {"week": "W-MON", "month": "MS", "quarter": "QS"}  # period starts, as in portal.metrics
@@ -243,15 +242,10 @@ def key_drivers_section(info: DatasetInfo, filters: Filters, choices: FilterChoi
 
 def main() -> None:
     """Draw the page."""
-    run_through_app()
-    kpi.compact_page()
-    store = get_store()
-    info = dataset_picker(store)
-    if info is None:
-        empty_state()
+    ctx = data_page("segments", empty_state)
+    if ctx is None:
         return
-    choices = choices_of(info)
-    filters = sidebar_filters(info.name, choices, page="segments")
+    info, choices, filters = ctx.info, ctx.choices, ctx.filters
     st.title("Segments", anchor=False)
     columns = [c for c, _ in choices.columns]
     metrics_here = kpis_of(info.config)

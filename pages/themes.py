@@ -15,10 +15,10 @@ from portal.text.codeframe import UNCATEGORISED, Codeframe, from_json, to_json
 from portal.text.themes import MAX_THEMES, MIN_COMMENTS, MIN_THEMES, default_theme_count
 from portal.ui import kpi
 from portal.ui import themes as ui
-from portal.ui.context import choices_of, dataset_picker, get_store, load_responses, run_through_app
+from portal.ui.context import choices_of, data_page, get_store, load_responses
 from portal.ui.downloads import csv_download
 from portal.ui.errors import friendly_errors
-from portal.ui.filters import FilterChoices, Filters, describe_filters, sidebar_filters
+from portal.ui.filters import FilterChoices, Filters, describe_filters
 
 THEME_KEY = "themes_theme"
 RANKING_KEY = "themes_ranking"
@@ -607,15 +607,10 @@ def edit_tab(info: DatasetInfo, codeframe: Codeframe, stamp: tuple[Any, ...]) ->
 
 def main() -> None:
     """Draw the page."""
-    run_through_app()
-    kpi.compact_page()
-    store = get_store()
-    info = dataset_picker(store)
-    if info is None:
-        no_data()
+    ctx = data_page("themes", no_data)
+    if ctx is None:
         return
-    choices = choices_of(info)
-    filters = sidebar_filters(info.name, choices, page="themes")
+    store, info, choices, filters = ctx.store, ctx.info, ctx.choices, ctx.filters
     st.title("Themes", anchor=False)
     show_message()
     if not info.config.mapping.comment:

@@ -7,6 +7,7 @@ with ``st.cache_data``; the responses themselves are loaded once per data versio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
@@ -217,3 +218,30 @@ def event_comparison(info: DatasetInfo, filters: Filters, when: Date, days: int)
     segments_only = Filters(where=filters.where)
     return _event(settings.database_url(), info.name, info.data_version, segments_only.key(), when.isoformat(),
                   int(days), settings.min_group_size())
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every data page starts from: the store, the chosen dataset, its filter choices and the filters."""
+
+    store: Store
+    info: DatasetInfo
+    choices: FilterChoices
+    filters: Filters
+
+
+def data_page(page: str, empty_state: Callable[[], None]) -> PageContext | None:
+    """Set up a data page (layout, dataset choice, sidebar filters); draw ``empty_state`` and return None when
+    the store holds no dataset yet."""
+    from portal.ui import kpi
+    from portal.ui.filters import sidebar_filters
+
+    run_through_app()
+    kpi.compact_page()
+    store = get_store()
+    info = dataset_picker(store)
+    if info is None:
+        empty_state()
+        return None
+    choices = choices_of(info)
+    return PageContext(store, info, choices, sidebar_filters(info.name, choices, page=page))
