@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from portal import events, metrics
 from portal.demo import price_change_date
@@ -15,34 +14,14 @@ from kpitools import (
     SURVEY,
     by_label,
     charts,
-    copy_store,
     import_survey,
-    make_demo_store,
     open_app,
-    portal_at,
     survey_frame,
     texts,
 )
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A store with the demo datasets, made once for this module (tests that write use a copy)."""
-    return make_demo_store(tmp_path_factory.mktemp("overview"))
 
-
-@pytest.fixture
-def demo(demo_url: str):
-    """Point the portal at the shared demo store (read-only use)."""
-    with portal_at(demo_url):
-        yield demo_url
-
-
-@pytest.fixture
-def demo_copy(demo_url: str, tmp_path):
-    """Point the portal at a private copy of the demo store (for tests that add events)."""
-    with portal_at(copy_store(demo_url, tmp_path)) as url:
-        yield url
 
 
 def library_view(url: str, name: str) -> tuple[metrics.Overview, object]:

@@ -16,25 +16,12 @@ from kpitools import (
     by_label,
     charts,
     import_survey,
-    make_demo_store,
     open_app,
-    portal_at,
     survey_frame,
     texts,
 )
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A store with the demo datasets, made once for this module."""
-    return make_demo_store(tmp_path_factory.mktemp("segments"))
-
-
-@pytest.fixture
-def demo(demo_url: str):
-    """Point the portal at the demo store."""
-    with portal_at(demo_url):
-        yield demo_url
 
 
 def stored(url: str, name: str) -> tuple[pd.DataFrame, object]:

@@ -13,28 +13,11 @@ from portal.text import figures, storage
 from portal.text.codeframe import UNCATEGORISED, add_keywords
 from portal.ui import themes as ui
 
-from kpitools import SURVEY, charts, copy_store, import_survey, make_demo_store, portal_at, survey_frame, texts
+from kpitools import SURVEY, charts, import_survey, survey_frame, texts
 from pagetools import errors_of, open_page
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A store with the demo datasets (themes found at import), made once for this module."""
-    return make_demo_store(tmp_path_factory.mktemp("themes"))
 
-
-@pytest.fixture
-def demo(demo_url: str):
-    """Point the portal at the demo store (read-only tests)."""
-    with portal_at(demo_url):
-        yield demo_url
-
-
-@pytest.fixture
-def demo_copy(demo_url: str, tmp_path):
-    """Point the portal at a copy of the demo store that the test may change."""
-    with portal_at(copy_store(demo_url, tmp_path)) as url:
-        yield url
 
 
 def library_table(url: str) -> pd.DataFrame:
