@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from portal.model import CANONICAL_COLUMNS
+
 metadata = sa.MetaData()
 
 #: Import statuses as written in ``imports.status``.
@@ -64,18 +66,7 @@ DATA_COLUMNS: tuple[str, ...] = (
     "content_hash",
     "import_id",
     "first_import_id",
-    "response_id",
-    "customer",
-    "date",
-    "nps",
-    "csat",
-    "rating",
-    "value",
-    "brand",
-    "comment",
-    "sentiment",
-    "sentiment_label",
-    "language",
+    *CANONICAL_COLUMNS[1:],  # every canonical column but row_key, which identifies the row
     "raw",
 )
 
