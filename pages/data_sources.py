@@ -10,10 +10,10 @@ import streamlit as st
 from portal import settings
 from portal.importer import commit, prepare, propose
 from portal.ingest.read import Table, read_table
-from portal.model import KINDS
+from portal.model import KINDS, dataset_name_problem
 from portal.ui.context import get_store, run_through_app
 from portal.ui.errors import friendly_errors
-from portal.ui.importing import configure, name_problem, result_sentence, show_validation
+from portal.ui.importing import configure, result_sentence, show_validation
 
 NEW = "➕ New dataset"
 
@@ -78,7 +78,7 @@ def upload_step(store) -> None:
         return
     prepared = prepare(table, config=config)
     show_validation(prepared, key=str(nonce))
-    problem = name_problem(name)
+    problem = dataset_name_problem(name)
     if problem:
         st.warning(problem)
         return

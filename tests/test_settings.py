@@ -28,3 +28,20 @@ def test_override_wins_over_environment(monkeypatch):
     monkeypatch.setenv("PORTAL_DATABASE_URL", "sqlite:///env.db")
     assert settings.database_url() == "sqlite:///env.db"
     assert settings.database_url("sqlite:///flag.db") == "sqlite:///flag.db"
+
+
+def test_dataset_name_rule_is_the_stores_limit_everywhere():
+    from portal.model import MAX_DATASET_NAME_LENGTH, dataset_name_problem
+
+    assert dataset_name_problem("NPS 2024") is None
+    assert "needs a name" in dataset_name_problem("  ")
+    assert dataset_name_problem("x" * MAX_DATASET_NAME_LENGTH) is None
+    assert f"at most {MAX_DATASET_NAME_LENGTH}" in dataset_name_problem("x" * (MAX_DATASET_NAME_LENGTH + 1))
+
+
+def test_one_markdown_escaper_covers_directives_html_entities_and_keeps_edges_on_request():
+    from portal.ui.markdown import escape_markdown
+
+    assert escape_markdown("  a:red[b] &amp; $x$\n") == r"a\:red\[b\] \&amp; \$x\$"
+    assert escape_markdown(" a ", keep_edges=True) == " a "
+    assert escape_markdown(None) == ""

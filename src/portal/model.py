@@ -174,3 +174,16 @@ class DatasetConfig:
             key_columns=tuple(data.get("key_columns") or ()),
             sentinels={k: list(v) for k, v in (data.get("sentinels") or {}).items()},
         )
+
+
+#: The longest dataset name the store accepts (the same limit on every page and in the CLI).
+MAX_DATASET_NAME_LENGTH = 200
+
+
+def dataset_name_problem(name: object) -> str | None:
+    """Return why ``name`` cannot name a dataset (empty, or too long), or None when it can."""
+    if not isinstance(name, str) or not name.strip():
+        return "The dataset needs a name. Give it a short name such as 'NPS 2024'."
+    if len(name) > MAX_DATASET_NAME_LENGTH:
+        return f"The dataset name is too long: use at most {MAX_DATASET_NAME_LENGTH} characters."
+    return None

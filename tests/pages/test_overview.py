@@ -7,7 +7,7 @@ import pandas as pd
 from portal import events, metrics
 from portal.demo import price_change_date
 from portal.store import Store
-from portal.ui.kpi import escape_markdown
+from portal.ui.markdown import escape_markdown
 
 from kpitools import (
     REVIEWS,

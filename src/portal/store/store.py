@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from portal.errors import InputError, NotFoundError, PortalError, StoreError
-from portal.model import CANONICAL_COLUMNS, DatasetConfig
+from portal.model import CANONICAL_COLUMNS, DatasetConfig, dataset_name_problem
 from portal.store import cache, frames
 from portal.store.connect import (
     check_sqlite_location,
@@ -70,8 +70,6 @@ EXPORT_DERIVED: tuple[tuple[str, str], ...] = (
 SEGMENT_SUFFIX = " (segment)"
 #: Columns a loaded frame always has besides the segments.
 LOADED_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "import_id")
-#: Largest dataset name, in characters.
-MAX_NAME_LENGTH = 200
 #: SQLite: adding or deleting at least this many rows (and as many as the table holds besides them) rebuilds
 #: the indexes once at the end instead of updating them row by row, which is several times faster.
 INDEX_REBUILD_MIN_ROWS = 50_000
@@ -1016,10 +1014,9 @@ def _no_progress(_fraction: float, _message: str) -> None:
 
 def _check_name(name: str) -> None:
     """Raise ``InputError`` unless ``name`` is a usable dataset name."""
-    if not isinstance(name, str) or not name.strip():
-        raise InputError("The dataset needs a name. Give it a short name such as 'NPS 2024'.")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InputError(f"The dataset name is too long: use at most {MAX_NAME_LENGTH} characters.")
+    problem = dataset_name_problem(name)
+    if problem:
+        raise InputError(problem)
 
 
 def _check_frames(canonical: pd.DataFrame, raw: pd.DataFrame) -> None:

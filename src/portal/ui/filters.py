@@ -24,7 +24,8 @@ import streamlit as st
 
 from portal import metrics
 from portal.model import DatasetConfig
-from portal.ui.kpi import MISSING_LABEL, escape_markdown
+from portal.ui.kpi import MISSING_LABEL
+from portal.ui.markdown import escape_markdown
 
 FROM, TO, WHERE, DATASET = "from", "to", "where", "dataset"
 #: Query keys owned by the global filters (``dataset`` belongs to the dataset picker).

@@ -80,15 +80,6 @@ def show_validation(prepared: Prepared, *, key: str) -> None:
                      f"{Path(prepared.table.source).stem or 'import'}-rejected.csv", key=f"rejects_{key}")
 
 
-def name_problem(name: str | None) -> str | None:
-    """Return why a dataset name cannot be used, or None when it can."""
-    if not name or not name.strip():
-        return "Give the dataset a name before importing."
-    if len(name.strip()) > 100:
-        return "The dataset name is too long: use at most 100 characters."
-    return None
-
-
 def result_sentence(dataset: str, added: int, updated: int, unchanged: int, rejected: int) -> str:
     """Return the one-line outcome of an import."""
     return (f"Imported into '{dataset}': {added:,} added, {updated:,} updated, {unchanged:,} unchanged, "

@@ -8,7 +8,6 @@ responses, so they stay far below Altair's 5,000-row limit.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import altair as alt
@@ -18,6 +17,7 @@ import streamlit as st
 
 from portal import metrics
 from portal.model import DatasetConfig
+from portal.ui.markdown import escape_markdown
 
 PRIMARY = "#2f6fdf"
 EVENT_COLOUR = "#7048e8"
@@ -33,17 +33,11 @@ MAX_HEATMAP_VALUES = 25
 SELECTION = "group"
 #: Label of missing values in charts and tables (they cannot be filtered on).
 MISSING_LABEL = "(no value)"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=^])")
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Words and numbers
 # ---------------------------------------------------------------------------------------------------------
-
-
-def escape_markdown(text: Any) -> str:
-    """Return ``text`` with every Markdown, directive and LaTeX character escaped, on one line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def metric_label(metric: str, config: DatasetConfig) -> str:

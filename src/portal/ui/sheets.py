@@ -10,7 +10,7 @@ import streamlit as st
 from portal.errors import PortalError
 from portal.importer import prepare, propose
 from portal.ingest.gsheets import SECRETS_SECTION, ServiceAccount, fetch_sheet, list_worksheets, load_credentials
-from portal.model import KINDS
+from portal.model import KINDS, dataset_name_problem
 from portal.store import Store
 from portal.sync import (
     SchemaChanged,
@@ -21,8 +21,9 @@ from portal.sync import (
     sheet_sources,
     unlink_sheet,
 )
-from portal.ui.importing import configure, name_problem, show_validation
+from portal.ui.importing import configure, show_validation
 from portal.ui.mapping import mapping_editor
+from portal.ui.markdown import escape_markdown
 
 SCHEDULES: dict[str, int | None] = {
     "Only when I click Refresh": None,
@@ -106,7 +107,7 @@ def link_step(store: Store, account: ServiceAccount | None) -> None:
         return
     prepared = prepare(table, config=replace(config, key_columns=tuple(keys)))
     show_validation(prepared, key="sheet")
-    problem = name_problem(name)
+    problem = dataset_name_problem(name)
     if problem:
         st.warning(problem)
         return
@@ -129,7 +130,7 @@ def linked_step(store: Store, account: ServiceAccount | None) -> None:
     st.subheader("Linked sheets")
     for source in sources:
         with st.container(border=True):
-            st.markdown(f"**{source.dataset}** — {_escape(source.worksheet_title or 'first worksheet')}")
+            st.markdown(f"**{escape_markdown(source.dataset)}** — {escape_markdown(source.worksheet_title or 'first worksheet')}")
             last = f"{source.last_sync_at:%d %b %Y %H:%M} UTC" if source.last_sync_at else "never"
             st.caption(f"Last successful sync: {last}. Last result: {source.last_status or '—'}. "
                        f"{source.last_message}")
@@ -187,12 +188,6 @@ def _remap_step(store: Store, dataset: str, account: ServiceAccount | None) -> N
         del st.session_state[f"schema_{dataset}"]
         st.session_state["sheet_message"] = f"'{dataset}': {result.summary}"
         st.rerun()
-
-
-def _escape(text: str) -> str:
-    """Escape Markdown so a sheet's name is shown as plain text."""
-    special = "\\`*_{}[]()#+-.!|$:<>~"
-    return "".join("\\" + c if c in special else c for c in text)
 
 
 def sheet_step(store: Store) -> None:

@@ -28,6 +28,7 @@ from portal.text.assign import parse_spans
 from portal.text.codeframe import UNCATEGORISED, Codeframe
 from portal.ui.context import get_store, load_responses
 from portal.ui.filters import Filters, apply_filters
+from portal.ui.markdown import escape_markdown
 
 #: How the chart can rank the themes: key -> words on the control.
 RANKINGS: dict[str, str] = {"volume": "Volume", "negative": "Negative share", "impact": "NPS impact"}
@@ -47,19 +48,12 @@ NO_SENTIMENT = "unknown"
 #: Edits a person can make to the codeframe, in the order offered.
 ACTIONS: tuple[str, ...] = ("Rename", "Merge", "Split", "Add keywords", "Remove keywords", "Add a theme",
                             "Delete")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=^&])")
 _GAP = re.compile(r"^[\s\-]*$")
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Words and marks
 # ---------------------------------------------------------------------------------------------------------
-
-
-def escape_text(text: Any) -> str:
-    """Return ``text`` with every Markdown, directive and LaTeX character escaped; spaces kept, lines joined."""
-    flat = re.sub(r"\s+", " ", str(text))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def _merge(spans: Sequence[tuple[int, int]], text: str) -> list[tuple[int, int]]:
@@ -89,12 +83,12 @@ def highlight(text: Any, spans: Sequence[tuple[int, int]] = ()) -> str:
     parts: list[str] = []
     at = 0
     for start, end in _merge(spans, text):
-        parts.append(escape_text(text[at:start]))
-        inner = escape_text(text[start:end]).strip()
+        parts.append(escape_markdown(text[at:start], keep_edges=True))
+        inner = escape_markdown(text[start:end], keep_edges=True).strip()
         if inner:
             parts.append(f"**{inner}**")
         at = end
-    parts.append(escape_text(text[at:]))
+    parts.append(escape_markdown(text[at:], keep_edges=True))
     return "".join(parts).strip()
 
 
