@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup system-deps run test test-fast bench demo clean
+.PHONY: setup system-deps run test test-fast lint bench demo clean
 
 setup: $(STAMP)
 
@@ -30,8 +30,12 @@ run: setup
 	$(BIN)/portal demo --if-empty
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: setup system-deps
+test: setup system-deps lint
 	$(BIN)/python -m pytest -n 2 -q
+
+# Repeated logic (pylint's duplicate-code check, settings in pyproject.toml) fails the build.
+lint: setup
+	$(BIN)/pylint --score=n src/portal pages app.py
 
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 -q -m "not e2e"
