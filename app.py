@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from portal.ui import ICON
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import keep_in_url
 from portal.ui.scheduler import start_sheet_sync
 
-st.set_page_config(page_title="Insights Portal", page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_title="Insights Portal", page_icon=str(ICON), layout="wide")
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
