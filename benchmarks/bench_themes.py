@@ -217,8 +217,9 @@ def store_cases(texts: list[str], codeframe: Codeframe) -> list[tuple[str, float
     """Time applying, re-applying an edited codeframe and undoing, in a fresh SQLite store."""
     from portal.importer import commit, prepare
     from portal.ingest.read import Table
+    from portal.services import themes as storage
     from portal.store import Store
-    from portal.text import figures, storage
+    from portal.text import figures
 
     out: list[tuple[str, float, str]] = []
     with tempfile.TemporaryDirectory() as folder:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal import events, metrics
+from portal import metrics
+from portal.services import events
 from portal.store import DatasetInfo
 from portal.ui import kpi
 from portal.ui.context import data_page, event_comparison, get_store, overview_of

@@ -9,8 +9,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from portal import settings
+from portal.services import themes as storage
 from portal.store import DatasetInfo
-from portal.text import storage
 from portal.text.codeframe import UNCATEGORISED, Codeframe, from_json, to_json
 from portal.text.themes import MAX_THEMES, MIN_COMMENTS, MIN_THEMES, default_theme_count
 from portal.ui import kpi

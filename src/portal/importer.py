@@ -191,7 +191,7 @@ def _enrich(canonical: pd.DataFrame, config: DatasetConfig, stored: MappingT[str
 def _after_import(store: Store, name: str, progress: Progress | None) -> str | None:
     """Run theme discovery / re-application after an import (when text analytics exist)."""
     try:
-        from portal.text.storage import after_import
+        from portal.services.themes import after_import
     except ImportError:
         return None
     return after_import(store, name, progress=progress)

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from portal import events, metrics
 from portal.errors import InputError, NotFoundError
+from portal.services import events as event_service
+from portal.store.schema import events as events_table
 
 
 @pytest.fixture
@@ -35,41 +37,41 @@ def test_migration_creates_the_events_table(store):
 
 def test_add_list_and_delete_events(store, put_dataset, make_frame, make_config):
     put_dataset("s", make_frame(nps=[1.0, 9.0]), make_config("nps"))
-    late = events.add_event(store, "s", "2024-05-02", "Price change", "price change")
-    early = events.add_event(store, "s", date(2024, 4, 1), "  App release 4.2 ", "release")
+    late = event_service.add_event(store, "s", "2024-05-02", "Price change", "price change")
+    early = event_service.add_event(store, "s", date(2024, 4, 1), "  App release 4.2 ", "release")
     assert early.label == "App release 4.2" and early.date == date(2024, 4, 1)
-    assert [e.label for e in events.list_events(store, "s")] == ["App release 4.2", "Price change"]
-    frame = events.events_frame(store, "s")
+    assert [e.label for e in event_service.list_events(store, "s")] == ["App release 4.2", "Price change"]
+    frame = event_service.events_frame(store, "s")
     assert frame["date"].tolist() == [pd.Timestamp("2024-04-01"), pd.Timestamp("2024-05-02")]
     assert frame["kind"].tolist() == ["release", "price change"]
-    events.delete_event(store, late.id)
-    assert [e.id for e in events.list_events(store, "s")] == [early.id]
+    event_service.delete_event(store, late.id)
+    assert [e.id for e in event_service.list_events(store, "s")] == [early.id]
     with pytest.raises(NotFoundError, match=f"no event number {late.id}"):
-        events.delete_event(store, late.id)
+        event_service.delete_event(store, late.id)
 
 
 def test_events_are_checked(store, put_dataset, make_frame, make_config):
     put_dataset("s", make_frame(nps=[1.0]), make_config("nps"))
     with pytest.raises(InputError, match="short label"):
-        events.add_event(store, "s", "2024-05-02", "   ")
+        event_service.add_event(store, "s", "2024-05-02", "   ")
     with pytest.raises(InputError, match="release, price change"):
-        events.add_event(store, "s", "2024-05-02", "Launch", "party")
+        event_service.add_event(store, "s", "2024-05-02", "Launch", "party")
     with pytest.raises(InputError, match="2024-01-31"):
-        events.add_event(store, "s", "02/05/2024", "Launch")
+        event_service.add_event(store, "s", "02/05/2024", "Launch")
     with pytest.raises(NotFoundError, match="No dataset named 'other'"):
-        events.add_event(store, "other", "2024-05-02", "Launch")
+        event_service.add_event(store, "other", "2024-05-02", "Launch")
     with pytest.raises(NotFoundError):
-        events.list_events(store, "other")
+        event_service.list_events(store, "other")
 
 
 def test_deleting_a_dataset_deletes_its_events(store, put_dataset, make_frame, make_config):
     put_dataset("s", make_frame(nps=[1.0]), make_config("nps"))
     put_dataset("t", make_frame(nps=[2.0]), make_config("nps"))
-    events.add_event(store, "s", "2024-05-02", "Outage", "outage")
-    events.add_event(store, "t", "2024-05-03", "Kept")
+    event_service.add_event(store, "s", "2024-05-02", "Outage", "outage")
+    event_service.add_event(store, "t", "2024-05-03", "Kept")
     store.delete_dataset("s")
     with store.engine.connect() as conn:
-        labels = conn.execute(sa.select(events.events.c.label)).scalars().all()
+        labels = conn.execute(sa.select(events_table.c.label)).scalars().all()
     assert labels == ["Kept"]
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from portal import events, metrics
 from portal.demo import price_change_date
+from portal.services import events as event_service
 from portal.store import Store
 from portal.ui.markdown import escape_markdown
 
@@ -127,7 +128,7 @@ def test_marking_an_event_puts_it_on_the_trend_and_compares_before_and_after(dem
     at = submit.click().run()
     assert not at.exception and not at.error
     with Store(demo_copy) as store:
-        marked = events.list_events(store, SURVEY)
+        marked = event_service.list_events(store, SURVEY)
     assert [(e.date, e.label, e.kind) for e in marked] == [(when, "Price increase", "price change")]
     [chart] = charts(at)
     marks = chart.marks()
@@ -149,7 +150,7 @@ def test_an_empty_event_label_is_refused_with_a_plain_message(demo_copy):
     at = submit.click().run()
     assert any("short label" in e.value for e in at.error)
     with Store(demo_copy) as store:
-        assert events.list_events(store, SURVEY) == []
+        assert event_service.list_events(store, SURVEY) == []
 
 
 def test_segments_that_differ_most_are_the_significant_ones(demo):

@@ -8,8 +8,9 @@ import re
 import pandas as pd
 import pytest
 
+from portal.services import themes as storage
 from portal.store import Store
-from portal.text import figures, storage
+from portal.text import figures
 from portal.text.codeframe import UNCATEGORISED, add_keywords
 from portal.ui import themes as ui
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from portal.errors import InputError, NotFoundError
 from portal.importer import commit, prepare
 from portal.ingest.read import Table
-from portal.text import storage
+from portal.services import themes as storage
 from portal.text.codeframe import (
     Codeframe,
     Theme,

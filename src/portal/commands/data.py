@@ -268,7 +268,7 @@ def _export_frame(store, name: str):
     """Return the export frame, with the themes column when text analytics exist."""
     frame = store.export_frame(name)
     try:
-        from portal.text.storage import themes_per_row
+        from portal.services.themes import themes_per_row
     except ImportError:
         return frame
     themes = themes_per_row(store, name)

@@ -57,7 +57,7 @@ def _require_dataset(store, name: str):
 
 def _require_codeframe(store, name: str):
     """Return the dataset's current codeframe; raise ``InputError`` when it has none."""
-    from portal.text.storage import current_codeframe
+    from portal.services.themes import current_codeframe
 
     codeframe = current_codeframe(store, name)
     if codeframe is None:
@@ -69,7 +69,8 @@ def _require_codeframe(store, name: str):
 def cmd_themes(args: argparse.Namespace) -> int:
     """Print the figures per theme."""
     from portal import metrics
-    from portal.text import figures, storage
+    from portal.services import themes as storage
+    from portal.text import figures
 
     store = open_store(args)
     dataset = _require_dataset(store, args.dataset)
@@ -133,7 +134,7 @@ def _breakdown_view(breakdown: pd.DataFrame) -> pd.DataFrame:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     """Run discovery and store the result as a new codeframe version."""
-    from portal.text import storage
+    from portal.services import themes as storage
 
     store = open_store(args)
     _require_dataset(store, args.dataset)
@@ -165,7 +166,7 @@ def cmd_codeframe(args: argparse.Namespace) -> int:
     """Export, import, show, list or undo a dataset's codeframe."""
     import sys
 
-    from portal.text import storage
+    from portal.services import themes as storage
     from portal.text.codeframe import from_json, to_json
 
     store = open_store(args)

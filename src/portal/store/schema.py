@@ -1,7 +1,8 @@
 """The store's tables as SQLAlchemy Core objects (the migrations create them; this module only describes them).
 
-Other parts of the portal that add tables in their own migrations describe those tables in their own modules;
-a foreign key to ``datasets.id`` with ``ondelete="CASCADE"`` makes ``Store.delete_dataset`` remove their rows too.
+Every table of the portal is described here, in one ``MetaData``. Migrations are frozen scripts that never
+import this module, so each table here must match what its migration creates. A foreign key to
+``datasets.id`` with ``ondelete="CASCADE"`` makes ``Store.delete_dataset`` remove a table's rows too.
 """
 
 from __future__ import annotations
@@ -122,4 +123,98 @@ response_history = sa.Table(
     *_data_columns(with_import_id=False),
     sa.Index("ix_response_history_import", "replaced_by_import_id"),
     sa.Index("ix_response_history_dataset_row_key", "dataset_id", "row_key"),
+)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Events and themes (migrations 0002_events and 0003_themes). Every row belongs to a dataset and goes with it.
+# ------------------------------------------------------------------------------------------------------------
+
+#: Longest event label the ``events`` table keeps.
+EVENT_LABEL_LENGTH = 200
+
+
+def _dataset_fk(name: str) -> sa.ForeignKey:
+    """Return a foreign key to ``datasets.id`` that deletes the row with its dataset."""
+    return sa.ForeignKey(datasets.c.id, ondelete="CASCADE", name=name)
+
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer, _dataset_fk("fk_events_dataset"), nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("label", sa.String(EVENT_LABEL_LENGTH), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_events_dataset_date", "dataset_id", "date"),
+)
+
+#: Every version of a dataset's codeframe (JSON body); the current one is the newest not undone.
+codeframes = sa.Table(
+    "codeframes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer, _dataset_fk("fk_codeframes_dataset"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("undone", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("dataset_id", "version", name="uq_codeframes_dataset_version"),
+)
+
+#: One row per comment and theme under the current codeframe, with the reason it was given.
+theme_assignments = sa.Table(
+    "theme_assignments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer, _dataset_fk("fk_theme_assignments_dataset"), nullable=False),
+    sa.Column("row_key", sa.Text, nullable=False),
+    sa.Column("theme_key", sa.String(40), nullable=False),
+    sa.Column("how", sa.String(10), nullable=False),
+    sa.Column("phrase", sa.Text, nullable=False),
+    sa.Column("matched", sa.Text, nullable=False),
+    sa.Column("spans", sa.Text, nullable=False),
+    sa.Column("clauses", sa.Text, nullable=False),
+    sa.Column("sentiment", sa.Float, nullable=True),
+    sa.Index("ix_theme_assignments_dataset_row", "dataset_id", "row_key"),
+)
+
+#: Each comment's clause boundaries, clause polarities and text fingerprint (so nothing is split twice).
+theme_texts = sa.Table(
+    "theme_texts",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, _dataset_fk("fk_theme_texts_dataset"), primary_key=True),
+    sa.Column("row_key", sa.Text, primary_key=True),
+    sa.Column("text_hash", sa.String(32), nullable=False),
+    sa.Column("clauses", sa.Text, nullable=False),
+    sa.Column("polarities", sa.Text, nullable=True),
+)
+
+#: What a person changed by hand on one comment (theme keys added or removed, sentiment set).
+theme_corrections = sa.Table(
+    "theme_corrections",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, _dataset_fk("fk_theme_corrections_dataset"), primary_key=True),
+    sa.Column("row_key", sa.Text, primary_key=True),
+    sa.Column("added", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("removed", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("sentiment", sa.Float, nullable=True),
+    sa.Column("sentiment_label", sa.String(20), nullable=True),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+#: Per dataset, which codeframe version and data version the stored themes match.
+theme_runs = sa.Table(
+    "theme_runs",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, _dataset_fk("fk_theme_runs_dataset"), primary_key=True),
+    sa.Column("codeframe_version", sa.Integer, nullable=False),
+    sa.Column("data_version", sa.Integer, nullable=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+    sa.Column("comments", sa.Integer, nullable=False),
+    sa.Column("with_theme", sa.Integer, nullable=False),
 )

@@ -1,6 +1,6 @@
 """How themes look: the ranked chart, the theme table, trend, sentiment split, verbatims and codeframe edits.
 
-Every figure is computed in ``portal.text.figures`` and every change is made by ``portal.text.storage`` and
+Every figure is computed in ``portal.text.figures`` and every change is made by ``portal.services.themes`` and
 ``portal.text.codeframe``; this module prepares small tables, draws them and caches them. Cached figures are
 keyed on plain values (store URL, dataset, data version, a stamp of the codeframe and its corrections, the
 filters as strings), never on a DataFrame. Charts get at most one row per theme, group or period, far below
@@ -21,9 +21,10 @@ import streamlit as st
 
 from portal import metrics, settings
 from portal.errors import NotFoundError
+from portal.services import themes as storage
 from portal.store import DatasetInfo
 from portal.text import codeframe as cf
-from portal.text import figures, storage
+from portal.text import figures
 from portal.text.assign import parse_spans
 from portal.text.codeframe import UNCATEGORISED, Codeframe
 from portal.ui.context import get_store, load_responses

@@ -4,8 +4,8 @@ Revision ID: 0003_themes
 Revises: 0001_initial
 Create Date: 2025-01-03
 
-The tables are described for the code in ``portal.text.storage``; every row belongs to a dataset and goes
-when the dataset is deleted.
+The tables are described in ``portal.store.schema`` (their SQL is ``portal.store.themes``); every row belongs
+to a dataset and goes when the dataset is deleted.
 """
 
 from __future__ import annotations

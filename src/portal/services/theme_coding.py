@@ -1,0 +1,179 @@
+"""Coding a dataset's comments with its current codeframe, and previewing what a codeframe change would do.
+
+``apply_codeframe`` splits and scores only what the store does not remember yet (``portal.services.clauses``),
+assigns themes with ``portal.text.assign`` and stores the result in one transaction
+(``portal.store.themes.save_themes``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from portal.errors import InputError
+from portal.store import Store
+from portal.store import themes as stored
+from portal.services.clauses import (
+    ClauseScorer,
+    Prepared,
+    Progress,
+    dump,
+    english,
+    part,
+    prepare_texts,
+    theme_sentiment,
+)
+from portal.text.assign import assign, compile_codeframe
+from portal.text.codeframe import UNCATEGORISED, Codeframe, from_dict
+from portal.text.sentiment import polarity
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What applying a codeframe did: its version, how many comments, how many got a theme, how long it took."""
+
+    dataset: str
+    version: int
+    themes: int
+    comments: int
+    with_theme: int
+    seconds: float
+
+    @property
+    def coverage(self) -> float:
+        """Return the share of comments with at least one theme (0..1; 0 without comments)."""
+        return self.with_theme / self.comments if self.comments else 0.0
+
+    @property
+    def message(self) -> str:
+        """Return one plain sentence about the result."""
+        if not self.comments:
+            return f"Codeframe version {self.version} ({self.themes} themes) is saved; the dataset has no comments yet."
+        return (f"Codeframe version {self.version} ({self.themes} themes) applied to {self.comments:,} comments: "
+                f"{self.coverage:.0%} have at least one theme, {1 - self.coverage:.0%} are {UNCATEGORISED.lower()}.")
+
+
+def dataset_comments(store: Store, name: str) -> pd.DataFrame:
+    """Return ``row_key``, ``comment`` and ``language`` of the dataset's rows that have a comment."""
+    frame = store.load(name, columns=["row_key", "comment", "language"])
+    comment = frame["comment"]
+    has = comment.notna().to_numpy() & (comment.astype(object).fillna("").map(str).str.strip() != "").to_numpy()
+    out = frame.loc[has, ["row_key", "comment", "language"]].reset_index(drop=True)
+    out["comment"] = out["comment"].astype(object)
+    return out
+
+
+def comments_for_discovery(frame: pd.DataFrame) -> list[str]:
+    """Return the comments discovery reads: those in English or of unknown language (themes are in English)."""
+    return [str(t) for t in frame.loc[english(frame), "comment"].tolist()]
+
+
+def apply_codeframe(
+    store: Store,
+    name: str,
+    *,
+    only_changed: bool = False,
+    progress: Progress | None = None,
+    scorer: ClauseScorer | None = None,
+    clauses: pd.DataFrame | None = None,
+) -> ApplyResult:
+    """Apply the current codeframe to the dataset's comments and store each comment's themes.
+
+    By default every comment is re-coded (after a codeframe change). ``only_changed`` codes only comments that
+    are new or whose text changed since the last run, and forgets rows that are gone (after an import).
+    ``scorer`` gives clause polarities (default: ``portal.text.sentiment.polarity``); each clause is scored
+    once and remembered. ``clauses`` (``portal.text.enrich.enrich_with_clauses`` rows) saves splitting and
+    scoring comments that enrichment already did. Raises ``InputError`` when the dataset has no codeframe yet.
+    """
+    started = time.perf_counter()
+    scorer = scorer if scorer is not None else polarity
+    snapshot = stored.read_themes(store, name, codeframe=True, run=True, texts=True)
+    if snapshot.codeframe is None:
+        raise InputError(f"The dataset '{name}' has no codeframe yet. Run `portal discover --dataset {name}`, or "
+                         "import a codeframe.")
+    version, codeframe = snapshot.codeframe.version, from_dict(snapshot.codeframe.body)
+    data_version = store.data_version(name)
+    frame = dataset_comments(store, name)
+    if progress:
+        progress(0.02, f"Preparing {len(frame):,} comments")
+    prepared = prepare_texts(frame, snapshot.texts, scorer, part(progress, 0.02, 0.6), clauses)
+    keys = frame["row_key"].tolist()
+    incremental = only_changed and snapshot.run is not None and snapshot.run.codeframe_version == version
+    todo = np.flatnonzero(prepared.changed) if incremental else np.arange(len(frame))
+    assigned = _code(frame, todo, codeframe, prepared, progress)
+    rewrite = np.flatnonzero(prepared.rewrite).tolist()
+    replace_texts = len(rewrite) > len(keys) // 2
+    if progress:
+        progress(0.85, f"Saving the themes of {len(todo):,} comments")
+    with_theme = stored.save_themes(store, snapshot.dataset_id, stored.ThemeWrite(
+        incremental=incremental, recoded=[keys[i] for i in todo], gone=sorted(set(snapshot.texts) - set(keys)),
+        replace_texts=replace_texts, texts=_text_columns(keys, prepared, range(len(keys)) if replace_texts else rewrite),
+        assignments=assigned, codeframe_version=version, data_version=data_version, comments=len(frame)))
+    if progress:
+        progress(1.0, "Themes saved")
+    return ApplyResult(dataset=name, version=version, themes=len(codeframe.themes), comments=len(frame),
+                       with_theme=with_theme, seconds=time.perf_counter() - started)
+
+
+def _code(frame: pd.DataFrame, todo: np.ndarray, codeframe: Codeframe, prepared: Prepared,
+          progress: Progress | None) -> dict[str, list[object]]:
+    """Return the ``theme_assignments`` columns of comments ``todo`` (positions in ``frame``) under ``codeframe``."""
+    keys = frame["row_key"].tolist()
+    texts = frame["comment"].tolist()
+    matches = assign([texts[i] for i in todo], compile_codeframe(codeframe),
+                     clauses=[prepared.spans[i] for i in todo], progress=part(progress, 0.6, 0.8))
+    rows = todo[matches["row"].to_numpy()]
+    return {
+        "row_key": [keys[i] for i in rows.tolist()],
+        "theme_key": matches["theme_key"].tolist(),
+        "how": matches["how"].tolist(),
+        "phrase": matches["phrase"].tolist(),
+        "matched": matches["matched"].tolist(),
+        "spans": matches["spans"].tolist(),
+        "clauses": matches["clauses"].tolist(),
+        "sentiment": theme_sentiment(rows, matches["clauses"].tolist(), prepared.polarities),
+    }
+
+
+def _text_columns(keys: list[str], prepared: Prepared, positions: range | list[int]) -> dict[str, list[object]]:
+    """Return the ``theme_texts`` columns (fingerprint, spans, polarities) of the comments at ``positions``."""
+    chosen = list(positions)
+    return {
+        "row_key": [keys[i] for i in chosen],
+        "text_hash": [prepared.hashes[i] for i in chosen],
+        "clauses": [dump(prepared.spans[i]) for i in chosen],
+        "polarities": [None if prepared.polarities[i] is None else dump(prepared.polarities[i]) for i in chosen],
+    }
+
+
+def preview(store: Store, name: str, codeframe: Codeframe) -> pd.DataFrame:
+    """Return how many comments each theme would have under ``codeframe`` compared with now (nothing is saved).
+
+    Columns: ``theme``, ``before``, ``after``, ``change``; the last row is ``Uncategorised``. Themes are
+    matched by key, so a renamed theme shows its new name. Hand corrections are not included.
+    """
+    snapshot = stored.read_themes(store, name, codeframe=True, texts=True, pairs=True)
+    frame = dataset_comments(store, name)
+    prepared = prepare_texts(frame, snapshot.texts, None, None)
+    matches = assign(frame["comment"].tolist(), codeframe, clauses=prepared.spans)
+    before_counts = pd.Series([k for _, k in snapshot.pairs], dtype=object).value_counts()
+    after_counts = matches["theme_key"].value_counts()
+    old = from_dict(snapshot.codeframe.body) if snapshot.codeframe else Codeframe()
+    names: dict[str, str] = {t.key: t.name for t in old.themes}
+    names.update({t.key: t.name for t in codeframe.themes})
+    order = [t.key for t in codeframe.themes] + [t.key for t in old.themes if t.key not in
+                                                 {x.key for x in codeframe.themes}]
+    rows = []
+    for key in order:
+        before = int(before_counts.get(key, 0))
+        after = int(after_counts.get(key, 0))
+        rows.append((names[key], before, after, after - before))
+    n = len(frame)
+    before_none = n - len({k for k, _ in snapshot.pairs} & set(frame["row_key"]))
+    after_none = n - matches["row"].nunique()
+    rows.append((UNCATEGORISED, before_none, after_none, after_none - before_none))
+    return pd.DataFrame(rows, columns=["theme", "before", "after", "change"]).astype(
+        {"theme": object, "before": "int64", "after": "int64", "change": "int64"})

@@ -1,0 +1,232 @@
+"""Themes of a dataset: codeframe versions, discovery, keeping each comment's themes current, corrections.
+
+* Every version of a dataset's codeframe is kept; the current one is the newest that was not undone, and
+  ``undo`` brings the previous one back.
+* Each comment's themes (with the reason: keyword, where it sits, which clauses) are stored as the current
+  codeframe gives them. Every codeframe change re-codes the whole dataset; ``refresh`` (after an import or
+  a revert) codes only the rows that are new or changed and forgets the rows that are gone.
+* Each comment's clause boundaries and clause sentiment are remembered with a fingerprint of its text, so
+  re-applying an edited codeframe neither splits nor scores 100,000 comments again.
+* Hand corrections (``portal.services.corrections``) are applied on top of the automatic result every time.
+
+Every function takes the ``Store`` and a dataset name; ``NotFoundError`` is raised for an unknown dataset.
+Deleting a dataset deletes all of this with it. The tables and their SQL are in ``portal.store.themes``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from portal.errors import InputError, NotFoundError
+from portal.services.clauses import ClauseScorer, Progress, part
+from portal.services.corrections import (
+    ASSIGNMENT_COLUMNS,
+    LABEL_POLARITY,
+    SENTIMENT_LABELS,
+    assignments,
+    clear_correction,
+    correct_sentiment,
+    correct_themes,
+    corrections,
+    themes_per_row,
+    with_corrected_sentiment,
+)
+from portal.services.theme_coding import (
+    ApplyResult,
+    apply_codeframe,
+    comments_for_discovery,
+    dataset_comments,
+    preview,
+)
+from portal.store import Store
+from portal.store import themes as stored
+from portal.text.codeframe import Codeframe, from_dict
+from portal.text.themes import MIN_COMMENTS, default_theme_count, discover
+
+__all__ = [
+    "ASSIGNMENT_COLUMNS",
+    "LABEL_POLARITY",
+    "SENTIMENT_LABELS",
+    "SOURCES",
+    "ApplyResult",
+    "ClauseScorer",
+    "Progress",
+    "after_import",
+    "apply_codeframe",
+    "assignments",
+    "clear_correction",
+    "codeframe_history",
+    "codeframe_version",
+    "comments_for_discovery",
+    "correct_sentiment",
+    "correct_themes",
+    "corrections",
+    "current_codeframe",
+    "current_version",
+    "discover_themes",
+    "preview",
+    "refresh",
+    "save_codeframe",
+    "themes_per_row",
+    "undo",
+    "with_corrected_sentiment",
+]
+
+SOURCES: tuple[str, ...] = ("discovered", "edited", "imported")
+
+
+# ----------------------------------------------------------------------------------------------- codeframes
+
+
+def current_codeframe(store: Store, name: str) -> Codeframe | None:
+    """Return the dataset's current codeframe, or None when it has none yet."""
+    found = stored.read_themes(store, name, codeframe=True).codeframe
+    return from_dict(found.body) if found else None
+
+
+def current_version(store: Store, name: str) -> int | None:
+    """Return the number of the dataset's current codeframe version (None when it has none)."""
+    found = stored.read_themes(store, name, codeframe=True).codeframe
+    return found.version if found else None
+
+
+def codeframe_history(store: Store, name: str) -> pd.DataFrame:
+    """Return every codeframe version of the dataset, newest first.
+
+    Columns: ``version``, ``created_at``, ``source`` (discovered, edited, imported), ``note`` (what changed),
+    ``themes`` (how many) and ``status`` (current, earlier, undone).
+    """
+    rows = stored.codeframe_versions(store, name)
+    current = next((r.version for r in rows if not r.undone), None)
+    return pd.DataFrame({
+        "version": pd.Series([r.version for r in rows], dtype="int64"),
+        "created_at": pd.Series([r.created_at for r in rows], dtype="datetime64[ns]"),
+        "source": pd.Series([r.source for r in rows], dtype=object),
+        "note": pd.Series([r.note for r in rows], dtype=object),
+        "themes": pd.Series([len(r.body.get("themes", [])) for r in rows], dtype="int64"),
+        "status": pd.Series(["undone" if r.undone else "current" if r.version == current else "earlier"
+                             for r in rows], dtype=object),
+    })
+
+
+def codeframe_version(store: Store, name: str, version: int) -> Codeframe:
+    """Return one stored version of the dataset's codeframe; raise ``NotFoundError`` when there is no such version."""
+    body = stored.codeframe_body(store, name, version)
+    if body is None:
+        raise NotFoundError(f"The dataset '{name}' has no codeframe version {version}.")
+    return from_dict(body)
+
+
+def save_codeframe(
+    store: Store,
+    name: str,
+    codeframe: Codeframe,
+    *,
+    note: str = "",
+    source: str = "edited",
+    progress: Progress | None = None,
+    scorer: ClauseScorer | None = None,
+    clauses: pd.DataFrame | None = None,
+) -> ApplyResult:
+    """Store ``codeframe`` as the dataset's new current version and re-apply it to every stored comment.
+
+    ``note`` says what changed ("renamed 'app' to 'mobile app'"); ``source`` is discovered, edited or
+    imported; ``scorer`` and ``clauses`` are passed to ``apply_codeframe``. Raises ``InputError`` for an empty codeframe or unknown source.
+    """
+    if source not in SOURCES:
+        raise InputError(f"'{source}' is not a codeframe source; use one of {', '.join(SOURCES)}.")
+    if not codeframe.themes:
+        raise InputError("The codeframe has no themes. Keep at least one theme, or add one by hand.")
+    stored.add_codeframe(store, name, codeframe.to_dict(), source=source, note=note)
+    return apply_codeframe(store, name, progress=progress, scorer=scorer, clauses=clauses)
+
+
+def undo(store: Store, name: str, *, progress: Progress | None = None,
+         scorer: ClauseScorer | None = None) -> ApplyResult:
+    """Undo the last codeframe change: the previous version becomes current again and is re-applied.
+
+    Raises ``InputError`` when there is no earlier version to go back to.
+    """
+    if not stored.undo_codeframe(store, name):
+        raise InputError("There is no earlier version of the codeframe to go back to.")
+    return apply_codeframe(store, name, progress=progress, scorer=scorer)
+
+
+def discover_themes(
+    store: Store,
+    name: str,
+    *,
+    n_themes: int | None = None,
+    progress: Progress | None = None,
+    scorer: ClauseScorer | None = None,
+    clauses: pd.DataFrame | None = None,
+) -> ApplyResult:
+    """Run discovery on the dataset's comments, store the result as a new codeframe version and apply it.
+
+    Raises ``InputError`` when the dataset has fewer than ``MIN_COMMENTS`` English comments.
+    """
+    frame = dataset_comments(store, name)
+    texts = comments_for_discovery(frame)
+    codeframe = discover(texts, n_themes=n_themes, progress=part(progress, 0.0, 0.6))
+    k = len(codeframe.themes)
+    note = f"found {k} themes in {len(texts):,} comments"
+    return save_codeframe(store, name, codeframe, note=note, source="discovered",
+                          progress=part(progress, 0.6, 1.0), scorer=scorer, clauses=clauses)
+
+
+# ----------------------------------------------------------------------------------------------- keeping current
+
+
+def refresh(store: Store, name: str, *, progress: Progress | None = None,
+            clauses: pd.DataFrame | None = None) -> ApplyResult | None:
+    """Bring the stored themes up to date with the dataset's rows (after an import or a revert).
+
+    Does nothing (and returns None) when the dataset has no codeframe or nothing changed since the last run.
+    """
+    snapshot = stored.read_themes(store, name, codeframe=True, run=True)
+    if snapshot.codeframe is None:
+        return None
+    run = snapshot.run
+    if run is not None and run.codeframe_version == snapshot.codeframe.version \
+            and run.data_version == store.data_version(name):
+        return None
+    return apply_codeframe(store, name, only_changed=True, progress=progress, clauses=clauses)
+
+
+def after_import(store: Store, name: str, *, progress: Progress | None = None,
+                 clauses: pd.DataFrame | None = None) -> str | None:
+    """Keep themes current after an import; return a sentence for the person (None when nothing to say).
+
+    The first import of a dataset with enough comments runs discovery and applies the new codeframe; a
+    later import codes the new and changed comments with the current codeframe. With fewer than
+    ``MIN_COMMENTS`` comments discovery is skipped with a message; the import itself is never undone.
+    ``clauses`` (``portal.text.enrich.enrich_with_clauses`` rows of the imported comments) spares splitting
+    and scoring them again.
+    """
+    if current_codeframe(store, name) is None:
+        return _first_themes(store, name, progress=progress, clauses=clauses)
+    result = refresh(store, name, progress=progress, clauses=clauses)
+    if result is None:
+        return None
+    return f"New comments were coded with codeframe version {result.version}: {result.coverage:.0%} of all comments " \
+           f"have at least one theme."
+
+
+def _first_themes(store: Store, name: str, *, progress: Progress | None,
+                  clauses: pd.DataFrame | None) -> str | None:
+    """Run discovery on a dataset without codeframe when it has enough comments; return what happened."""
+    frame = dataset_comments(store, name)
+    if frame.empty:
+        return None
+    texts = comments_for_discovery(frame)
+    if len(texts) < MIN_COMMENTS:
+        return (f"Themes were not looked for: the dataset has {len(texts):,} comments in English and themes are "
+                f"found from {MIN_COMMENTS} on. Import more comments, or add themes by hand on the Themes page.")
+    if progress:
+        progress(0.0, f"Looking for themes in {len(texts):,} comments")
+    try:
+        result = discover_themes(store, name, n_themes=default_theme_count(len(texts)), progress=progress,
+                                 clauses=clauses)
+    except InputError as err:
+        return f"Themes were not looked for: {err}"
+    return f"Found {result.themes} themes. " + result.message
