@@ -25,7 +25,7 @@ from portal.ingest.validate import (
     date_order,
     to_arrow,
 )
-from portal.model import KINDS, ROLES, DatasetConfig, Mapping
+from portal.model import KINDS, ROLES, DatasetConfig, Mapping, derives_csat
 
 SAMPLE_ROWS = 20_000
 """Detection looks at up to this many rows (spread over the file); uniqueness is checked on every row."""
@@ -574,7 +574,7 @@ def detect(frame: pd.DataFrame, *, kind: str | None = None) -> Detection:
         csat=roles.get("csat"), rating=roles.get("rating"), brand=roles.get("brand"), value=roles.get("value"),
         comment=comments, segments=tuple(segments),
     )
-    csat_from_rating = bool(mapping.rating and not mapping.csat and rating_scale == (1, 5))
+    csat_from_rating = derives_csat(mapping, rating_scale)
     if csat_from_rating and mapping.rating:
         reasons[mapping.rating] += "; CSAT is derived from it (4 and 5 stars count as satisfied)"
     if not (mapping.nps or mapping.csat or mapping.rating or mapping.comment):
@@ -706,7 +706,7 @@ def apply_overrides(
         kind=kind or config.kind,
         csat_scale=tuple(csat_scale),  # type: ignore[arg-type]
         rating_scale=tuple(rating_scale),  # type: ignore[arg-type]
-        csat_from_rating=bool(mapping.rating and not mapping.csat and tuple(rating_scale) == (1, 5)),
+        csat_from_rating=derives_csat(mapping, rating_scale),
         dayfirst=dayfirst if mapping.date else None,
         constants=merged,
         key_columns=keys,
