@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from portal.errors import InputError
-from portal.ingest.validate import (
+from portal.ingest.values import (
     DateOrder,
     arrow_date_order,
     arrow_dates,
