@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from portal.errors import MappingError
-from portal.ingest.read import Table
+from portal.ingest.table import Table
 from portal.ingest.rows import (
     Reasons,
     join_text,

@@ -13,7 +13,7 @@ from gspread.utils import rowcol_to_a1
 
 from portal.errors import SourceError
 from portal.ingest.gsheets.failures import malformed
-from portal.ingest.read import Table
+from portal.ingest.table import Table
 
 def csv_head(data: bytes) -> tuple[list[str], bool]:
     """Return the header row of CSV bytes and whether any row after it holds a value."""
