@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, timedelta
 
@@ -76,6 +77,38 @@ def test_same_seed_gives_identical_frames():
 def test_different_seed_gives_different_frames():
     assert not survey_frame(rows=400, seed=1).equals(survey_frame(rows=400, seed=2))
     assert not reviews_frame(rows=400, seed=1).equals(reviews_frame(rows=400, seed=2))
+
+
+def csv_digest(frame: pd.DataFrame) -> str:
+    """SHA-256 of the frame written as the demo CSV files are written."""
+    return hashlib.sha256(frame.to_csv(index=False, lineterminator="\n").encode("utf-8")).hexdigest()
+
+
+def test_default_frames_are_exactly_the_recorded_ones(survey, reviews):
+    # Recorded from the generator before it became a package: any change to the data shows up here.
+    assert csv_digest(survey) == "9dfe5caf969625779728efc563f0778cbf8e0a29730a28d964aa3386cc55ea2f"
+    assert csv_digest(reviews) == "f3ae3d930311e7e0db79e36bbee07eec38c7fec578e8c6566378b199d85ca253"
+    assert csv_digest(survey_frame(rows=300, seed=3)) == (
+        "f2fc1c02b168d497715a61f3b287ba226d1bd890d42116c94b763ef12b41e145")
+    assert csv_digest(reviews_frame(rows=200, seed=5)) == (
+        "fb7079df72205ddeec36f063c61fe4bfe316e22e9a38df1c4ea6cdaa87daba25")
+
+
+def test_default_frames_keep_their_recorded_values(survey, reviews):
+    assert survey.shape == (6000, 10) and reviews.shape == (4000, 7)
+    assert survey["Customer ID"].nunique() == 2500
+    assert int((survey[REASON] == "").sum()) == 1582
+    assert survey.iloc[0].tolist() == ["R-015795", "2025-05-01T09:42:10", "CUS-99892", "Free", "North America",
+                                       "In-app", "Product usage", "0.00", "6", "Too many issues."]
+    assert survey.iloc[-1]["Submitted at"] == "2026-10-31T17:56:47"
+    assert reviews["App"].value_counts().to_dict() == {"Acme": 1360, "Globex": 1200, "Initech": 880, "Umbrella": 560}
+    assert reviews.iloc[0].tolist() == [
+        "Acme", "1000010749", "2025-05-01", "1", "Waste of money",
+        "Customer support is awful and impossible to reach. A horrible buggy mess after the update. Uninstalling.",
+        "US",
+    ]
+    assert reviews.iloc[-1]["Review ID"] == "1099918236"
+    assert (price_change_date(), app_update_date()) == (date(2026, 4, 1), date(2026, 8, 12))
 
 
 def test_size_follows_rows_and_end_moves_the_window():

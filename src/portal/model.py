@@ -9,7 +9,7 @@ A *canonical frame* is what validation produces, the store keeps and the metrics
 ``date``        datetime64[ns] (naive) or NaT
 ``nps``         float 0-10 or NaN
 ``csat``        float on the dataset's CSAT scale or NaN (derived from a 1-5 ``rating`` when
-                the dataset has no CSAT column; see ``DatasetConfig.csat_from_rating``)
+                the dataset has no CSAT column; see ``derives_csat``)
 ``rating``      float on the dataset's rating scale or NaN
 ``value``       float or NaN (revenue / CLV / MRR)
 ``brand``       str or None
@@ -23,6 +23,7 @@ original name (a segment whose name collides with a canonical column gets the su
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -130,6 +131,15 @@ class Mapping:
         kwargs["comment"] = tuple(data.get("comment") or ())
         kwargs["segments"] = tuple(data.get("segments") or ())
         return cls(**kwargs)
+
+
+#: The rating scale CSAT can be derived from (4 and 5 stars count as satisfied).
+DERIVED_CSAT_SCALE: tuple[int, int] = (1, 5)
+
+
+def derives_csat(mapping: Mapping, rating_scale: Sequence[int]) -> bool:
+    """Return True when CSAT is derived from the rating: a 1-5 rating is mapped and no CSAT column is."""
+    return bool(mapping.rating and not mapping.csat and tuple(rating_scale) == DERIVED_CSAT_SCALE)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,24 @@
+"""The data model's rules: when CSAT is derived from the star rating."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.model import Mapping, derives_csat
+
+
+@pytest.mark.parametrize(
+    ("mapping", "scale", "expected"),
+    [
+        (Mapping(rating="Stars"), (1, 5), True),
+        (Mapping(rating="Stars"), [1, 5], True),
+        (Mapping(rating="Stars", csat="CSAT"), (1, 5), False),
+        (Mapping(rating="Stars"), (1, 10), False),
+        (Mapping(rating="Stars"), (0, 5), False),
+        (Mapping(csat="CSAT"), (1, 5), False),
+        (Mapping(nps="NPS"), (1, 5), False),
+        (Mapping(), (1, 5), False),
+    ],
+)
+def test_csat_is_derived_only_from_a_1_to_5_rating_without_a_csat_column(mapping, scale, expected) -> None:
+    assert derives_csat(mapping, scale) is expected
