@@ -1,5 +1,5 @@
 """The `portal` CLI as shipped: every command of the README's contract is registered, the installed program
-runs."""
+runs, and a reader that stops early ends the command quietly."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.cli import build_parser
+from portal.cli import BROKEN_PIPE_EXIT, build_parser
 
 #: The commands the README's "Command line" section documents, by the names the parser registers.
 COMMANDS = {"import", "datasets", "history", "revert", "export", "kpis", "themes", "discover", "codeframe",
@@ -54,3 +54,17 @@ def test_installed_program_runs_a_command(demo_store) -> None:
     assert proc.returncode == 0, proc.stderr
     assert [d["dataset"] for d in json.loads(proc.stdout)["datasets"]] == [SURVEY, "App store reviews"]
 
+
+def test_export_into_a_reader_that_stops_after_one_line_ends_quietly(demo_store) -> None:
+    url, loaded = demo_store
+    assert loaded.returncode == 0, loaded.stderr
+    export = subprocess.Popen([str(PORTAL), "export", "--dataset", SURVEY, "--db", url],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert export.stdout is not None and export.stderr is not None
+    header = export.stdout.readline()
+    export.stdout.close()  # like `| head -1`: the rest of the export has nowhere to go
+    err = export.stderr.read()
+    code = export.wait(timeout=120)
+    assert header.startswith(b"Response ID,")
+    assert err == b""
+    assert code == BROKEN_PIPE_EXIT
