@@ -9,7 +9,6 @@ import pytest
 import portal.cli
 from gsheets.conftest import EMAIL, KEY, form_row, form_rows
 from gsheets.emulator import google_error
-from portal.commands import sheets as sheets_commands
 from portal.store import Store
 from portal.sync import import_sheet, sheet_source
 
@@ -17,13 +16,6 @@ URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
 PUBLIC_KEY = "1PublicOtherSheetKey_abcdefghijklmnopqrstu"
 IDENTIFY = ("Timestamp", "Email Address")
 COMMENT = ("comment", "What could we do better?")
-
-
-@pytest.fixture(autouse=True)
-def _cli_with_sheets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make sure the CLI has the sheet commands (whether or not they are registered yet)."""
-    if sheets_commands not in portal.cli.COMMAND_MODULES:
-        monkeypatch.setattr(portal.cli, "COMMAND_MODULES", [*portal.cli.COMMAND_MODULES, sheets_commands])
 
 
 @pytest.fixture

@@ -10,14 +10,6 @@ import numpy as np
 import pytest
 
 from portal import cli, metrics
-from portal.commands import kpis
-
-
-@pytest.fixture(autouse=True)
-def kpis_command(monkeypatch):
-    """Make sure `portal kpis` is registered (the command list is assembled in portal.commands)."""
-    if kpis not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, kpis])
 
 
 @pytest.fixture

@@ -160,3 +160,13 @@ def test_shipped_model_reaches_its_recorded_heldout_macro_f1(shared_data) -> Non
         score = _macro_f1(truth, predicted.astype(str))
         assert math.isclose(score, recorded[name], abs_tol=0.01), (name, score, recorded[name])
         assert score > 0.5
+
+
+def test_mention_label_uses_the_clause_polarity_else_the_comments_label() -> None:
+    assert S.mention_label(S.POSITIVE_ABOVE + 0.01, "negative") == "positive"
+    assert S.mention_label(S.NEGATIVE_BELOW - 0.01, "positive") == "negative"
+    assert S.mention_label(S.POSITIVE_ABOVE, "negative") == "neutral"
+    assert S.mention_label(np.nan, "negative") == "negative"
+    assert S.mention_label(None, "positive") == "positive"
+    assert S.mention_label(None, "unknown") is None
+    assert S.mention_label(float("nan"), None) is None

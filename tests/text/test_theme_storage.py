@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from portal.cli import build_parser
 from portal.errors import InputError, NotFoundError
 from portal.importer import commit, prepare
 from portal.ingest.read import Table
@@ -237,13 +237,8 @@ def test_unknown_dataset(store) -> None:
 
 
 def cli(db_url: str, *argv: str) -> int:
-    """Run one theme command as ``portal`` would (the module's own parser)."""
-    from portal.commands import themes as commands
-
-    parser = argparse.ArgumentParser(prog="portal")
-    sub = parser.add_subparsers(dest="command", required=True)
-    commands.register(sub)
-    args = parser.parse_args([*argv, "--db", db_url])
+    """Run one theme command through the real ``portal`` parser (errors are raised, not printed)."""
+    args = build_parser().parse_args([*argv, "--db", db_url])
     return args.handler(args)
 
 

@@ -2,7 +2,10 @@
 
 Inputs are a canonical frame of responses (``Store.load``, optionally filtered with ``metrics.select``), the
 theme assignments of those responses (``storage.assignments``: one row per comment and theme) and the
-codeframe. "Uncategorised" (comments with no theme) is reported like a theme so nothing is hidden.
+codeframe. "Uncategorised" (comments with no theme) is reported like a theme so nothing is hidden. The mention
+matrix lives in ``portal.text.mentions``, the NPS impact in ``portal.text.impact`` and the figures over time
+(trend, emerging) in ``portal.text.trends``; this module assembles the theme table, the breakdown by segment
+and the CLI's JSON records, and re-exports the rest.
 
 Definitions
 -----------
@@ -28,17 +31,17 @@ Definitions
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from portal import metrics, settings
-from portal.errors import InputError
 from portal.model import DatasetConfig
-from portal.text.codeframe import UNCATEGORISED, Codeframe
+from portal.text.codeframe import Codeframe
+from portal.text.impact import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, nps_impact
+from portal.text.mentions import ThemeMentions, grouped_figures, mentions, negative_below, nps_categories
+from portal.text.trends import ALPHA, EMERGING_HISTORY, emerging_themes, theme_trend
 
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
@@ -56,160 +59,11 @@ __all__ = [
     "theme_trend",
 ]
 
-BOOTSTRAP_RESAMPLES = 1_000
-BOOTSTRAP_SEED = 20240601
-#: Periods before the latest one that an emerging theme is compared with.
-EMERGING_HISTORY = 6
-#: Fewest mentions in the latest period for a theme to count as emerging.
-EMERGING_MIN_MENTIONS = 5
-ALPHA = 0.05
-
-
-def negative_below() -> float:
-    """Return the polarity below which a clause counts as negative (the sentiment model's threshold)."""
-    try:
-        from portal.text.sentiment import NEGATIVE_BELOW
-    except ImportError:  # text analytics without the sentiment model: VADER's usual threshold
-        return -0.05
-    return float(NEGATIVE_BELOW)
-
-
 TABLE_COLUMNS: tuple[str, ...] = (
     "theme", "theme_key", "keywords", "n", "customers", "share", "sentiment", "negative_share", "nps", "nps_n",
     "csat", "rating", "nps_impact", "nps_impact_low", "nps_impact_high", "value", "emerging", "emerging_p",
     "emerging_p_adjusted",
 )
-
-
-@dataclass(frozen=True, eq=False)
-class ThemeMentions:
-    """Which responses mention which theme, aligned with a frame's rows (last column: Uncategorised)."""
-
-    names: list[str]
-    keys: list[str]
-    keywords: list[tuple[str, ...]]
-    matrix: np.ndarray
-    commented: np.ndarray
-    polarity: np.ndarray
-    negative: np.ndarray
-
-
-def _commented(frame: pd.DataFrame) -> np.ndarray:
-    """Return which rows have a non-empty comment."""
-    if "comment" not in frame.columns:
-        return np.zeros(len(frame), dtype=bool)
-    text = frame["comment"].astype(object)
-    return (text.notna() & (text.fillna("").map(str).str.strip() != "")).to_numpy()
-
-
-def mentions(frame: pd.DataFrame, assignments: pd.DataFrame, codeframe: Codeframe) -> ThemeMentions:
-    """Return the mention matrix (rows of ``frame`` x themes + Uncategorised) with per-mention sentiment.
-
-    Assignments of rows that are not in ``frame`` are ignored. Never raises for empty inputs.
-    """
-    themes = list(codeframe.themes)
-    n, t = len(frame), len(themes) + 1
-    matrix = np.zeros((n, t), dtype=bool)
-    polarity = np.full((n, t), np.nan)
-    row_sent = (pd.to_numeric(frame["sentiment"], errors="coerce").to_numpy(dtype=float)
-                if "sentiment" in frame.columns else np.full(n, np.nan))
-    row_neg = (frame["sentiment_label"].astype(object).to_numpy() == "negative"
-               if "sentiment_label" in frame.columns else np.zeros(n, dtype=bool))
-    negative = np.zeros((n, t), dtype=bool)
-    if n and not assignments.empty and "row_key" in frame.columns:
-        position = pd.Series(np.arange(n), index=pd.Index(frame["row_key"].astype(object)))
-        position = position[~position.index.duplicated()]
-        column = {th.key: i for i, th in enumerate(themes)}
-        rows = assignments["row_key"].astype(object).map(position)
-        cols = assignments["theme_key"].map(column)
-        ok = (rows.notna() & cols.notna()).to_numpy()
-        r = rows.to_numpy()[ok].astype(np.int64)
-        c = cols.to_numpy()[ok].astype(np.int64)
-        matrix[r, c] = True
-        clause = pd.to_numeric(assignments["sentiment"], errors="coerce").to_numpy(dtype=float)[ok] \
-            if "sentiment" in assignments.columns else np.full(len(r), np.nan)
-        has_clause = np.isfinite(clause)
-        polarity[r, c] = np.where(has_clause, clause, row_sent[r])
-        negative[r, c] = np.where(has_clause, clause < negative_below(), row_neg[r])
-    commented = _commented(frame)
-    none = commented & ~matrix[:, :-1].any(axis=1)
-    matrix[:, -1] = none
-    polarity[none, -1] = row_sent[none]
-    negative[none, -1] = row_neg[none]
-    return ThemeMentions(
-        names=[th.name for th in themes] + [UNCATEGORISED],
-        keys=[th.key for th in themes] + [""],
-        keywords=[th.keywords for th in themes] + [()],
-        matrix=matrix,
-        commented=commented,
-        polarity=polarity,
-        negative=negative,
-    )
-
-
-def _nps_categories(frame: pd.DataFrame) -> np.ndarray:
-    """Return per row -1 detractor, 0 passive, 1 promoter, or NaN without an NPS score."""
-    if "nps" not in frame.columns:
-        return np.full(len(frame), np.nan)
-    nps = pd.to_numeric(frame["nps"], errors="coerce").to_numpy(dtype=float)
-    return np.where(np.isnan(nps), np.nan, np.where(nps >= 9, 1.0, np.where(nps >= 7, 0.0, -1.0)))
-
-
-def nps_impact(
-    categories: np.ndarray,
-    matrix: np.ndarray,
-    *,
-    resamples: int = BOOTSTRAP_RESAMPLES,
-    seed: int = BOOTSTRAP_SEED,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return per theme (column of ``matrix``) the NPS impact and its 95% bootstrap interval, in points.
-
-    ``categories`` holds -1 / 0 / 1 (detractor, passive, promoter) or NaN per response; responses without NPS
-    are left out. Impact = NPS(all) - NPS(responses without the theme); NaN when no response is without it
-    or there is no NPS at all. The bootstrap resamples the responses ``resamples`` times (fixed ``seed``).
-    """
-    categories = np.asarray(categories, dtype=float)
-    matrix = np.asarray(matrix, dtype=bool)
-    scored = ~np.isnan(categories)
-    cat = categories[scored].astype(np.int64) + 1  # 0 detractor, 1 passive, 2 promoter
-    m = matrix[scored]
-    t = m.shape[1]
-    n = len(cat)
-    if n == 0 or t == 0:
-        empty = np.full(t, np.nan)
-        return empty, empty.copy(), empty.copy()
-    # cells[theme, mentioned, category]
-    cells = np.zeros((t, 2, 3))
-    for c in range(3):
-        in_cat = cat == c
-        mentioned = m[in_cat].sum(axis=0)
-        cells[:, 1, c] = mentioned
-        cells[:, 0, c] = in_cat.sum() - mentioned
-    impact = _impact(cells)
-    rng = np.random.default_rng(seed)
-    flat = cells.reshape(t, 6) / n
-    draws = rng.multinomial(n, flat, size=(resamples, t)).reshape(resamples, t, 2, 3).astype(float)
-    boot = _impact(draws)
-    low = impact.copy()
-    high = impact.copy()
-    for j in range(t):
-        values = boot[:, j][np.isfinite(boot[:, j])]
-        if len(values):
-            low[j], high[j] = np.percentile(values, [2.5, 97.5])
-    low = np.where(np.isfinite(impact), np.fmin(low, impact), np.nan)
-    high = np.where(np.isfinite(impact), np.fmax(high, impact), np.nan)
-    return impact, low, high
-
-
-def _impact(cells: np.ndarray) -> np.ndarray:
-    """Return NPS(all) - NPS(without theme) from counts shaped (..., mentioned 0/1, category 0..2)."""
-    total = cells.sum(axis=-2)
-    n_all = total.sum(axis=-1)
-    n_without = cells[..., 0, :].sum(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        nps_all = 100.0 * (total[..., 2] - total[..., 0]) / n_all
-        nps_without = 100.0 * (cells[..., 0, 2] - cells[..., 0, 0]) / n_without
-    return np.where(n_without > 0, nps_all - nps_without, np.nan)
 
 
 def _value_affected(frame: pd.DataFrame, config: DatasetConfig, matrix: np.ndarray) -> list[float | None]:
@@ -260,14 +114,14 @@ def _scores(frame: pd.DataFrame, config: DatasetConfig, matrix: np.ndarray) -> d
     roles = metrics.mapped_roles(config)
     t = matrix.shape[1]
     out: dict[str, np.ndarray] = {}
-    cats = _nps_categories(frame) if "nps" in roles else np.full(len(frame), np.nan)
+    cats = nps_categories(frame) if "nps" in roles else np.full(len(frame), np.nan)
     scored = ~np.isnan(cats)
     m = matrix.astype(np.int64)
     promoters = (m * (scored & (cats == 1))[:, None]).sum(axis=0)
     detractors = (m * (scored & (cats == -1))[:, None]).sum(axis=0)
     counts = (m * scored[:, None]).sum(axis=0)
     out["nps"] = np.asarray(metrics.nps_score(promoters, detractors, counts), dtype=float).reshape(t)
-    out["nps_n"] = counts
+    out["nps_n"] = counts.astype("int64")
     csat_ok = "csat" in roles and "csat" in frame.columns
     if csat_ok:
         csat = pd.to_numeric(frame["csat"], errors="coerce").to_numpy(dtype=float)
@@ -299,6 +153,36 @@ def _mean_where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return np.where(n > 0, total / np.maximum(n, 1), np.nan)
 
 
+
+def _sentiment_columns(men: ThemeMentions) -> dict[str, np.ndarray]:
+    """Return per theme the mean polarity of the mentions and the share of judged mentions that are negative."""
+    m = men.matrix
+    negative_n = (men.negative & m).sum(axis=0)
+    judged = (m & (np.isfinite(men.polarity) | men.negative)).sum(axis=0)
+    return {
+        "sentiment": _mean_where(men.polarity, m),
+        "negative_share": np.where(judged > 0, negative_n / np.maximum(judged, 1), np.nan),
+    }
+
+
+def _impact_columns(frame: pd.DataFrame, config: DatasetConfig, matrix: np.ndarray, resamples: int,
+                    seed: int) -> dict[str, np.ndarray]:
+    """Return per theme the NPS impact and its interval (NaN when NPS is not mapped)."""
+    cats = nps_categories(frame) if "nps" in metrics.mapped_roles(config) else np.full(len(frame), np.nan)
+    impact, low, high = nps_impact(cats, matrix, resamples=resamples, seed=seed)
+    return {"nps_impact": impact, "nps_impact_low": low, "nps_impact_high": high}
+
+
+def _emerging_columns(frame: pd.DataFrame, men: ThemeMentions, period: str | None) -> dict[str, np.ndarray]:
+    """Return per theme whether it is emerging, with its p-value and adjusted p-value."""
+    emerging = emerging_themes(frame, men, period=period)
+    return {
+        "emerging": emerging["emerging"].to_numpy(dtype=bool),
+        "emerging_p": emerging["p_value"].to_numpy(dtype=float),
+        "emerging_p_adjusted": emerging["p_adjusted"].to_numpy(dtype=float),
+    }
+
+
 def theme_table(
     frame: pd.DataFrame,
     assignments: pd.DataFrame,
@@ -320,12 +204,6 @@ def theme_table(
     t = m.shape[1]
     n = m.sum(axis=0)
     comments = int(men.commented.sum())
-    scores = _scores(frame, config, m)
-    cats = _nps_categories(frame) if "nps" in metrics.mapped_roles(config) else np.full(len(frame), np.nan)
-    impact, low, high = nps_impact(cats, m, resamples=resamples, seed=seed)
-    negative_n = (men.negative & m).sum(axis=0)
-    judged = (m & (np.isfinite(men.polarity) | men.negative)).sum(axis=0)
-    emerging = emerging_themes(frame, men, period=period)
     table = pd.DataFrame({
         "theme": pd.Series(men.names, dtype=object),
         "theme_key": pd.Series(men.keys, dtype=object),
@@ -333,150 +211,59 @@ def theme_table(
         "n": n.astype("int64"),
         "customers": pd.Series(_customers(frame, config, m), dtype=object),
         "share": n / comments if comments else np.full(t, np.nan),
-        "sentiment": _mean_where(men.polarity, m),
-        "negative_share": np.where(judged > 0, negative_n / np.maximum(judged, 1), np.nan),
-        "nps": scores["nps"],
-        "nps_n": scores["nps_n"].astype("int64"),
-        "csat": scores["csat"],
-        "rating": scores["rating"],
-        "nps_impact": impact,
-        "nps_impact_low": low,
-        "nps_impact_high": high,
+        **_sentiment_columns(men),
+        **_scores(frame, config, m),
+        **_impact_columns(frame, config, m, resamples, seed),
         "value": pd.Series(_value_affected(frame, config, m), dtype=object),
-        "emerging": emerging["emerging"].to_numpy(dtype=bool),
-        "emerging_p": emerging["p_value"].to_numpy(dtype=float),
-        "emerging_p_adjusted": emerging["p_adjusted"].to_numpy(dtype=float),
+        **_emerging_columns(frame, men, period),
     })
     order = np.lexsort((np.arange(t), -n, np.arange(t) == t - 1))
     return table.iloc[order].reset_index(drop=True)[list(TABLE_COLUMNS)]
 
 
-def _dates(frame: pd.DataFrame) -> pd.Series:
-    """Return the frame's dates as naive datetimes (NaT where missing)."""
-    if "date" not in frame.columns:
-        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    dates = pd.to_datetime(frame["date"], errors="coerce")
-    if isinstance(dates.dtype, pd.DatetimeTZDtype):
-        dates = dates.dt.tz_localize(None)
-    return dates
+BREAKDOWN_COLUMNS: tuple[str, ...] = (
+    "theme", "value", "n", "comments", "share", "share_other", "difference", "p_value", "p_adjusted",
+    "significant", "low_sample", "nps", "sentiment",
+)
 
 
-def _period_index(dates: pd.Series, period: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
-    """Return per row the index of its period (-1 without a date) and every period start, first to last."""
-    if period not in metrics.PERIODS:
-        raise InputError(f"'{period}' is not a period. Choose one of: {', '.join(metrics.PERIODS)}.")
-    ok = dates.notna().to_numpy()
-    if not ok.any():
-        return np.full(len(dates), -1, dtype=np.int64), pd.DatetimeIndex([])
-    first = metrics.period_start(dates[ok].min(), period)
-    last = metrics.period_start(dates[ok].max(), period)
-    freq = {"week": "W-MON", "month": "MS", "quarter": "QS"}[period]
-    starts = pd.date_range(first, last, freq=freq)
-    values = dates.to_numpy(dtype="datetime64[ns]")
-    index = np.searchsorted(starts.to_numpy(dtype="datetime64[ns]"), values, side="right") - 1
-    return np.where(ok, index, -1).astype(np.int64), starts
+def _group_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[Any]]:
+    """Return per row the code of its group in ``column`` and the group values (None last, for missing)."""
+    codes, labels = pd.factorize(frame[column].astype(object), sort=True, use_na_sentinel=True)
+    values: list[Any] = list(labels)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(values), codes)
+        values.append(None)
+    return codes, values
 
 
-def _auto_period(dates: pd.Series) -> str:
-    """Return month, or week when the dated responses span fewer than seven months."""
-    ok = dates.dropna()
-    if ok.empty:
-        return "month"
-    months = (ok.max().year - ok.min().year) * 12 + ok.max().month - ok.min().month + 1
-    return "month" if months >= EMERGING_HISTORY + 1 else "week"
-
-
-def theme_trend(
-    frame: pd.DataFrame,
-    assignments: pd.DataFrame,
-    codeframe: Codeframe,
-    *,
-    period: str = "month",
-) -> pd.DataFrame:
-    """Return one row per period and theme: mentions, comments in the period, share, sentiment and NPS.
-
-    Columns: ``period`` (start date), ``theme``, ``n``, ``comments``, ``share``, ``sentiment``, ``nps``.
-    Every period from the first to the last date is listed (empty ones with 0); undated responses are left
-    out. Raises ``InputError`` for an unknown period.
-    """
-    men = mentions(frame, assignments, codeframe)
-    index, starts = _period_index(_dates(frame), period)
-    p = len(starts)
-    cats = _nps_categories(frame)
-    dated = index >= 0
-    comments = np.bincount(index[dated & men.commented], minlength=p)[:p]
+def _breakdown_rows(frame: pd.DataFrame, men: ThemeMentions, codes: np.ndarray,
+                    values: list[Any]) -> list[dict[str, Any]]:
+    """Return one row per theme and group: mentions, comments, mention rates and the test of their difference."""
+    g = len(values)
+    group_comments = np.bincount(codes[men.commented], minlength=g)[:g].astype(float)
+    other_comments = group_comments.sum() - group_comments
+    cats = nps_categories(frame)
     rows = []
     for j, name in enumerate(men.names):
-        figures = _grouped(index, dated & men.matrix[:, j], men.polarity[:, j], cats, p)
-        for k in range(p):
-            count = int(figures["n"][k])
-            rows.append((starts[k], name, count, int(comments[k]),
-                         count / comments[k] if comments[k] else np.nan, figures["sentiment"][k], figures["nps"][k]))
-    out = pd.DataFrame(rows, columns=["period", "theme", "n", "comments", "share", "sentiment", "nps"])
-    out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
-    out["theme"] = out["theme"].astype(object)
-    return out.astype({"n": "int64", "comments": "int64", "share": "float64", "sentiment": "float64",
-                       "nps": "float64"})
-
-
-def _grouped(codes: np.ndarray, mask: np.ndarray, polarity: np.ndarray, cats: np.ndarray,
-             size: int) -> dict[str, np.ndarray]:
-    """Return per group code (0..size-1) the mentions, their mean polarity and their NPS, over rows in ``mask``."""
-    c = codes[mask]
-    n = np.bincount(c, minlength=size)[:size].astype(float)
-    pol = polarity[mask]
-    has = np.isfinite(pol)
-    pol_n = np.bincount(c[has], minlength=size)[:size]
-    pol_sum = np.bincount(c[has], weights=pol[has], minlength=size)[:size]
-    cat = cats[mask]
-    scored = ~np.isnan(cat)
-    nps_n = np.bincount(c[scored], minlength=size)[:size]
-    promoters = np.bincount(c[scored & (cat == 1)], minlength=size)[:size]
-    detractors = np.bincount(c[scored & (cat == -1)], minlength=size)[:size]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return {
-            "n": n,
-            "sentiment": np.where(pol_n > 0, pol_sum / np.maximum(pol_n, 1), np.nan),
-            "nps": np.where(nps_n > 0, 100.0 * (promoters - detractors) / np.maximum(nps_n, 1), np.nan),
-        }
-
-
-def emerging_themes(frame: pd.DataFrame, men: ThemeMentions, *, period: str | None = None) -> pd.DataFrame:
-    """Return per theme (order of ``men``) whether it is emerging in the latest period, with the evidence.
-
-    Columns: ``theme``, ``latest`` (mentions in the latest period), ``baseline_mean``, ``baseline_sd`` (of the
-    six periods before), ``p_value``, ``p_adjusted`` and ``emerging``. With fewer than seven periods of dated
-    responses nothing is emerging and the numbers are NaN.
-    """
-    dates = _dates(frame)
-    period = period or _auto_period(dates)
-    index, starts = _period_index(dates, period)
-    t = len(men.names)
-    nan = np.full(t, np.nan)
-    result = pd.DataFrame({"theme": pd.Series(men.names, dtype=object), "latest": np.zeros(t, dtype=np.int64),
-                           "baseline_mean": nan, "baseline_sd": nan.copy(), "p_value": nan.copy(),
-                           "p_adjusted": nan.copy(), "emerging": np.zeros(t, dtype=bool)})
-    if len(starts) < EMERGING_HISTORY + 1:
-        return result
-    p = len(starts)
-    dated = index >= 0
-    counts = np.zeros((p, t))
-    for j in range(t):
-        counts[:, j] = np.bincount(index[dated & men.matrix[:, j]], minlength=p)[:p]
-    latest = counts[-1]
-    history = counts[-1 - EMERGING_HISTORY:-1]
-    mean = history.mean(axis=0)
-    sd = history.std(axis=0, ddof=1)
-    p_value = stats.poisson.sf(latest - 1, np.maximum(mean, 0.5))
-    adjusted = metrics.bh_adjust(p_value)
-    flagged = (latest > mean + 2 * sd) & (latest >= EMERGING_MIN_MENTIONS) & (adjusted < ALPHA)
-    result["latest"] = latest.astype(np.int64)
-    result["baseline_mean"] = mean
-    result["baseline_sd"] = sd
-    result["p_value"] = p_value
-    result["p_adjusted"] = adjusted
-    result["emerging"] = flagged
-    return result
+        col = men.matrix[:, j]
+        hits = np.bincount(codes[col], minlength=g)[:g].astype(float)
+        other_hits = hits.sum() - hits
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(group_comments > 0, hits / np.maximum(group_comments, 1), np.nan)
+            share_other = np.where(other_comments > 0, other_hits / np.maximum(other_comments, 1), np.nan)
+        p_value = np.atleast_1d(metrics.proportion_test(hits, group_comments, other_hits, other_comments))
+        figures = grouped_figures(codes, col, men.polarity[:, j], cats, g)
+        for k in range(g):
+            rows.append({
+                "theme": name, "value": values[k], "n": int(hits[k]), "comments": int(group_comments[k]),
+                "share": share[k], "share_other": share_other[k],
+                "difference": 100.0 * (share[k] - share_other[k]),
+                "p_value": float(p_value[k]) if k < len(p_value) else np.nan,
+                "nps": figures["nps"][k],
+                "sentiment": figures["sentiment"][k],
+            })
+    return rows
 
 
 def theme_breakdown(
@@ -499,38 +286,9 @@ def theme_breakdown(
     column = metrics.check_column(frame, config, by)
     min_n = settings.min_group_size() if min_n is None else min_n
     men = mentions(frame, assignments, codeframe)
-    codes, labels = pd.factorize(frame[column].astype(object), sort=True, use_na_sentinel=True)
-    labels_list: list[Any] = list(labels)
-    if (codes < 0).any():
-        codes = np.where(codes < 0, len(labels_list), codes)
-        labels_list.append(None)
-    g = len(labels_list)
-    commented = men.commented
-    group_comments = np.bincount(codes[commented], minlength=g)[:g].astype(float)
-    total_comments = group_comments.sum()
-    cats = _nps_categories(frame)
-    rows = []
-    for j, name in enumerate(men.names):
-        col = men.matrix[:, j]
-        hits = np.bincount(codes[col], minlength=g)[:g].astype(float)
-        other_hits = hits.sum() - hits
-        other_comments = total_comments - group_comments
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(group_comments > 0, hits / np.maximum(group_comments, 1), np.nan)
-            share_other = np.where(other_comments > 0, other_hits / np.maximum(other_comments, 1), np.nan)
-        p_value = np.atleast_1d(metrics.proportion_test(hits, group_comments, other_hits, other_comments))
-        figures = _grouped(codes, col, men.polarity[:, j], cats, g)
-        for k in range(g):
-            rows.append({
-                "theme": name, "value": labels_list[k], "n": int(hits[k]), "comments": int(group_comments[k]),
-                "share": share[k], "share_other": share_other[k],
-                "difference": 100.0 * (share[k] - share_other[k]),
-                "p_value": float(p_value[k]) if k < len(p_value) else np.nan,
-                "nps": figures["nps"][k],
-                "sentiment": figures["sentiment"][k],
-            })
-    out = pd.DataFrame(rows, columns=["theme", "value", "n", "comments", "share", "share_other", "difference",
-                                      "p_value", "nps", "sentiment"])
+    codes, values = _group_codes(frame, column)
+    out = pd.DataFrame(_breakdown_rows(frame, men, codes, values),
+                       columns=[c for c in BREAKDOWN_COLUMNS if c not in ("p_adjusted", "significant", "low_sample")])
     if out.empty:
         return out.assign(p_adjusted=[], significant=[], low_sample=[])
     out["p_adjusted"] = metrics.bh_adjust(out["p_value"].to_numpy(dtype=float))
@@ -538,8 +296,7 @@ def theme_breakdown(
     out["significant"] = (out["p_adjusted"].to_numpy() < ALPHA) & ~out["low_sample"].to_numpy()
     out["theme"] = out["theme"].astype(object)
     out["value"] = out["value"].astype(object)
-    return out[["theme", "value", "n", "comments", "share", "share_other", "difference", "p_value", "p_adjusted",
-                "significant", "low_sample", "nps", "sentiment"]]
+    return out[list(BREAKDOWN_COLUMNS)]
 
 
 def _num(value: Any, digits: int | None = None) -> Any:
@@ -555,6 +312,43 @@ def _num(value: Any, digits: int | None = None) -> Any:
     return round(number, digits) if digits is not None else number
 
 
+def _theme_record(row: Any) -> dict[str, Any]:
+    """Return one row of ``theme_table`` as the CLI's JSON record."""
+    return {
+        "theme": row.theme,
+        "keywords": list(row.keywords),
+        "n": int(row.n),
+        "customers": None if row.customers is None else int(row.customers),
+        "share": _num(row.share, 4),
+        "sentiment": _num(row.sentiment, 4),
+        "negative_share": _num(row.negative_share, 4),
+        "nps": _num(row.nps, 2),
+        "nps_impact": _num(row.nps_impact, 2),
+        "nps_impact_ci": ([_num(row.nps_impact_low, 2), _num(row.nps_impact_high, 2)]
+                          if _num(row.nps_impact) is not None else None),
+        "value": _num(row.value, 2),
+        "emerging": bool(row.emerging),
+    }
+
+
+def _group_record(g: Any) -> dict[str, Any]:
+    """Return one row of ``theme_breakdown`` as the CLI's JSON record (without the theme)."""
+    return {
+        "value": g.value,
+        "n": int(g.n),
+        "comments": int(g.comments),
+        "share": _num(g.share, 4),
+        "share_other": _num(g.share_other, 4),
+        "difference": _num(g.difference, 2),
+        "p_value": _num(g.p_value, 6),
+        "p_adjusted": _num(g.p_adjusted, 6),
+        "significant": bool(g.significant),
+        "low_sample": bool(g.low_sample),
+        "nps": _num(g.nps, 2),
+        "sentiment": _num(g.sentiment, 4),
+    }
+
+
 def theme_records(table: pd.DataFrame, breakdown: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """Return the themes as the CLI's JSON records (``portal themes --format json``), with ``groups`` if given.
 
@@ -564,36 +358,9 @@ def theme_records(table: pd.DataFrame, breakdown: pd.DataFrame | None = None) ->
     """
     records = []
     for row in table.itertuples(index=False):
-        record: dict[str, Any] = {
-            "theme": row.theme,
-            "keywords": list(row.keywords),
-            "n": int(row.n),
-            "customers": None if row.customers is None else int(row.customers),
-            "share": _num(row.share, 4),
-            "sentiment": _num(row.sentiment, 4),
-            "negative_share": _num(row.negative_share, 4),
-            "nps": _num(row.nps, 2),
-            "nps_impact": _num(row.nps_impact, 2),
-            "nps_impact_ci": ([_num(row.nps_impact_low, 2), _num(row.nps_impact_high, 2)]
-                              if _num(row.nps_impact) is not None else None),
-            "value": _num(row.value, 2),
-            "emerging": bool(row.emerging),
-        }
+        record = _theme_record(row)
         if breakdown is not None:
             part = breakdown[breakdown["theme"] == row.theme]
-            record["groups"] = [{
-                "value": g.value,
-                "n": int(g.n),
-                "comments": int(g.comments),
-                "share": _num(g.share, 4),
-                "share_other": _num(g.share_other, 4),
-                "difference": _num(g.difference, 2),
-                "p_value": _num(g.p_value, 6),
-                "p_adjusted": _num(g.p_adjusted, 6),
-                "significant": bool(g.significant),
-                "low_sample": bool(g.low_sample),
-                "nps": _num(g.nps, 2),
-                "sentiment": _num(g.sentiment, 4),
-            } for g in part.itertuples(index=False)]
+            record["groups"] = [_group_record(g) for g in part.itertuples(index=False)]
         records.append(record)
     return records

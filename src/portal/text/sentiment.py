@@ -36,6 +36,7 @@ __all__ = [
     "label",
     "labels_from_polarity",
     "load_model",
+    "mention_label",
     "polarity",
     "star_sentiment",
 ]
@@ -208,15 +209,22 @@ def labels_from_polarity(
     return out
 
 
-def label(value: float) -> str | None:
+def label(value: float | None) -> str | None:
     """Return "negative", "neutral" or "positive" for a polarity (None when it is NaN or None)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if value < NEGATIVE_BELOW:
-        return "negative"
-    if value > POSITIVE_ABOVE:
-        return "positive"
-    return "neutral"
+    return str(labels_from_polarity(np.array([value], dtype=np.float64))[0])
+
+
+def mention_label(polarity: Any, comment_label: Any) -> str | None:
+    """Return one theme mention's label: from its clause polarity when finite, else the comment's label."""
+    try:
+        value = float(polarity)
+    except (TypeError, ValueError):
+        value = math.nan
+    if math.isfinite(value):
+        return label(value)
+    return comment_label if isinstance(comment_label, str) and comment_label in LABELS else None
 
 
 def clause_sentiment(text: str) -> list[tuple[Clause, float, str]]:

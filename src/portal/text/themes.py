@@ -20,6 +20,7 @@ same themes):
 5. A theme's name is its most frequent seed phrase (two when the second is nearly as frequent), and its
    keywords are its seeds followed by the words it gained, most frequent first.
 
+Step 1 and 2 live in ``portal.text.phrases``, step 3 here, steps 4 and 5 in ``portal.text.keywords``.
 Assignment (``portal.text.assign``) then matches keywords, so a discovered codeframe behaves exactly like one
 a person typed in, and can be edited like one.
 """
@@ -33,14 +34,13 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from portal.errors import InputError
-from portal.text.assign import clause_spans, term_key
 from portal.text.codeframe import Codeframe, Theme
-from portal.text.sentences import tokenize
+from portal.text.keywords import expand, prune, theme_keywords, theme_name
+from portal.text.phrases import GENERIC_WORDS, Corpus, Terms, build_corpus, build_terms, seed_terms
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -59,39 +59,6 @@ Progress = Callable[[float, str], None]
 MIN_COMMENTS = 50
 MIN_THEMES = 2
 MAX_THEMES = 60
-
-#: Words that say how good or bad, how much or how often, or that appear in any feedback whatever its
-#: subject. They never seed or join a theme and never name one.
-GENERIC_WORDS: frozenset[str] = frozenset("""
-good great nice excellent best better love loved loves lovely like liked likes really pretty definitely amazing
-awesome wonderful fantastic terrible awful bad worst worse horrible recommend recommended recommending highly just
-ok okay perfect perfectly fine super superb outstanding incredible incredibly decent poor disappointing
-disappointed disappoint happy unhappy satisfied unsatisfied pleased glad enjoy enjoyed enjoying impressed
-impressive absolutely totally completely extremely truly quite rather very much many lot lots thing things stuff
-way ways bit little big huge overall actually simply especially usually always never ever also still even sure
-certainly probably maybe honestly literally basically seriously want wanted wants need needed needs get gets got
-getting make makes made making go going goes went gone come came comes coming say said says tell told know knew
-think thought feel felt look looked looks looking use used using try tried trying give gave given take took taken
-keep kept let put time times day days year years thanks thank please hate hated dislike star stars review reviews
-rating ratings five four three two one first second highly strongly fairly kinda sorta lol wow yes yeah cool
-fun favorite favourite beautiful gorgeous cute ugly sooo soo thing absolute wish hope glad sad
-right point kind sort reason real end matter fact example moment whole instance anything everything something
-nothing anyone everyone someone today yesterday tomorrow able unable etc
-""".split())
-
-_CONTRACTIONS = frozenset("""
-does doesn did doing don't didn't doesn't i'm it's i've wasn't isn't can't won't i'd they're you're we're that's there's aren't
-weren't couldn't wouldn't shouldn't haven't hasn't hadn't i'll you'll we'll they'll he's she's let's what's
-who's dont didnt doesnt im ive wasnt isnt cant wont id youre theyre thats theres arent couldnt wouldnt
-shouldnt havent hasnt don haven didn isn wasn doesn couldn wouldn shouldn aren weren hasn hadn
-""".split())
-STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | _CONTRACTIONS
-
-# Words after which the next word (or the one after) is usually a noun, and verbs that usually follow one.
-_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "my", "your", "this", "that", "these", "those", "his",
-                          "her", "its", "some", "any", "no", "every", "each"})
-_NOUN_VERBS = frozenset({"is", "was", "are", "were", "has", "had", "have", "seems", "seemed", "looks", "looked",
-                         "tastes", "tasted", "feels", "felt", "runs", "ran", "fits", "keeps", "kept"})
 
 
 @dataclass(frozen=True)
@@ -124,136 +91,7 @@ def default_theme_count(n_comments: int) -> int:
     return int(min(25, max(10, round(math.sqrt(max(n_comments, 0)) / 4))))
 
 
-@dataclass(frozen=True)
-class _Corpus:
-    """Clauses as token arrays: stem id and clause id per token, with the stem vocabulary."""
-
-    stems: list[str]
-    surface: list[str]
-    token_stem: np.ndarray
-    token_clause: np.ndarray
-    content: np.ndarray
-    noun: np.ndarray
-    n_clauses: int
-
-
-def _build_corpus(texts: Sequence[str], progress: Progress | None) -> _Corpus:
-    """Split ``texts`` into clauses and tokens; return the arrays discovery works on."""
-    spans = clause_spans(texts, progress=_scaled(progress, 0.0, 0.35))
-    stem_ids: dict[str, int] = {}
-    stems: list[str] = []
-    surface_counts: list[dict[str, int]] = []
-    token_stem: list[int] = []
-    token_clause: list[int] = []
-    lower_cache: dict[str, int] = {}
-    clause = 0
-    for text, text_spans in zip(texts, spans, strict=True):
-        for start, end in text_spans:
-            for token in tokenize(text[start:end]):
-                sid = lower_cache.get(token)
-                if sid is None:
-                    stem = term_key(token)
-                    sid = stem_ids.get(stem)
-                    if sid is None:
-                        sid = len(stems)
-                        stem_ids[stem] = sid
-                        stems.append(stem)
-                        surface_counts.append({})
-                    lower_cache[token] = sid
-                counts = surface_counts[sid]
-                counts[token] = counts.get(token, 0) + 1
-                token_stem.append(sid)
-                token_clause.append(clause)
-            clause += 1
-    ts = np.asarray(token_stem, dtype=np.int64)
-    tc = np.asarray(token_clause, dtype=np.int64)
-    surface = []
-    for stem, counts in zip(stems, surface_counts, strict=True):
-        common, most = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-        surface.append(stem if counts.get(stem, 0) >= 0.2 * most else common)
-    content_words = np.array(
-        [s.isalpha() and len(s) > 2 and s not in STOP_WORDS and s not in GENERIC_WORDS
-         and not any(f in STOP_WORDS or f in GENERIC_WORDS for f in counts)
-         for s, counts in zip(stems, surface_counts, strict=True)],
-        dtype=bool,
-    )
-    noun = _noun_share(stems, ts, tc)
-    return _Corpus(stems=stems, surface=surface, token_stem=ts, token_clause=tc, content=content_words,
-                   noun=noun, n_clauses=clause)
-
-
-def _noun_share(stems: list[str], ts: np.ndarray, tc: np.ndarray) -> np.ndarray:
-    """Return, per stem, the share of its occurrences right after a determiner or before 'is', 'was'..."""
-    det = np.array([s in _DETERMINERS for s in stems], dtype=bool)
-    verb = np.array([s in _NOUN_VERBS or s + "s" in _NOUN_VERBS for s in stems], dtype=bool)
-    n = len(ts)
-    hit = np.zeros(n, dtype=bool)
-    if n > 1:
-        same1 = tc[1:] == tc[:-1]
-        hit[1:] |= same1 & det[ts[:-1]]
-        hit[:-1] |= same1 & verb[ts[1:]]
-    if n > 2:
-        same2 = tc[2:] == tc[:-2]
-        hit[2:] |= same2 & det[ts[:-2]]
-    total = np.bincount(ts, minlength=len(stems)).astype(float)
-    nouns = np.bincount(ts, weights=hit.astype(float), minlength=len(stems))
-    return np.divide(nouns, total, out=np.zeros_like(total), where=total > 0)
-
-
-@dataclass(frozen=True)
-class _Terms:
-    """Phrases (one word or two) with their clause matrix: unigram ids are stem ids, bigrams follow."""
-
-    words: list[tuple[int, ...]]
-    matrix: sp.csc_matrix
-    count: np.ndarray
-    bigram_pos: np.ndarray
-    bigram_term: np.ndarray
-
-
-def _build_terms(corpus: _Corpus) -> _Terms:
-    """Return every content word and two-word phrase with the clauses it occurs in."""
-    ts, tc = corpus.token_stem, corpus.token_clause
-    v = len(corpus.stems)
-    ok = corpus.content[ts]
-    uni_rows, uni_cols = tc[ok], ts[ok]
-    pair_ok = np.zeros(0, dtype=bool)
-    if len(ts) > 1:
-        pair_ok = ok[:-1] & ok[1:] & (tc[:-1] == tc[1:]) & (ts[:-1] != ts[1:])
-    bigram_pos = np.flatnonzero(pair_ok)
-    codes = ts[bigram_pos] * v + ts[bigram_pos + 1]
-    unique_codes, inverse = np.unique(codes, return_inverse=True)
-    words: list[tuple[int, ...]] = [(i,) for i in range(v)]
-    words += [(int(c // v), int(c % v)) for c in unique_codes]
-    bigram_term = v + inverse
-    rows = np.concatenate([uni_rows, tc[bigram_pos]])
-    cols = np.concatenate([uni_cols, bigram_term])
-    matrix = sp.csc_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                           shape=(corpus.n_clauses, len(words)))
-    matrix.data[:] = 1.0  # duplicates were summed: a clause either has a phrase or not
-    count = np.asarray(matrix.sum(axis=0)).ravel()
-    return _Terms(words=words, matrix=matrix, count=count, bigram_pos=bigram_pos, bigram_term=bigram_term)
-
-
-def _term_text(corpus: _Corpus, terms: _Terms, term: int, *, surface: bool) -> str:
-    """Return a phrase as text (stems, or the forms people wrote)."""
-    names = corpus.surface if surface else corpus.stems
-    return " ".join(names[w] for w in terms.words[term])
-
-
-def _seed_terms(corpus: _Corpus, terms: _Terms, n_seeds: int, s: DiscoverySettings) -> np.ndarray:
-    """Return the most frequent noun-like phrases (their term ids), most frequent first."""
-    last_word = np.array([w[-1] for w in terms.words], dtype=np.int64)
-    max_count = max(s.min_seed_count, s.max_seed_share * corpus.n_clauses)
-    eligible = ((terms.count >= s.min_seed_count) & (terms.count <= max_count)
-                & (corpus.noun[last_word] >= s.noun_share))
-    candidates = np.flatnonzero(eligible)
-    texts = [_term_text(corpus, terms, int(t), surface=False) for t in candidates]
-    order = sorted(range(len(candidates)), key=lambda i: (-terms.count[candidates[i]], texts[i]))
-    return candidates[order[:n_seeds]]
-
-
-def _contexts(corpus: _Corpus, terms: _Terms, seeds: np.ndarray, window: int) -> tuple[np.ndarray, ...]:
+def _contexts(corpus: Corpus, terms: Terms, seeds: np.ndarray, window: int) -> tuple[np.ndarray, ...]:
     """Return (seed index, context stem, clause) for every content word within ``window`` of a seed."""
     ts, tc = corpus.token_stem, corpus.token_clause
     n = len(ts)
@@ -311,7 +149,7 @@ def _average_linkage(distance: np.ndarray, k: int) -> np.ndarray:
     return model.fit_predict(distance)
 
 
-def _group_seeds(corpus: _Corpus, terms: _Terms, seeds: np.ndarray, k: int, s: DiscoverySettings) -> list[list[int]]:
+def _group_seeds(corpus: Corpus, terms: Terms, seeds: np.ndarray, k: int, s: DiscoverySettings) -> list[list[int]]:
     """Return the seed groups that become themes (lists of term ids), largest coverage first."""
     seed_of, ctx, clause = _contexts(corpus, terms, seeds, s.window)
     n = len(seeds)
@@ -346,83 +184,6 @@ def _group_seeds(corpus: _Corpus, terms: _Terms, seeds: np.ndarray, k: int, s: D
     coverage = [int((matrix[:, g].sum(axis=1) > 0).sum()) for g in groups]
     order = sorted(range(len(groups)), key=lambda i: (-coverage[i], min(groups[i])))
     return [sorted(groups[i], key=lambda t: (-terms.count[t], t)) for i in order[:k]]
-
-
-def _expand(terms: _Terms, groups: list[list[int]], s: DiscoverySettings) -> list[list[int]]:
-    """Return each group widened with the phrases that mostly occur in its clauses (each phrase in one group)."""
-    matrix = terms.matrix.tocsr()
-    n_terms = matrix.shape[1]
-    k = len(groups)
-    seeded = np.full(n_terms, -1, dtype=np.int64)
-    for g, members in enumerate(groups):
-        seeded[members] = g
-    owner = seeded.copy()
-    for _ in range(s.rounds):
-        membership = sp.csr_matrix(
-            (np.ones(int((owner >= 0).sum()), dtype=np.float32), (np.flatnonzero(owner >= 0), owner[owner >= 0])),
-            shape=(n_terms, k),
-        )
-        labels = (matrix @ membership) > 0
-        labelled = np.asarray(labels.sum(axis=1)).ravel() > 0
-        together = (matrix.T @ labels.astype(np.float32)).toarray()
-        in_labelled = np.asarray(matrix[labelled].sum(axis=0)).ravel()
-        precision = (together + 0.1) / (in_labelled[:, None] + 1.0)
-        base = labels[labelled].mean(axis=0).A1 if hasattr(labels, "A1") else np.asarray(
-            labels[labelled].mean(axis=0)).ravel()
-        best = precision.argmax(axis=1)
-        best_precision = precision[np.arange(n_terms), best]
-        best_count = together[np.arange(n_terms), best]
-        new_owner = seeded.copy()
-        grow = ((seeded < 0) & (terms.count >= s.min_keyword_count) & (best_precision >= s.min_precision)
-                & (best_precision >= s.min_lift * base[best]) & (best_count >= s.min_together))
-        new_owner[grow] = best[grow]
-        owner = new_owner
-    out: list[list[int]] = []
-    for g, members in enumerate(groups):
-        extra = [int(t) for t in np.flatnonzero((owner == g) & (seeded < 0))]
-        extra.sort(key=lambda t: (-terms.count[t], t))
-        out.append([*members, *extra])
-    return out
-
-
-def _prune(corpus: _Corpus, terms: _Terms, groups: list[list[int]]) -> list[list[int]]:
-    """Drop two-word phrases whose words already put a clause in the same theme (and in no other)."""
-    owner: dict[int, int] = {}
-    for g, members in enumerate(groups):
-        for t in members:
-            if len(terms.words[t]) == 1:
-                owner[terms.words[t][0]] = g
-    out = []
-    for g, members in enumerate(groups):
-        kept = []
-        for t in members:
-            words = terms.words[t]
-            if len(words) > 1:
-                owners = {owner.get(w) for w in words} - {None}
-                if owners == {g}:
-                    continue
-            kept.append(t)
-        out.append(kept)
-    return out
-
-
-def _theme_name(corpus: _Corpus, terms: _Terms, seeds: list[int], taken: set[str]) -> str:
-    """Return a readable theme name: the most frequent seed phrase, and the second when nearly as frequent."""
-    texts = [_term_text(corpus, terms, t, surface=True) for t in seeds]
-    first = texts[0]
-    name = first
-    if len(seeds) > 1 and terms.count[seeds[1]] >= 0.4 * terms.count[seeds[0]]:
-        second = texts[1]
-        if second not in first and first not in second:
-            name = f"{first} & {second}"
-    candidates = [name, *texts[1:]]
-    for candidate in candidates:
-        if candidate.casefold() not in taken:
-            return candidate
-    number = 2
-    while f"{first} ({number})".casefold() in taken:
-        number += 1
-    return f"{first} ({number})"
 
 
 def _scaled(progress: Progress | None, low: float, high: float) -> Progress | None:
@@ -478,9 +239,10 @@ def discover(
 
 def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: Progress | None) -> Codeframe:
     """Run discovery on the sampled comments (see ``discover``)."""
-    corpus = _build_corpus(sample, progress)
-    terms = _build_terms(corpus)
-    seeds = _seed_terms(corpus, terms, k * settings.seeds_per_theme, settings)
+    corpus = build_corpus(sample, _scaled(progress, 0.0, 0.35))
+    terms = build_terms(corpus)
+    seeds = seed_terms(corpus, terms, k * settings.seeds_per_theme, min_count=settings.min_seed_count,
+                       max_share=settings.max_seed_share, noun_share=settings.noun_share)
     if len(seeds) < k:
         raise InputError(f"The comments repeat too few topics to find {k} themes (only {len(seeds)} words or phrases "
                          "come up often enough). Ask for fewer themes, or add themes by hand.")
@@ -489,14 +251,15 @@ def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: 
     groups = _group_seeds(corpus, terms, seeds, k, settings)
     if progress:
         progress(0.85, "Collecting keywords for each theme")
-    expanded = _prune(corpus, terms, _expand(terms, groups, settings))
+    expanded = prune(terms, expand(terms, groups, rounds=settings.rounds, min_count=settings.min_keyword_count,
+                                   min_precision=settings.min_precision, min_lift=settings.min_lift,
+                                   min_together=settings.min_together))
     themes: list[Theme] = []
     taken: set[str] = set()
     for number, (seed_group, members) in enumerate(zip(groups, expanded, strict=True), start=1):
-        name = _theme_name(corpus, terms, seed_group, taken)
+        name = theme_name(corpus, terms, seed_group, taken)
         taken.add(name.casefold())
-        keywords = tuple(dict.fromkeys(_term_text(corpus, terms, t, surface=True)
-                                       for t in members[: settings.max_keywords]))
+        keywords = theme_keywords(corpus, terms, members, settings.max_keywords)
         themes.append(Theme(key=f"t{number}", name=name, keywords=keywords, origin="discovered"))
     if progress:
         progress(1.0, f"Found {len(themes)} themes")
