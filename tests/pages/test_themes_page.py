@@ -11,7 +11,9 @@ import pytest
 from portal.store import Store
 from portal.text import figures, storage
 from portal.text.codeframe import UNCATEGORISED, add_keywords
-from portal.ui import themes as ui
+from portal.text.verbatims import term_spans
+from portal.ui.theme_charts import SELECTION
+from portal.ui.verbatims import PAGE_SIZE, highlight
 
 from kpitools import SURVEY, charts, import_survey, survey_frame, texts
 from pagetools import errors_of, open_page
@@ -31,7 +33,7 @@ def library_table(url: str) -> pd.DataFrame:
 
 def ranked(at) -> pd.DataFrame:
     """Return the data of the ranked theme chart."""
-    found = [c for c in charts(at) if c.spec.get("params") and c.spec["params"][0]["name"] == ui.SELECTION]
+    found = [c for c in charts(at) if c.spec.get("params") and c.spec["params"][0]["name"] == SELECTION]
     assert len(found) == 1, [c.spec.get("params") for c in charts(at)]
     return found[0].rows()
 
@@ -105,7 +107,7 @@ def test_picking_a_theme_shows_its_comments_with_the_phrase_in_bold(demo):
     expected = int((assigned["theme"] == "price & pricing").sum())
     assert count_in(at, r"([\d,]+) comments about 'price & pricing'") == expected
     cards = cards_text(at)
-    assert cards.count("\n\n---\n\n") == ui.PAGE_SIZE - 1
+    assert cards.count("\n\n---\n\n") == PAGE_SIZE - 1
     assert "**" in cards and "themes\\: " in cards and "price & pricing" in cards.replace("\\&", "&")
 
 
@@ -219,22 +221,10 @@ def test_too_few_comments_gives_the_librarys_message_and_offers_a_theme_by_hand(
 
 def test_highlight_escapes_customer_text_and_bolds_only_the_spans():
     text = "<b>Refund</b> *now*: $5 [link](x) refund"
-    spans = ui.term_spans(text, "refund")
-    out = ui.highlight(text, spans)
+    spans = term_spans(text, "refund")
+    out = highlight(text, spans)
     assert out.count("**") == 4  # two bold phrases, the customer's own asterisks escaped
     assert "<" not in out.replace("\\<", "") and "[" not in out.replace("\\[", "")
     assert "\\*now\\*" in out and "\\$5" in out
-    assert ui.highlight("customer  service team", [(0, 8), (10, 17)]) == "**customer service** team"
+    assert highlight("customer  service team", [(0, 8), (10, 17)]) == "**customer service** team"
 
-
-def test_ranking_frame_orders_and_bounds_every_ranking():
-    table = pd.DataFrame({
-        "theme": ["a", "b", UNCATEGORISED], "n": [30, 10, 5], "negative_share": [0.2, 0.6, 0.4],
-        "nps_impact": [-4.0, 1.5, float("nan")], "nps_impact_low": [-6.0, 0.5, float("nan")],
-        "nps_impact_high": [-2.0, 2.5, float("nan")],
-    })
-    volume = ui.ranking_frame(table, "volume", 40)
-    assert list(volume["theme"]) == ["a", "b", UNCATEGORISED] and volume["value"].iloc[0] == 75.0
-    assert (volume["low"] < volume["value"]).all() and (volume["value"] < volume["high"]).all()
-    assert list(ui.ranking_frame(table, "negative", 40)["theme"]) == ["b", UNCATEGORISED, "a"]
-    assert list(ui.ranking_frame(table, "impact", 40)["theme"]) == ["a", "b"]  # no NPS impact: left out
