@@ -26,7 +26,8 @@ from portal.ui.context import get_store
 from portal.ui.errors import friendly_errors
 from portal.ui.markdown import escape_markdown
 from portal.ui.theme_data import discovery_texts, preview_of, theme_stamp
-from portal.ui.theme_states import THEME_KEY, progress_bar, rerun_if_said, say_after_rerun, too_few_comments
+from portal.ui.progress import progress_bar
+from portal.ui.theme_states import THEME_KEY, rerun_if_said, say_after_rerun, too_few_comments
 
 ACTION_KEY = "themes_edit_action"
 _PREVIEW_HELP = ("Nothing is saved until you press Apply. The table shows how many comments each theme has now "

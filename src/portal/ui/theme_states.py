@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -33,16 +31,6 @@ def show_message() -> None:
     text = st.session_state.pop(MESSAGE_KEY, None)
     if text:
         st.success(escape_markdown(text), icon=":material/check_circle:")
-
-
-def progress_bar(label: str) -> Callable[[float, str], None]:
-    """Return a progress callback drawing a bar under ``label`` (for applying, undoing, discovering)."""
-    bar = st.progress(0.0, text=label)
-
-    def update(fraction: float, message: str) -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=escape_markdown(message))
-
-    return update
 
 
 def link_to_data_sources(label: str) -> None:

@@ -77,7 +77,8 @@ def _search(info: DatasetInfo, view: ThemeView, comments: pd.DataFrame, verbatim
     search = search_col.text_input("Search the comments", key="themes_search", placeholder="a word or phrase",
                                    help="Finds comments that contain these characters, ignoring upper/lower case.")
     everywhere = scope_col.toggle("Search every comment", key="themes_search_all",
-                                  help=f"Off: only comments about '{theme}'. On: all comments in the selection.")
+                                  help=f"Off: only comments about '{escape_markdown(theme)}'. On: all comments in the "
+                                       "selection.")
     pool = unthemed(comments) if everywhere else verbatims
     sent_col, seg_col, lang_col = st.columns([2, 3, 2])
     sentiments = sent_col.multiselect("Sentiment", present_sentiments(pool), key="themes_f_sentiment",
