@@ -217,7 +217,7 @@ def store_cases(texts: list[str], codeframe: Codeframe) -> list[tuple[str, float
     """Time applying, re-applying an edited codeframe and undoing, in a fresh SQLite store."""
     from portal.importer import commit, prepare
     from portal.ingest.read import Table
-    from portal.services import themes as storage
+    from portal.services import themes as theme_service
     from portal.store import Store
     from portal.text import figures
 
@@ -231,26 +231,26 @@ def store_cases(texts: list[str], codeframe: Codeframe) -> list[tuple[str, float
         prepared = prepare(table, kind="reviews")
         _, seconds = timed(lambda: commit(store, "bench", prepared, source="bench", enrich=False))
         out.append((f"store import of {len(texts):,} rows (no enrichment)", seconds, "setup, for reference"))
-        result, seconds, cpu = timed_cpu(lambda: storage.save_codeframe(store, "bench", codeframe, note="bench",
+        result, seconds, cpu = timed_cpu(lambda: theme_service.save_codeframe(store, "bench", codeframe, note="bench",
                                                                          source="discovered"))
         out.append(("first application (splits and scores every clause)", seconds,
                     f"{cpu:.1f} CPU seconds; coverage {result.coverage:.0%}"))
         first = codeframe.themes[0]
         edited = add_keywords(rename_theme(codeframe, first.name, first.name + " (edited)"), codeframe.themes[1].name,
                               ["delivery", "customer care"])
-        result, seconds, cpu = timed_cpu(lambda: storage.save_codeframe(store, "bench", edited,
+        result, seconds, cpu = timed_cpu(lambda: theme_service.save_codeframe(store, "bench", edited,
                                                                          note="rename and keywords"))
         out.append(("re-apply an edited codeframe", seconds, f"{cpu:.1f} CPU seconds in all processes; target < 10 s"))
-        _, seconds, cpu = timed_cpu(lambda: storage.undo(store, "bench"))
+        _, seconds, cpu = timed_cpu(lambda: theme_service.undo(store, "bench"))
         out.append(("undo the edit (re-applies the previous version)", seconds, f"{cpu:.1f} CPU seconds"))
         frame = store.load("bench")
         config = store.dataset("bench").config
-        assigned, seconds = timed(lambda: storage.assignments(store, "bench"))
+        assigned, seconds = timed(lambda: theme_service.assignments(store, "bench"))
         out.append(("read every comment's themes and reasons", seconds, f"{len(assigned):,} rows"))
-        _, seconds = timed(lambda: figures.theme_table(frame, assigned, storage.current_codeframe(store, "bench"),
+        _, seconds = timed(lambda: figures.theme_table(frame, assigned, theme_service.current_codeframe(store, "bench"),
                                                        config))
         out.append(("figures per theme (incl. 1,000 bootstrap resamples)", seconds, ""))
-        _, seconds = timed(lambda: storage.themes_per_row(store, "bench"))
+        _, seconds = timed(lambda: theme_service.themes_per_row(store, "bench"))
         out.append(("themes per row for the export", seconds, ""))
         store.close()
     return out

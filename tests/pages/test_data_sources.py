@@ -93,3 +93,35 @@ def test_revert_and_delete_from_history(page_db):
     at = button(at, "Delete dataset").click().run()
     assert errors_of(at) == []
     assert Store(page_db).dataset("survey") is None
+
+
+HOSTILE = "![x](http://host/p.png)"
+
+
+def markdown_texts(at) -> list[str]:
+    """Return every text the page hands to Streamlit as Markdown (messages, captions, labels)."""
+    texts = [e.value for kind in ("success", "info", "warning", "error", "caption", "markdown", "subheader")
+             for e in getattr(at, kind)]
+    texts += [e.label for e in at.expander] + [w.label for w in at.text_input]
+    return texts
+
+
+def test_a_hostile_dataset_name_and_header_are_shown_literally(page_db):
+    data = (f"Date,Score,{HOSTILE}\n2024-01-05,9,Pro\n2024-01-06,3,Free\n2024-01-07,10,Pro\n").encode()
+    at = upload(open_page("data_sources"), "survey.csv", data)
+    at.text_input(key="upload_name").set_value(HOSTILE).run()
+    at = button(at, "Import").click().run()
+    assert errors_of(at) == []
+    assert Store(page_db).dataset(HOSTILE) is not None
+    shown = markdown_texts(at)
+    escaped = "\\!\\[x\\]\\(http\\:"
+    assert any(escaped in s for s in at.success.values), at.success.values
+    assert any(escaped in e.label for e in at.expander)  # the dataset's name
+    assert any(escaped in c.value and "Columns" in c.value for c in at.caption)  # the header, as a segment
+    assert not [s for s in shown if HOSTILE in s or "](http://" in s]
+
+
+def test_a_hostile_file_name_in_an_error_is_shown_literally(page_db):
+    at = upload(open_page("data_sources"), "![x](p.png).csv", b"")  # a file name holds no slash
+    errors = errors_of(at)
+    assert len(errors) == 1 and "![x](p.png)" not in errors[0] and "\\!\\[x\\]\\(p\\.png\\)" in errors[0], errors

@@ -8,11 +8,13 @@ import re
 import pandas as pd
 import pytest
 
-from portal.services import themes as storage
+from portal.services import themes as theme_service
 from portal.store import Store
 from portal.text import figures
 from portal.text.codeframe import UNCATEGORISED, add_keywords
-from portal.ui import themes as ui
+from portal.text.verbatims import term_spans
+from portal.ui.theme_charts import SELECTION
+from portal.ui.verbatims import PAGE_SIZE, highlight
 
 from kpitools import SURVEY, charts, import_survey, survey_frame, texts
 from pagetools import errors_of, open_page
@@ -25,14 +27,14 @@ def library_table(url: str) -> pd.DataFrame:
     """Return the library's theme table of the demo survey (no filters)."""
     with Store(url) as store:
         info = store.dataset(SURVEY)
-        frame = storage.with_corrected_sentiment(store, SURVEY, store.load(SURVEY))
-        return figures.theme_table(frame, storage.assignments(store, SURVEY), storage.current_codeframe(store, SURVEY),
+        frame = theme_service.with_corrected_sentiment(store, SURVEY, store.load(SURVEY))
+        return figures.theme_table(frame, theme_service.assignments(store, SURVEY), theme_service.current_codeframe(store, SURVEY),
                                    info.config)
 
 
 def ranked(at) -> pd.DataFrame:
     """Return the data of the ranked theme chart."""
-    found = [c for c in charts(at) if c.spec.get("params") and c.spec["params"][0]["name"] == ui.SELECTION]
+    found = [c for c in charts(at) if c.spec.get("params") and c.spec["params"][0]["name"] == SELECTION]
     assert len(found) == 1, [c.spec.get("params") for c in charts(at)]
     return found[0].rows()
 
@@ -102,11 +104,11 @@ def test_picking_a_theme_shows_its_comments_with_the_phrase_in_bold(demo):
     at.selectbox(key="themes_theme").set_value("price & pricing").run()
     assert errors_of(at) == []
     with Store(demo) as store:
-        assigned = storage.assignments(store, SURVEY)
+        assigned = theme_service.assignments(store, SURVEY)
     expected = int((assigned["theme"] == "price & pricing").sum())
     assert count_in(at, r"([\d,]+) comments about 'price & pricing'") == expected
     cards = cards_text(at)
-    assert cards.count("\n\n---\n\n") == ui.PAGE_SIZE - 1
+    assert cards.count("\n\n---\n\n") == PAGE_SIZE - 1
     assert "**" in cards and "themes\\: " in cards and "price & pricing" in cards.replace("\\&", "&")
 
 
@@ -116,7 +118,7 @@ def test_search_narrows_the_comments_and_bolds_the_words(demo):
     at.text_input(key="themes_search").input("export").run()
     assert errors_of(at) == []
     with Store(demo) as store:
-        assigned = storage.assignments(store, SURVEY)
+        assigned = theme_service.assignments(store, SURVEY)
         comments = store.load(SURVEY, columns=["row_key", "comment"]).set_index("row_key")["comment"]
     keys = assigned.loc[assigned["theme"] == theme, "row_key"].unique()
     expected = int(comments.loc[keys].str.contains("export", case=False, regex=False).sum())
@@ -141,13 +143,13 @@ def test_rename_shows_its_preview_applies_and_undo_brings_the_old_name_back(demo
     assert errors_of(at) == []
     assert any("renamed 'mobile' to 'mobile app'" in s.value for s in at.success)
     with Store(demo_copy) as store:
-        assert "mobile app" in storage.current_codeframe(store, SURVEY).names
-        assert len(storage.codeframe_history(store, SURVEY)) == 2
+        assert "mobile app" in theme_service.current_codeframe(store, SURVEY).names
+        assert len(theme_service.codeframe_history(store, SURVEY)) == 2
     assert "mobile app" in list(themes_table(at)["Theme"])
     at.button(key="themes_undo").click().run()
     assert errors_of(at) == []
     with Store(demo_copy) as store:
-        names = storage.current_codeframe(store, SURVEY).names
+        names = theme_service.current_codeframe(store, SURVEY).names
     assert "mobile" in names and "mobile app" not in names
     assert "mobile" in list(themes_table(at)["Theme"])
 
@@ -159,9 +161,9 @@ def test_adding_keywords_previews_the_moved_comments_before_anything_is_saved(de
     at.text_input(key="themes_edit|Add keywords|keywords").input("expensive, cost").run()
     assert errors_of(at) == []
     with Store(demo_copy) as store:
-        current = storage.current_codeframe(store, SURVEY)
-        expected = storage.preview(store, SURVEY, add_keywords(current, "price & pricing", "expensive, cost"))
-        assert len(storage.codeframe_history(store, SURVEY)) == 1  # nothing saved yet
+        current = theme_service.current_codeframe(store, SURVEY)
+        expected = theme_service.preview(store, SURVEY, add_keywords(current, "price & pricing", "expensive, cost"))
+        assert len(theme_service.codeframe_history(store, SURVEY)) == 1  # nothing saved yet
     shown = [d.value for d in at.dataframe if list(d.value.columns) == ["Theme", "Now", "After", "Change"]]
     assert shown, "no preview table"
     moved = expected[expected["change"] != 0]
@@ -180,12 +182,12 @@ def test_a_correction_of_one_comments_themes_persists_and_survives_reapplication
     assert errors_of(at) == []
     assert any("Saved" in s.value for s in at.success)
     with Store(demo_copy) as store:
-        mine = storage.assignments(store, SURVEY)
+        mine = theme_service.assignments(store, SURVEY)
         assert set(mine.loc[mine["row_key"] == row_key, "theme"]) == {"price & pricing"}
-        storage.apply_codeframe(store, SURVEY)  # re-applying the codeframe keeps the correction
-        again = storage.assignments(store, SURVEY)
+        theme_service.apply_codeframe(store, SURVEY)  # re-applying the codeframe keeps the correction
+        again = theme_service.assignments(store, SURVEY)
         assert set(again.loc[again["row_key"] == row_key, "theme"]) == {"price & pricing"}
-        fixed = storage.corrections(store, SURVEY)
+        fixed = theme_service.corrections(store, SURVEY)
         assert fixed.loc[fixed["row_key"] == row_key, "sentiment_label"].iloc[0] == "positive"
     table = themes_table(at).set_index("Theme")
     assert table.loc["support", "Comments"] == library_table(demo_copy).set_index("theme").loc["support", "n"]
@@ -214,28 +216,16 @@ def test_too_few_comments_gives_the_librarys_message_and_offers_a_theme_by_hand(
     at.button(key="themes_apply").click().run()
     assert errors_of(at) == []
     with Store(page_db) as store:
-        assert storage.current_codeframe(store, "Small survey").names == ["delivery"]
+        assert theme_service.current_codeframe(store, "Small survey").names == ["delivery"]
     assert list(themes_table(at)["Comments"])[0] == 20
 
 
 def test_highlight_escapes_customer_text_and_bolds_only_the_spans():
     text = "<b>Refund</b> *now*: $5 [link](x) refund"
-    spans = ui.term_spans(text, "refund")
-    out = ui.highlight(text, spans)
+    spans = term_spans(text, "refund")
+    out = highlight(text, spans)
     assert out.count("**") == 4  # two bold phrases, the customer's own asterisks escaped
     assert "<" not in out.replace("\\<", "") and "[" not in out.replace("\\[", "")
     assert "\\*now\\*" in out and "\\$5" in out
-    assert ui.highlight("customer  service team", [(0, 8), (10, 17)]) == "**customer service** team"
+    assert highlight("customer  service team", [(0, 8), (10, 17)]) == "**customer service** team"
 
-
-def test_ranking_frame_orders_and_bounds_every_ranking():
-    table = pd.DataFrame({
-        "theme": ["a", "b", UNCATEGORISED], "n": [30, 10, 5], "negative_share": [0.2, 0.6, 0.4],
-        "nps_impact": [-4.0, 1.5, float("nan")], "nps_impact_low": [-6.0, 0.5, float("nan")],
-        "nps_impact_high": [-2.0, 2.5, float("nan")],
-    })
-    volume = ui.ranking_frame(table, "volume", 40)
-    assert list(volume["theme"]) == ["a", "b", UNCATEGORISED] and volume["value"].iloc[0] == 75.0
-    assert (volume["low"] < volume["value"]).all() and (volume["value"] < volume["high"]).all()
-    assert list(ui.ranking_frame(table, "negative", 40)["theme"]) == ["b", UNCATEGORISED, "a"]
-    assert list(ui.ranking_frame(table, "impact", 40)["theme"]) == ["a", "b"]  # no NPS impact: left out

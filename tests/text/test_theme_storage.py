@@ -14,7 +14,7 @@ from portal.cli import build_parser
 from portal.errors import InputError, NotFoundError
 from portal.importer import commit, prepare
 from portal.ingest.read import Table
-from portal.services import themes as storage
+from portal.services import themes as theme_service
 from portal.text.codeframe import (
     Codeframe,
     Theme,
@@ -74,7 +74,7 @@ def load(store, name: str, frame: pd.DataFrame) -> None:
 def themes_of(store, name: str) -> dict[str, set[str]]:
     """Return row_key -> theme names as stored (corrections applied)."""
     out: dict[str, set[str]] = {}
-    for key, theme in zip(*storage.assignments(store, name)[["row_key", "theme"]].T.values, strict=True):
+    for key, theme in zip(*theme_service.assignments(store, name)[["row_key", "theme"]].T.values, strict=True):
         out.setdefault(key, set()).add(theme)
     return out
 
@@ -83,17 +83,17 @@ def themes_of(store, name: str) -> dict[str, set[str]]:
 def coded(store):
     """A store with dataset 'survey' (120 responses) coded with ``CODEFRAME`` as version 1."""
     load(store, "survey", survey(120))
-    storage.save_codeframe(store, "survey", CODEFRAME, note="by hand", source="imported")
+    theme_service.save_codeframe(store, "survey", CODEFRAME, note="by hand", source="imported")
     return store
 
 
 def test_first_import_discovers_themes_and_codes_every_comment(store) -> None:
     load(store, "survey", survey(150))
-    message = storage.after_import(store, "survey")
+    message = theme_service.after_import(store, "survey")
     assert message and "themes" in message and "%" in message
-    history = storage.codeframe_history(store, "survey")
+    history = theme_service.codeframe_history(store, "survey")
     assert history["source"].tolist() == ["discovered"] and history["status"].tolist() == ["current"]
-    codeframe = storage.current_codeframe(store, "survey")
+    codeframe = theme_service.current_codeframe(store, "survey")
     assert len(codeframe.themes) == 10
     found = themes_of(store, "survey")
     assert len(found) >= 140  # nearly every comment names one of the planted topics
@@ -101,17 +101,17 @@ def test_first_import_discovers_themes_and_codes_every_comment(store) -> None:
 
 def test_few_comments_skip_discovery_with_a_message_and_keep_the_import(store) -> None:
     load(store, "tiny", survey(MIN_COMMENTS - 10))
-    message = storage.after_import(store, "tiny")
+    message = theme_service.after_import(store, "tiny")
     assert message is not None and f"from {MIN_COMMENTS} on" in message
-    assert storage.current_codeframe(store, "tiny") is None
+    assert theme_service.current_codeframe(store, "tiny") is None
     assert store.dataset("tiny").rows == MIN_COMMENTS - 10
 
 
 def test_later_imports_code_new_rows_with_the_current_codeframe(coded) -> None:
     load(coded, "survey", survey(30, seed=9, start=120))
-    message = storage.after_import(coded, "survey")
+    message = theme_service.after_import(coded, "survey")
     assert message is not None and "version 1" in message
-    assert len(storage.codeframe_history(coded, "survey")) == 1
+    assert len(theme_service.codeframe_history(coded, "survey")) == 1
     found = themes_of(coded, "survey")
     new = survey(30, seed=9, start=120)
     for key, comment in zip(new["Response ID"], new["Comment"], strict=True):
@@ -125,70 +125,70 @@ def test_a_changed_comment_is_coded_again(coded) -> None:
     changed = survey(1)
     changed.loc[0, "Comment"] = "The refund was denied."
     load(coded, "survey", changed)
-    storage.refresh(coded, "survey")
+    theme_service.refresh(coded, "survey")
     assert themes_of(coded, "survey")["id:r0"] == {"refunds"}
 
 
 def test_an_edit_is_a_new_version_applied_everywhere_and_undo_brings_back_the_old(coded) -> None:
     before = themes_of(coded, "survey")
     edited = add_theme(rename_theme(CODEFRAME, "app", "mobile app"), "staff", ["staff", "clerk", "advisor"])
-    result = storage.save_codeframe(coded, "survey", edited, note="renamed app; added staff")
+    result = theme_service.save_codeframe(coded, "survey", edited, note="renamed app; added staff")
     assert result.version == 2 and result.comments == 120
     after = themes_of(coded, "survey")
     assert any("staff" in t for t in after.values())
     assert not any("app" in t for t in after.values()) and any("mobile app" in t for t in after.values())
-    undone = storage.undo(coded, "survey")
+    undone = theme_service.undo(coded, "survey")
     assert undone.version == 1
     assert themes_of(coded, "survey") == before
-    assert storage.codeframe_history(coded, "survey")["status"].tolist() == ["undone", "current"]
-    again = storage.save_codeframe(coded, "survey", edited)
+    assert theme_service.codeframe_history(coded, "survey")["status"].tolist() == ["undone", "current"]
+    again = theme_service.save_codeframe(coded, "survey", edited)
     assert again.version == 3
 
 
 def test_nothing_to_undo(coded) -> None:
     with pytest.raises(InputError, match="no earlier version"):
-        storage.undo(coded, "survey")
+        theme_service.undo(coded, "survey")
 
 
 def test_hand_corrections_survive_re_application_and_follow_renames(coded) -> None:
     key, auto = next((k, v) for k, v in sorted(themes_of(coded, "survey").items()) if len(v) == 1)
     added = next(t for t in ("delivery", "refunds", "app") if t not in auto and t != "app")
     wanted = {added, "app"}
-    storage.correct_themes(coded, "survey", key, sorted(wanted))
+    theme_service.correct_themes(coded, "survey", key, sorted(wanted))
     assert themes_of(coded, "survey")[key] == wanted
-    manual = storage.assignments(coded, "survey").query("row_key == @key and how == 'manual'")
+    manual = theme_service.assignments(coded, "survey").query("row_key == @key and how == 'manual'")
     assert set(manual["theme"]) == wanted - auto and set(manual["reason"]) == {"added by hand"}
-    storage.save_codeframe(coded, "survey", add_keywords(CODEFRAME, "app", ["crash"]))
+    theme_service.save_codeframe(coded, "survey", add_keywords(CODEFRAME, "app", ["crash"]))
     assert themes_of(coded, "survey")[key] == wanted
-    storage.save_codeframe(coded, "survey", rename_theme(CODEFRAME, "app", "mobile app"))
+    theme_service.save_codeframe(coded, "survey", rename_theme(CODEFRAME, "app", "mobile app"))
     assert themes_of(coded, "survey")[key] == {added, "mobile app"}
-    fixes = storage.corrections(coded, "survey")
+    fixes = theme_service.corrections(coded, "survey")
     assert fixes["row_key"].tolist() == [key]
     assert set(fixes["added"].iloc[0]) | set(fixes["removed"].iloc[0]) <= {"delivery", "refunds", "mobile app"}
 
 
 def test_correction_on_a_merged_theme_follows_the_merge(coded) -> None:
-    storage.correct_themes(coded, "survey", "id:r1", ["refunds"])
-    storage.save_codeframe(coded, "survey", merge_themes(CODEFRAME, ["delivery", "refunds"], into="orders"))
+    theme_service.correct_themes(coded, "survey", "id:r1", ["refunds"])
+    theme_service.save_codeframe(coded, "survey", merge_themes(CODEFRAME, ["delivery", "refunds"], into="orders"))
     assert themes_of(coded, "survey")["id:r1"] == {"orders"}
 
 
 def test_sentiment_correction_replaces_the_computed_one(coded) -> None:
-    storage.correct_sentiment(coded, "survey", "id:r2", "negative")
-    frame = storage.with_corrected_sentiment(coded, "survey", coded.load("survey"))
+    theme_service.correct_sentiment(coded, "survey", "id:r2", "negative")
+    frame = theme_service.with_corrected_sentiment(coded, "survey", coded.load("survey"))
     row = frame.set_index("row_key").loc["id:r2"]
     assert row["sentiment_label"] == "negative" and row["sentiment"] == -0.5
-    storage.correct_sentiment(coded, "survey", "id:r2", None)
-    assert storage.corrections(coded, "survey").empty
+    theme_service.correct_sentiment(coded, "survey", "id:r2", None)
+    assert theme_service.corrections(coded, "survey").empty
 
 
 def test_bad_corrections_are_refused(coded) -> None:
     with pytest.raises(InputError, match="not a sentiment"):
-        storage.correct_sentiment(coded, "survey", "id:r2", "angry")
+        theme_service.correct_sentiment(coded, "survey", "id:r2", "angry")
     with pytest.raises(NotFoundError, match="no response with the key"):
-        storage.correct_themes(coded, "survey", "id:nope", ["app"])
+        theme_service.correct_themes(coded, "survey", "id:nope", ["app"])
     with pytest.raises(InputError, match="no theme called 'billing'"):
-        storage.correct_themes(coded, "survey", "id:r2", ["billing"])
+        theme_service.correct_themes(coded, "survey", "id:r2", ["billing"])
 
 
 def test_clause_polarities_are_stored_per_theme(store) -> None:
@@ -197,15 +197,15 @@ def test_clause_polarities_are_stored_per_theme(store) -> None:
     def scorer(texts: list[str]) -> list[float]:
         return [-0.9 if any(w in t for w in ("late", "lost", "slow", "damaged")) else 0.6 for t in texts]
 
-    storage.save_codeframe(store, "survey", CODEFRAME, scorer=scorer)
-    frame = storage.assignments(store, "survey")
+    theme_service.save_codeframe(store, "survey", CODEFRAME, scorer=scorer)
+    frame = theme_service.assignments(store, "survey")
     delivery = frame[frame["theme"] == "delivery"]
     assert set(delivery["sentiment"].round(2)) == {-0.9}
     assert set(frame.loc[frame["theme"] == "refunds", "sentiment"].round(2)) == {0.6}
 
 
 def test_themes_per_row_for_the_export(coded) -> None:
-    joined = storage.themes_per_row(coded, "survey")
+    joined = theme_service.themes_per_row(coded, "survey")
     found = themes_of(coded, "survey")
     order = {"delivery": 0, "refunds": 1, "app": 2}
     for key, names in found.items():
@@ -215,16 +215,16 @@ def test_themes_per_row_for_the_export(coded) -> None:
 
 def test_preview_counts_what_an_edit_would_move(coded) -> None:
     edited = add_theme(CODEFRAME, "staff", ["staff", "clerk", "advisor"])
-    preview = storage.preview(coded, "survey", edited).set_index("theme")
+    preview = theme_service.preview(coded, "survey", edited).set_index("theme")
     current = pd.Series([t for ts in themes_of(coded, "survey").values() for t in ts]).value_counts()
     assert preview.loc["delivery", "before"] == current["delivery"] == preview.loc["delivery", "after"]
     assert preview.loc["staff", "before"] == 0 and preview.loc["staff", "after"] > 0
     assert preview.loc["Uncategorised", "change"] <= 0
-    assert len(storage.codeframe_history(coded, "survey")) == 1  # nothing saved
+    assert len(theme_service.codeframe_history(coded, "survey")) == 1  # nothing saved
 
 
 def test_deleting_the_dataset_deletes_its_themes(coded) -> None:
-    storage.correct_sentiment(coded, "survey", "id:r2", "positive")
+    theme_service.correct_sentiment(coded, "survey", "id:r2", "positive")
     coded.delete_dataset("survey")
     with coded.engine.connect() as conn:
         for table in ("codeframes", "theme_assignments", "theme_texts", "theme_corrections", "theme_runs"):
@@ -233,7 +233,7 @@ def test_deleting_the_dataset_deletes_its_themes(coded) -> None:
 
 def test_unknown_dataset(store) -> None:
     with pytest.raises(NotFoundError, match="No dataset named 'nope'"):
-        storage.current_codeframe(store, "nope")
+        theme_service.current_codeframe(store, "nope")
 
 
 def cli(db_url: str, *argv: str) -> int:
@@ -265,7 +265,7 @@ def test_cli_discover_and_move_a_codeframe_between_datasets(coded, db_url: str, 
     assert cli(db_url, "codeframe", "--dataset", "other", "--import", str(path), "--format", "json") == 0
     imported = orjson.loads(capsys.readouterr().out)
     assert imported["version"] == 1 and imported["themes"] == 4
-    assert storage.current_codeframe(coded, "other") == storage.current_codeframe(coded, "survey")
+    assert theme_service.current_codeframe(coded, "other") == theme_service.current_codeframe(coded, "survey")
     assert cli(db_url, "codeframe", "--dataset", "other", "--history") == 0
 
 
@@ -289,8 +289,8 @@ def test_clauses_from_enrichment_are_used_instead_of_splitting_again(store) -> N
     text = data.loc[0, "Comment"]
     given = pd.DataFrame({"row_key": ["id:r0"], "clause": [0], "start": [0], "end": [len(text)],
                           "sentiment": [-0.7]})
-    storage.save_codeframe(store, "survey", CODEFRAME, scorer=lambda texts: [0.5] * len(texts), clauses=given)
-    frame = storage.assignments(store, "survey")
+    theme_service.save_codeframe(store, "survey", CODEFRAME, scorer=lambda texts: [0.5] * len(texts), clauses=given)
+    frame = theme_service.assignments(store, "survey")
     first = frame[frame["row_key"] == "id:r0"]
     assert len(first) >= 1 and set(first["sentiment"]) == {-0.7} and set(first["clauses"]) == {"0"}
     assert set(frame.loc[frame["row_key"] != "id:r0", "sentiment"]) == {0.5}

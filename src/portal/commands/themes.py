@@ -69,18 +69,18 @@ def _require_codeframe(store, name: str):
 def cmd_themes(args: argparse.Namespace) -> int:
     """Print the figures per theme."""
     from portal import metrics
-    from portal.services import themes as storage
+    from portal.services import themes as theme_service
     from portal.text import figures
 
     store = open_store(args)
     dataset = _require_dataset(store, args.dataset)
     start = metrics.parse_date(args.start, "--from") if args.start else None
     end = metrics.parse_date(args.end, "--to") if args.end else None
-    storage.refresh(store, args.dataset, progress=_progress)
+    theme_service.refresh(store, args.dataset, progress=_progress)
     codeframe = _require_codeframe(store, args.dataset)
-    frame = storage.with_corrected_sentiment(store, args.dataset, store.load(args.dataset))
+    frame = theme_service.with_corrected_sentiment(store, args.dataset, store.load(args.dataset))
     frame = metrics.select(frame, dataset.config, start=start, end=end)
-    assigned = storage.assignments(store, args.dataset)
+    assigned = theme_service.assignments(store, args.dataset)
     table = figures.theme_table(frame, assigned, codeframe, dataset.config, period=args.period)
     breakdown = None
     if args.by:
@@ -134,12 +134,12 @@ def _breakdown_view(breakdown: pd.DataFrame) -> pd.DataFrame:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     """Run discovery and store the result as a new codeframe version."""
-    from portal.services import themes as storage
+    from portal.services import themes as theme_service
 
     store = open_store(args)
     _require_dataset(store, args.dataset)
-    result = storage.discover_themes(store, args.dataset, n_themes=args.themes, progress=_progress)
-    codeframe = storage.current_codeframe(store, args.dataset)
+    result = theme_service.discover_themes(store, args.dataset, n_themes=args.themes, progress=_progress)
+    codeframe = theme_service.current_codeframe(store, args.dataset)
     if args.format == "json":
         print_json({
             "dataset": args.dataset, "version": result.version, "comments": result.comments,
@@ -166,7 +166,7 @@ def cmd_codeframe(args: argparse.Namespace) -> int:
     """Export, import, show, list or undo a dataset's codeframe."""
     import sys
 
-    from portal.services import themes as storage
+    from portal.services import themes as theme_service
     from portal.text.codeframe import from_json, to_json
 
     store = open_store(args)
@@ -185,7 +185,7 @@ def cmd_codeframe(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise InputError(f"There is no file at {args.import_file}. Check the path and try again.")
         codeframe = from_json(path.read_bytes())
-        result = storage.save_codeframe(store, args.dataset, codeframe, note=f"imported from {path.name}",
+        result = theme_service.save_codeframe(store, args.dataset, codeframe, note=f"imported from {path.name}",
                                         source="imported", progress=_progress)
         if args.format == "json":
             print_json({"dataset": args.dataset, "version": result.version, "themes": result.themes,
@@ -195,7 +195,7 @@ def cmd_codeframe(args: argparse.Namespace) -> int:
             print(result.message)
         return 0
     if args.undo:
-        result = storage.undo(store, args.dataset, progress=_progress)
+        result = theme_service.undo(store, args.dataset, progress=_progress)
         if args.format == "json":
             print_json({"dataset": args.dataset, "version": result.version, "themes": result.themes,
                         "coverage": round(result.coverage, 4)})
@@ -203,7 +203,7 @@ def cmd_codeframe(args: argparse.Namespace) -> int:
             print(f"Back to codeframe version {result.version}. " + result.message)
         return 0
     if args.history:
-        history = storage.codeframe_history(store, args.dataset)
+        history = theme_service.codeframe_history(store, args.dataset)
         if args.format == "json":
             print_json({"versions": history})
         else:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from portal.errors import PortalError
+from portal.ui.markdown import escape_markdown
 
 log = logging.getLogger("portal")
 
@@ -18,8 +19,8 @@ def friendly_errors() -> Iterator[None]:
     """Show a ``PortalError`` as one clear message; any other failure as a short apology, logged in full."""
     try:
         yield
-    except PortalError as err:
-        st.error(str(err), icon=":material/error:")
+    except PortalError as err:  # its words may quote a file's names and headers: shown literally
+        st.error(escape_markdown(str(err)), icon=":material/error:")
     except Exception:  # noqa: BLE001 - the person must never see a traceback
         log.exception("Unexpected error while drawing a page")
         st.error(

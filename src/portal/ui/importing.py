@@ -14,6 +14,7 @@ from portal.ingest.read import Table
 from portal.model import DatasetConfig
 from portal.ui.downloads import csv_download
 from portal.ui.mapping import mapping_editor
+from portal.ui.markdown import escape_markdown
 
 SCALES = {"1-5": (1, 5), "1-7": (1, 7), "1-10": (1, 10), "0-10": (0, 10)}
 
@@ -44,10 +45,8 @@ def configure(table: Table, base: Detection, kind: str, *, key: str) -> DatasetC
                                                               key=f"csat_scale_{key}"))
     config = replace(config, csat_from_rating=bool(mapping.rating and not mapping.csat
                                                    and config.rating_scale == (1, 5)))
-    for warning in (*table.warnings, *base.warnings):
-        st.warning(warning)
-    for problem in problems:
-        st.warning(problem)
+    for warning in (*table.warnings, *base.warnings, *problems):
+        st.warning(escape_markdown(warning))
     if problems:
         return None
     if not (mapping.nps or mapping.csat or mapping.rating or mapping.comment):
@@ -70,7 +69,7 @@ def show_validation(prepared: Prepared, *, key: str) -> None:
         st.info("There is no CSAT column: CSAT will be derived from the 1-5 star rating (4 and 5 stars count as "
                 "satisfied).", icon=":material/info:")
     for warning in v.warnings:
-        st.warning(warning)
+        st.warning(escape_markdown(warning))
     if len(v.rejects):
         st.markdown("**Why rows were rejected**")
         st.dataframe([{"reason": r, "rows": n} for r, n in reject_summary(v)], hide_index=True, width="content")
@@ -78,9 +77,3 @@ def show_validation(prepared: Prepared, *, key: str) -> None:
         st.dataframe(v.rejects.head(100), hide_index=True)
         csv_download(v.rejects, f"Download all {len(v.rejects):,} rejected rows (CSV)",
                      f"{Path(prepared.table.source).stem or 'import'}-rejected.csv", key=f"rejects_{key}")
-
-
-def result_sentence(dataset: str, added: int, updated: int, unchanged: int, rejected: int) -> str:
-    """Return the one-line outcome of an import."""
-    return (f"Imported into '{dataset}': {added:,} added, {updated:,} updated, {unchanged:,} unchanged, "
-            f"{rejected:,} rejected.")

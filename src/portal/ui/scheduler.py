@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 
 import streamlit as st
 
+from portal import settings
 from portal.store import Store
 from portal.sync import run_due
+from portal.ui.sheets import secrets_credentials
 
 log = logging.getLogger("portal.scheduler")
 POLL_SECONDS = 60
@@ -46,10 +49,5 @@ def start_scheduler(url: str, credentials_key: str, _credentials: dict | None) -
 
 def start_sheet_sync() -> None:
     """Start (once) the background sync of linked sheets, with the configured service account if any."""
-    import json
-
-    from portal import settings
-    from portal.ui.sheets import secrets_credentials
-
     credentials = secrets_credentials()
     start_scheduler(settings.database_url(), json.dumps(credentials, sort_keys=True, default=str), credentials)

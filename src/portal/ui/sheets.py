@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from portal.errors import PortalError
 from portal.importer import prepare, propose
-from portal.ingest.gsheets import SECRETS_SECTION, ServiceAccount, fetch_sheet, list_worksheets, load_credentials
+from portal.ingest.gsheets import (
+    SECRETS_SECTION,
+    ServiceAccount,
+    SheetData,
+    fetch_sheet,
+    list_worksheets,
+    load_credentials,
+)
 from portal.model import KINDS, dataset_name_problem
-from portal.store import Store
+from portal.store import DatasetInfo, Store
 from portal.sync import (
     SchemaChanged,
+    SheetSource,
     commit_sheet,
     resync,
     set_delete_missing,
@@ -21,10 +30,14 @@ from portal.sync import (
     sheet_sources,
     unlink_sheet,
 )
+from portal.text.source_wording import sheet_read_line, sync_sentence, sync_state_line
+from portal.ui.errors import friendly_errors
 from portal.ui.importing import configure, show_validation
 from portal.ui.mapping import mapping_editor
 from portal.ui.markdown import escape_markdown
+from portal.ui.progress import progress_bar
 
+MESSAGE_KEY = "sheet_message"
 SCHEDULES: dict[str, int | None] = {
     "Only when I click Refresh": None,
     "Every 15 minutes": 15,
@@ -70,26 +83,28 @@ def _schedule_label(minutes: int | None) -> str:
     return f"Every {minutes} minutes"
 
 
-def link_step(store: Store, account: ServiceAccount | None) -> None:
-    """Paste a link, choose a worksheet, map and import."""
-    url = st.text_input("Link to the Google Sheet", key="sheet_url",
-                        placeholder="https://docs.google.com/spreadsheets/d/…/edit#gid=0")
-    if not url.strip():
-        return
-    worksheet: str | None = None
+def _choose_worksheet(url: str, account: ServiceAccount | None) -> str | None:
+    """Draw the worksheet choice: a list with a service account, else a name to type (empty: the linked one)."""
     if account is not None:
-        sheets = list_worksheets(url.strip(), credentials=account)
-        titles = [s.title for s in sheets]
-        worksheet = st.selectbox("Worksheet", titles, key="sheet_ws") if titles else None
-    else:
-        worksheet = st.text_input("Worksheet name (leave empty for the one the link points at)",
-                                  key="sheet_ws_name").strip() or None
-    if not st.toggle("Read the sheet", key="sheet_read", help="Reads the sheet now to preview and map it."):
-        return
-    data = fetch_sheet(url.strip(), worksheet=worksheet, credentials=account)
-    table = data.table
-    st.caption(f"Read {len(table.frame):,} rows and {len(table.frame.columns)} columns from "
-               f"“{data.worksheet or 'the first worksheet'}” ({'service account' if data.auth_mode != 'link' else 'shared link'}).")
+        titles = [s.title for s in list_worksheets(url, credentials=account)]
+        return st.selectbox("Worksheet", titles, key="sheet_ws") if titles else None
+    return st.text_input("Worksheet name (leave empty for the one the link points at)",
+                         key="sheet_ws_name").strip() or None
+
+
+@dataclass(frozen=True)
+class SheetTarget:
+    """Where a sheet goes: the dataset (and it, if it exists), its kind, identifying columns and schedule."""
+
+    name: str
+    existing: DatasetInfo | None
+    kind: str
+    keys: list[str]
+    schedule: str
+
+
+def _sheet_target(store: Store, data: SheetData) -> SheetTarget:
+    """Draw the dataset, kind, identifying columns and schedule of a sheet to import."""
     left, right = st.columns(2)
     name = left.text_input("Dataset name", key="sheet_dataset", value=data.worksheet or "Google Sheet")
     existing = store.dataset(name.strip()) if name.strip() else None
@@ -97,29 +112,78 @@ def link_step(store: Store, account: ServiceAccount | None) -> None:
                        index=KINDS.index(existing.kind) if existing else 0, disabled=existing is not None)
     keys = st.multiselect(
         "Identifying columns (to match edited rows when there is no id column)",
-        list(table.frame.columns), key="sheet_keys",
+        list(data.table.frame.columns), key="sheet_keys",
         help="For a Google Form, pick the timestamp and the e-mail address.",
     )
     schedule = st.selectbox("Refresh automatically", list(SCHEDULES), key="sheet_schedule")
-    base = propose(table, kind=kind, key_columns=keys, existing=existing.config if existing else None)
-    config = configure(table, base, kind, key="sheet")
+    return SheetTarget(name, existing, kind, keys, schedule)
+
+
+def link_step(store: Store, account: ServiceAccount | None) -> None:
+    """Paste a link, choose a worksheet, map and import."""
+    url = st.text_input("Link to the Google Sheet", key="sheet_url",
+                        placeholder="https://docs.google.com/spreadsheets/d/…/edit#gid=0").strip()
+    if not url:
+        return
+    worksheet = _choose_worksheet(url, account)
+    if not st.toggle("Read the sheet", key="sheet_read", help="Reads the sheet now to preview and map it."):
+        return
+    data = fetch_sheet(url, worksheet=worksheet, credentials=account)
+    table = data.table
+    st.caption(escape_markdown(sheet_read_line(len(table.frame), len(table.frame.columns), data.worksheet,
+                                               data.auth_mode)))
+    target = _sheet_target(store, data)
+    existing = target.existing
+    base = propose(table, kind=target.kind, key_columns=target.keys, existing=existing.config if existing else None)
+    config = configure(table, base, target.kind, key="sheet")
     if config is None:
         return
-    prepared = prepare(table, config=replace(config, key_columns=tuple(keys)))
+    prepared = prepare(table, config=replace(config, key_columns=tuple(target.keys)))
     show_validation(prepared, key="sheet")
-    problem = dataset_name_problem(name)
+    problem = dataset_name_problem(target.name)
     if problem:
         st.warning(problem)
         return
     v = prepared.validation
     if st.button(f"Import {len(v.canonical):,} rows and link the sheet", type="primary", key="sheet_import",
                  disabled=v.canonical.empty):
-        bar = st.progress(0.0, text="Importing ...")
-        result = commit_sheet(store, name.strip(), data, prepared, interval_minutes=SCHEDULES[schedule],
-                              progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
-        st.session_state["sheet_message"] = f"'{result.dataset}': {result.summary}"
+        result = commit_sheet(store, target.name.strip(), data, prepared, interval_minutes=SCHEDULES[target.schedule],
+                              progress=progress_bar("Importing ..."))
+        st.session_state[MESSAGE_KEY] = sync_sentence(result.dataset, result.summary)
         st.session_state["sheet_read"] = False
         st.rerun()
+
+
+def _schedule_choice(store: Store, source: SheetSource, column: DeltaGenerator) -> None:
+    """Draw the sheet's schedule; a new choice is saved at once."""
+    options = list(SCHEDULES)
+    label = _schedule_label(source.interval_minutes)
+    if label not in options:
+        options.append(label)
+    chosen = column.selectbox("Refresh automatically", options, index=options.index(label),
+                              key=f"sched_{source.dataset}")
+    if chosen != label and chosen in SCHEDULES:
+        set_schedule(store, source.dataset, SCHEDULES[chosen])
+        st.rerun()
+
+
+def _linked_sheet(store: Store, source: SheetSource, account: ServiceAccount | None) -> None:
+    """Draw one linked sheet: its last sync, schedule, deleted-rows choice, Refresh and Unlink."""
+    st.markdown(f"**{escape_markdown(source.dataset)}** — "
+                f"{escape_markdown(source.worksheet_title or 'first worksheet')}")
+    st.caption(escape_markdown(sync_state_line(source.last_sync_at, source.last_status, source.last_message)))
+    cols = st.columns([2, 2, 1, 1])
+    _schedule_choice(store, source, cols[0])
+    remove = cols[1].checkbox("Remove rows deleted in the sheet", value=source.delete_missing,
+                              key=f"delmiss_{source.dataset}")
+    if remove != source.delete_missing:
+        set_delete_missing(store, source.dataset, remove)
+    if cols[2].button("Refresh now", key=f"refresh_{source.dataset}", type="primary"):
+        _refresh(store, source.dataset, account)
+    if cols[3].button("Unlink", key=f"unlink_{source.dataset}", help="Stop syncing; the imported rows stay."):
+        unlink_sheet(store, source.dataset)
+        st.rerun()
+    _remap_step(store, source.dataset, account)
 
 
 def linked_step(store: Store, account: ServiceAccount | None) -> None:
@@ -130,31 +194,7 @@ def linked_step(store: Store, account: ServiceAccount | None) -> None:
     st.subheader("Linked sheets")
     for source in sources:
         with st.container(border=True):
-            st.markdown(f"**{escape_markdown(source.dataset)}** — {escape_markdown(source.worksheet_title or 'first worksheet')}")
-            last = f"{source.last_sync_at:%d %b %Y %H:%M} UTC" if source.last_sync_at else "never"
-            st.caption(f"Last successful sync: {last}. Last result: {source.last_status or '—'}. "
-                       f"{source.last_message}")
-            cols = st.columns([2, 2, 1, 1])
-            options = list(SCHEDULES)
-            label = _schedule_label(source.interval_minutes)
-            if label not in options:
-                options.append(label)
-            chosen = cols[0].selectbox("Refresh automatically", options, index=options.index(label),
-                                       key=f"sched_{source.dataset}")
-            if chosen != label and chosen in SCHEDULES:
-                set_schedule(store, source.dataset, SCHEDULES[chosen])
-                st.rerun()
-            remove = cols[1].checkbox("Remove rows deleted in the sheet", value=source.delete_missing,
-                                      key=f"delmiss_{source.dataset}")
-            if remove != source.delete_missing:
-                set_delete_missing(store, source.dataset, remove)
-            if cols[2].button("Refresh now", key=f"refresh_{source.dataset}", type="primary"):
-                _refresh(store, source.dataset, account)
-            if cols[3].button("Unlink", key=f"unlink_{source.dataset}",
-                              help="Stop syncing; the imported rows stay."):
-                unlink_sheet(store, source.dataset)
-                st.rerun()
-            _remap_step(store, source.dataset, account)
+            _linked_sheet(store, source, account)
 
 
 def _refresh(store: Store, dataset: str, account: ServiceAccount | None) -> None:
@@ -164,7 +204,7 @@ def _refresh(store: Store, dataset: str, account: ServiceAccount | None) -> None
     except SchemaChanged as change:
         st.session_state[f"schema_{dataset}"] = change
         st.rerun()
-    st.session_state["sheet_message"] = f"'{dataset}': {result.summary}"
+    st.session_state[MESSAGE_KEY] = sync_sentence(dataset, result.summary)
     st.rerun()
 
 
@@ -173,7 +213,7 @@ def _remap_step(store: Store, dataset: str, account: ServiceAccount | None) -> N
     change: SchemaChanged | None = st.session_state.get(f"schema_{dataset}")
     if change is None:
         return
-    st.warning(str(change))
+    st.warning(escape_markdown(str(change)))
     info = store.dataset(dataset)
     frame = pd.DataFrame(columns=list(change.columns))
     config = replace(info.config, mapping=change.suggested) if info else None
@@ -182,23 +222,29 @@ def _remap_step(store: Store, dataset: str, account: ServiceAccount | None) -> N
     mapping, problems = mapping_editor(frame, config, {c: "new column" for c in change.appeared},
                                        key=f"remap_{dataset}")
     for problem in problems:
-        st.warning(problem)
+        st.warning(escape_markdown(problem))
     if not problems and st.button("Use this mapping and sync", key=f"remap_go_{dataset}"):
         result = resync(store, dataset, credentials=account, remap=mapping)
         del st.session_state[f"schema_{dataset}"]
-        st.session_state["sheet_message"] = f"'{dataset}': {result.summary}"
+        st.session_state[MESSAGE_KEY] = sync_sentence(dataset, result.summary)
         st.rerun()
 
 
-def sheet_step(store: Store) -> None:
+def _sheet_step(store: Store) -> None:
     """Draw the whole Google Sheet tab."""
-    if "sheet_message" in st.session_state:
-        st.success(st.session_state.pop("sheet_message"), icon=":material/check_circle:")
+    if MESSAGE_KEY in st.session_state:
+        st.success(escape_markdown(st.session_state.pop(MESSAGE_KEY)), icon=":material/check_circle:")
     try:
         account = current_account()
     except PortalError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))
         account = None
     _account_note(account)
     link_step(store, account)
     linked_step(store, account)
+
+
+def sheet_tab(store: Store) -> None:
+    """Draw the Google Sheet tab (a failure shows in the tab, the other tabs still draw)."""
+    with friendly_errors():
+        _sheet_step(store)

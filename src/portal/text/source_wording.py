@@ -1,0 +1,54 @@
+"""The sentences the Data sources page writes about files, sheets, imports and datasets (plain text; the page
+escapes it for Markdown, since names and headers come from the files)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+
+def read_line(rows: int, columns: int, encoding: str | None = None, delimiter: str | None = None) -> str:
+    """Return what was read from a file: rows, columns and, for a text file, its encoding and separator."""
+    how = f" ({encoding}, separated by {delimiter!r})" if encoding else ""
+    return f"Read {rows:,} rows and {columns} columns{how}."
+
+
+def sheet_read_line(rows: int, columns: int, worksheet: str | None, auth_mode: str) -> str:
+    """Return what was read from a Google Sheet: rows, columns, the worksheet and how the portal got in."""
+    how = "service account" if auth_mode != "link" else "shared link"
+    return f"Read {rows:,} rows and {columns} columns from “{worksheet or 'the first worksheet'}” ({how})."
+
+
+def result_sentence(dataset: str, added: int, updated: int, unchanged: int, rejected: int) -> str:
+    """Return the one-line outcome of an import."""
+    return (f"Imported into '{dataset}': {added:,} added, {updated:,} updated, {unchanged:,} unchanged, "
+            f"{rejected:,} rejected.")
+
+
+def revert_sentence(import_id: int, removed: int, restored: int) -> str:
+    """Return the one-line outcome of reverting an import."""
+    return f"Reverted import {import_id}: {removed:,} rows removed, {restored:,} restored."
+
+
+def sync_sentence(dataset: str, summary: str) -> str:
+    """Return the one-line outcome of syncing a linked sheet into ``dataset``."""
+    return f"'{dataset}': {summary}"
+
+
+def dataset_title(name: str, rows: int, date_min: datetime | None, date_max: datetime | None) -> str:
+    """Return a dataset's title line: its name, its responses and the dates they span."""
+    span = ""
+    if date_min is not None and date_max is not None:
+        span = f", {date_min:%d %b %Y} to {date_max:%d %b %Y}"
+    return f"{name} — {rows:,} responses{span}"
+
+
+def roles_line(roles: Mapping[str, str | Sequence[str] | None]) -> str:
+    """Return which column plays each role (roles without a column are left out)."""
+    return "Columns: " + "; ".join(f"{k}: {v if isinstance(v, str) else ', '.join(v)}" for k, v in roles.items() if v)
+
+
+def sync_state_line(last_sync_at: datetime | None, status: str | None, message: str | None) -> str:
+    """Return when a linked sheet last synced and what its last sync did."""
+    last = f"{last_sync_at:%d %b %Y %H:%M} UTC" if last_sync_at else "never"
+    return f"Last successful sync: {last}. Last result: {status or '—'}. {message}"

@@ -1,0 +1,98 @@
+"""One theme in depth: its figures and keywords, its trend, the sentiment of its mentions, the groups that
+mention it more or less often, and its comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from portal import settings
+from portal.store import DatasetInfo
+from portal.text.theme_view import ThemeView, group_rows, trend_period
+from portal.text.theme_wording import keyword_line, split_line, theme_facts
+from portal.text.verbatims import sentiment_split, theme_verbatims
+from portal.ui.context import choices_of
+from portal.ui.errors import friendly_errors
+from portal.ui.filters import Filters
+from portal.ui.kpi import MISSING_LABEL
+from portal.ui.markdown import escape_markdown
+from portal.ui.theme_charts import sentiment_chart, trend_chart
+from portal.ui.theme_data import breakdown_of, comments_of, trend_of
+from portal.ui.verbatims import verbatim_section
+
+
+def theme_detail(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], filters: Filters, theme: str) -> None:
+    """Draw the chosen theme: figures, keywords, trend, sentiment split, groups and comments (a failure shows
+    here, not on the whole page)."""
+    with friendly_errors():
+        _theme_detail(info, view, stamp, filters, theme)
+
+
+def _theme_detail(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], filters: Filters, theme: str) -> None:
+    """Draw the chosen theme: figures, keywords, trend, sentiment split, groups and comments."""
+    row = view.table[view.table["theme"] == theme].iloc[0]
+    keywords = keyword_line(theme, row["keywords"])
+    st.markdown(f"{escape_markdown(theme_facts(row, view.has_nps))}  \n:gray[Keywords: {escape_markdown(keywords)}]")
+    comments, assigned = comments_of(info, stamp, filters)
+    verbatims = theme_verbatims(comments, assigned, str(row["theme_key"]))
+    left, right = st.columns([3, 2], gap="large")
+    with left, friendly_errors():
+        trend(info, stamp, filters, theme)
+    with right, friendly_errors():
+        mention_sentiment(verbatims)
+    with friendly_errors():
+        groups_of_theme(info, view, stamp, filters, theme)
+    verbatim_section(info, view, comments, verbatims, theme)
+
+
+def trend(info: DatasetInfo, stamp: tuple[Any, ...], filters: Filters, theme: str) -> None:
+    """Draw the theme's share of comments per month (or week, for a short span)."""
+    period = trend_period(info.date_min, info.date_max)
+    st.markdown(f"**Share of comments by {period}**")
+    if info.date_min is None:
+        st.caption("No trend: this dataset has no dates.")
+        return
+    shares = trend_of(info, stamp, filters, theme, period)
+    if shares.empty:
+        st.caption("No trend: no comment in this selection has a date.")
+    else:
+        st.altair_chart(trend_chart(shares, period), width="stretch")
+
+
+def mention_sentiment(verbatims: pd.DataFrame) -> None:
+    """Draw how many of the theme's mentions are negative, neutral and positive."""
+    st.markdown("**Sentiment of the mentions**", help="Each mention is judged by the sentence that mentions "
+                                                      "the theme, so one comment can praise one theme and "
+                                                      "criticise another.")
+    split = sentiment_split(verbatims)
+    if split["n"].sum():
+        st.altair_chart(sentiment_chart(split), width="stretch")
+        st.caption(split_line(split))
+    else:
+        st.caption("No mention in this selection.")
+
+
+def groups_of_theme(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], filters: Filters,
+                    theme: str) -> None:
+    """Draw which groups mention the theme more or less often than the rest (tested)."""
+    if not view.segments:
+        return
+    choices = choices_of(info)
+    by = st.columns([2, 3])[0].selectbox(
+        "Which groups mention it more often?", view.segments, format_func=choices.label, key="themes_by",
+        help="Which groups mention this theme more often than all other groups. A real difference "
+        "is one that chance would explain less than 5% of the time, after adjusting for "
+        "testing many groups at once.")
+    table = breakdown_of(info, stamp, filters, theme, by)
+    if table.empty:
+        st.caption("No group to compare.")
+        return
+    st.dataframe(group_rows(table, MISSING_LABEL), hide_index=True, width="stretch", column_config={
+        "Share": st.column_config.NumberColumn(format="%.0f%%", help="Share of the group's comments that mention "
+                                                                   "the theme."),
+        "vs rest (pts)": st.column_config.NumberColumn(format="%+.1f", help="Difference from all other groups, in "
+                                                                           "percentage points."),
+    })
+    st.caption(f"Groups with fewer than {settings.min_group_size()} comments are never called a real difference.")

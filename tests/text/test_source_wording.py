@@ -1,0 +1,41 @@
+"""The Data sources page's sentences about files, sheets, imports and datasets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from portal.text.source_wording import (
+    dataset_title,
+    read_line,
+    result_sentence,
+    revert_sentence,
+    roles_line,
+    sheet_read_line,
+    sync_sentence,
+    sync_state_line,
+)
+
+
+def test_read_lines_say_what_was_read_and_how():
+    assert read_line(1234, 5, "utf-8", ";") == "Read 1,234 rows and 5 columns (utf-8, separated by ';')."
+    assert read_line(3, 2) == "Read 3 rows and 2 columns."
+    assert sheet_read_line(10, 4, "Form responses", "link") == ("Read 10 rows and 4 columns from “Form responses” "
+                                                                "(shared link).")
+    assert sheet_read_line(10, 4, None, "service_account").endswith("“the first worksheet” (service account).")
+
+
+def test_outcome_sentences():
+    assert result_sentence("NPS", 1200, 3, 0, 2) == "Imported into 'NPS': 1,200 added, 3 updated, 0 unchanged, 2 rejected."
+    assert revert_sentence(7, 1500, 2) == "Reverted import 7: 1,500 rows removed, 2 restored."
+    assert sync_sentence("NPS", "3 added") == "'NPS': 3 added"
+
+
+def test_dataset_lines():
+    assert dataset_title("NPS", 1500, None, None) == "NPS — 1,500 responses"
+    assert dataset_title("NPS", 2, datetime(2024, 1, 5), datetime(2024, 3, 1)) == ("NPS — 2 responses, 05 Jan 2024 "
+                                                                                   "to 01 Mar 2024")
+    assert roles_line({"nps": "Score", "comment": ("Comment", "Notes"), "date": None, "segments": ()}) == (
+        "Columns: nps: Score; comment: Comment, Notes")
+    assert sync_state_line(None, None, "") == "Last successful sync: never. Last result: —. "
+    assert sync_state_line(datetime(2024, 1, 5, 9, 30), "ok", "3 added") == ("Last successful sync: 05 Jan 2024 "
+                                                                            "09:30 UTC. Last result: ok. 3 added")
