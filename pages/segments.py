@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from portal import drivers, metrics, settings
+from portal import metrics, settings
+from portal.metrics import drivers
 from portal.model import DatasetConfig
 from portal.store import DatasetInfo
 from portal.ui import kpi

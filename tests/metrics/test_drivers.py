@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LinearRegression
 
-from portal import drivers
+from portal.metrics import drivers
 from portal.errors import InputError
 
 

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal import events, metrics
+from portal.metrics.events import compare_event
 from portal.errors import InputError, NotFoundError
 
 
@@ -74,7 +75,7 @@ def test_deleting_a_dataset_deletes_its_events(store, put_dataset, make_frame, m
 
 
 def test_compare_before_and_after_an_event(survey, make_config):
-    result = events.compare_event(survey, make_config("nps", "csat", "date"), "2024-04-01", days=30)
+    result = compare_event(survey, make_config("nps", "csat", "date"), "2024-04-01", days=30)
     table = result.table.set_index("metric")
     dates = survey["date"]
     before = ((dates >= "2024-03-02") & (dates < "2024-04-01")).sum()
@@ -90,9 +91,9 @@ def test_compare_before_and_after_an_event(survey, make_config):
 
 
 def test_compare_with_nothing_before(survey, make_config):
-    result = events.compare_event(survey, make_config("nps", "date"), "2024-03-01", days=7)
+    result = compare_event(survey, make_config("nps", "date"), "2024-03-01", days=7)
     assert result.table.loc[0, "first_n"] == 0
     assert not result.table.loc[0, "significant"]
     assert "nothing to compare" in result.sentence
     with pytest.raises(InputError, match="at least 1 day"):
-        events.compare_event(survey, make_config("nps", "date"), "2024-03-01", days=0)
+        compare_event(survey, make_config("nps", "date"), "2024-03-01", days=0)
