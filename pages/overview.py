@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date as Date
+
 import streamlit as st
 
 from portal import metrics
 from portal.services import events
 from portal.store import DatasetInfo
 from portal.ui import kpi
-from portal.ui.context import data_page, event_comparison, get_store, overview_of
+from portal.ui.context import PageContext, data_page, event_comparison, get_store, overview_of
 from portal.ui.errors import friendly_errors
-from portal.ui.filters import FilterChoices, Filters, column_label, day_text, describe_filters
+from portal.ui.filters import FilterChoices, Filters, describe_filters
+from portal.ui.markdown import escape_markdown
 
 PERIODS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
 PERIOD_KEY = "overview_period"
@@ -28,49 +31,32 @@ def empty_state() -> None:
     st.page_link("pages/data_sources.py", label="Add data on the Data sources page", icon=":material/upload_file:")
 
 
-def header(info: DatasetInfo, view: metrics.Overview, filters: Filters, choices: FilterChoices) -> None:
+def span_of(filters: Filters, choices: FilterChoices) -> tuple[Date | None, Date | None]:
+    """Return the first and last day the figures cover (None, None without dates)."""
+    if not (choices.first and choices.last):
+        return None, None
+    return filters.start or choices.first, filters.end or choices.last
+
+
+def header(ctx: PageContext, view: metrics.Overview) -> None:
     """Draw the title, the event tools and one line saying what the figures cover."""
     title, tools = st.columns([3, 2], vertical_alignment="bottom")
     title.title("Overview", anchor=False)
-    if choices.first is not None and view.n:
+    if ctx.choices.first is not None and view.n:
         with tools.container(horizontal=True, horizontal_alignment="right"):
             with st.popover("Mark an event", icon=":material/flag:"):
-                mark_event(info, choices)
+                mark_event(ctx.choices)
             with st.popover("Before / after", icon=":material/compare_arrows:"):
-                with friendly_errors():
-                    before_after(info, filters)
-    span = ""
-    if choices.first and choices.last:
-        first, last = filters.start or choices.first, filters.end or choices.last
-        span = f", {day_text(first)} to {day_text(last)}"
-    who = f" from {view.customers:,} customers" if view.customers is not None else ""
-    words = f"{info.name}: {view.n:,} responses{who}{span}."
-    where = describe_filters(Filters(where=filters.where), choices)
-    if where:
-        words += f" Filtered to {where}."
-    st.caption(kpi.escape_markdown(words))
+                before_after(ctx.info, ctx.filters)
+    where = describe_filters(Filters(where=ctx.filters.where), ctx.choices)
+    st.caption(escape_markdown(metrics.coverage_line(ctx.info.name, view, *span_of(ctx.filters, ctx.choices), where)))
 
 
-def tiles(view: metrics.Overview, info: DatasetInfo, filters: Filters, choices: FilterChoices) -> None:
+def tiles(ctx: PageContext, view: metrics.Overview) -> None:
     """Draw the KPI tiles, then revenue at risk and the number of customers or responses."""
-    drawers = [lambda t=t: kpi.kpi_tile(t, info.config) for t in view.tiles]
-    if view.revenue_at_risk is not None:
-        drawers.append(lambda: kpi.plain_tile(
-            "Revenue at risk", kpi.fmt_money(view.revenue_at_risk),
-            view.revenue_sentence or "No detractors in this selection.", help=metrics.DEFINITIONS["value"]))
-    if len(drawers) < MAX_TILES:
-        if view.customers is not None:
-            drawers.append(lambda: kpi.plain_tile(
-                "Customers", f"{view.customers:,}",
-                f"They gave {view.n:,} responses. Revenue at risk counts each customer once.",
-                help=metrics.DEFINITIONS["customers"]))
-        else:
-            if choices.first and choices.last:
-                first, last = filters.start or choices.first, filters.end or choices.last
-                span = f"Dated {day_text(first)} to {day_text(last)}."
-            else:
-                span = "The dataset has no dates."
-            drawers.append(lambda: kpi.plain_tile("Responses", f"{view.n:,}", span))
+    drawers = [lambda t=t: kpi.kpi_tile(t, ctx.info.config) for t in view.tiles]
+    for extra in metrics.plain_tiles(view, *span_of(ctx.filters, ctx.choices), room=MAX_TILES):
+        drawers.append(lambda t=extra: kpi.plain_tile(t.label, t.value, t.caption, help=t.help))
     for column, draw in zip(st.columns(len(drawers)), drawers, strict=True):
         with column:
             draw()
@@ -84,9 +70,8 @@ def trend(view: metrics.Overview, info: DatasetInfo, choices: FilterChoices) -> 
     metric = view.metric
     with row.container(horizontal=True, horizontal_alignment="right", width="content"):
         if len(available) > 1 and view.trend is not None:
-            chosen = st.segmented_control(
-                "KPI", available, format_func=lambda m: kpi.short_label(m).replace(" %", ""),
-                default=view.metric, key=TREND_METRIC_KEY, label_visibility="collapsed")
+            chosen = st.segmented_control("KPI", available, format_func=metrics.kpi_name, default=view.metric,
+                                          key=TREND_METRIC_KEY, label_visibility="collapsed")
             metric = chosen or view.metric
         if choices.first is not None:
             st.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default="month",
@@ -100,8 +85,7 @@ def trend(view: metrics.Overview, info: DatasetInfo, choices: FilterChoices) -> 
             st.info("No trend: no response in this selection has a date.", icon=":material/timeline:")
         return
     period = view.period or "month"
-    head.markdown(f"**{kpi.short_label(metric).replace(' %', '')} by {period}**",
-                  help=metrics.DEFINITIONS["before_after"])
+    head.markdown(f"**{metrics.kpi_name(metric)} by {period}**", help=metrics.DEFINITIONS["before_after"])
     marks = events.events_frame(get_store(), info.name)
     st.altair_chart(kpi.trend_chart(view.trend, metric, period, marks, height=215), width="stretch")
     st.caption("Shaded: the 95% interval. Ringed: a real change from the period before. Dashed: events.")
@@ -118,10 +102,10 @@ def differences(view: metrics.Overview, info: DatasetInfo) -> None:
         return
     lines = []
     for d in view.differences:
-        sentence = metrics.describe_difference(d.metric, column_label(d.column, info.config), d.value, d.estimate,
-                                               d.difference, d.n)
+        sentence = metrics.describe_difference(d.metric, metrics.column_label(d.column, info.config), d.value,
+                                               d.estimate, d.difference, d.n)
         icon = ":green[:material/trending_up:]" if d.difference > 0 else ":red[:material/trending_down:]"
-        lines.append(f"{icon} {kpi.escape_markdown(sentence)}")
+        lines.append(f"{icon} {escape_markdown(sentence)}")
     st.markdown("  \n".join(lines))
     st.page_link("pages/segments.py", label="Compare every group on Segments", icon=":material/bar_chart:")
 
@@ -135,14 +119,12 @@ def _submit_event() -> None:
 def add_pending_event(info: DatasetInfo) -> None:
     """Mark the event submitted with the form, if any, and say so."""
     pending = st.session_state.pop(PENDING_KEY, None)
-    if pending is None:
-        return
-    with friendly_errors():
+    if pending is not None:
         added = events.add_event(get_store(), info.name, *pending)
-        st.toast(kpi.escape_markdown(f"Marked '{added.label}' on {day_text(added.date)}."), icon=":material/flag:")
+        st.toast(escape_markdown(f"Marked '{added.label}' on {metrics.day_text(added.date)}."), icon=":material/flag:")
 
 
-def mark_event(info: DatasetInfo, choices: FilterChoices) -> None:
+def mark_event(choices: FilterChoices) -> None:
     """Draw the small form that marks an event on the timeline."""
     with st.form("overview_event_form", clear_on_submit=True, border=False):
         st.date_input("Date", value=choices.last or "today", format="YYYY-MM-DD", key="overview_event_date")
@@ -154,29 +136,20 @@ def mark_event(info: DatasetInfo, choices: FilterChoices) -> None:
 
 def before_after(info: DatasetInfo, filters: Filters) -> None:
     """Draw the before / after comparison around a marked event."""
-    st.caption(kpi.escape_markdown(metrics.DEFINITIONS["before_after"]))
+    st.caption(escape_markdown(metrics.DEFINITIONS["before_after"]))
     marked = events.list_events(get_store(), info.name)
     if not marked:
         st.caption("No event is marked yet. Mark one first; it then shows on the trend chart.")
         return
     chosen = st.selectbox("Event", marked, index=len(marked) - 1, key="overview_compare_event",
-                          format_func=lambda e: f"{day_text(e.date)}: {e.label} ({e.kind})")
+                          format_func=lambda e: f"{metrics.day_text(e.date)}: {e.label} ({e.kind})")
     days = st.slider("Days before and after", 7, 91, 28, step=7, key="overview_compare_days")
     result = event_comparison(info, filters, chosen.date, days)
-    table = result.table
-    if table.empty:
+    if result.table.empty:
         st.caption("This dataset has no scores to compare.")
         return
-    shown = {
-        "KPI": table["label"],
-        "Before": [kpi.fmt(m, x) for m, x in zip(table["metric"], table["first"], strict=True)],
-        "After": [kpi.fmt(m, x) for m, x in zip(table["metric"], table["second"], strict=True)],
-        "Change": [kpi.fmt_change(m, x) if kpi.finite(x) else "–"
-                   for m, x in zip(table["metric"], table["difference"], strict=True)],
-        "Real change?": ["yes" if s else "no" for s in table["significant"]],
-    }
-    st.dataframe(shown, hide_index=True, width="stretch")
-    st.caption(kpi.escape_markdown(result.sentence))
+    st.dataframe(metrics.before_after_frame(result.table), hide_index=True, width="stretch")
+    st.caption(escape_markdown(result.sentence))
     if filters.where:
         st.caption("The segment filters apply; the date filter does not (the window sets the dates).")
 
@@ -186,21 +159,20 @@ def main() -> None:
     ctx = data_page("overview", empty_state)
     if ctx is None:
         return
-    info, choices, filters = ctx.info, ctx.choices, ctx.filters
-    period = st.session_state.get(PERIOD_KEY) or "month"
-    view = overview_of(info, filters, period)
-    add_pending_event(info)
-    header(info, view, filters, choices)
+    view = overview_of(ctx.info, ctx.filters, st.session_state.get(PERIOD_KEY) or "month")
+    add_pending_event(ctx.info)
+    header(ctx, view)
     if view.n == 0:
         st.warning("No responses match the filters. Widen the date range or clear a filter in the sidebar.",
                    icon=":material/filter_alt_off:")
         return
-    tiles(view, info, filters, choices)
+    tiles(ctx, view)
     left, right = st.columns([3, 2], gap="large")
-    with left, friendly_errors():
-        trend(view, info, choices)
-    with right, friendly_errors():
-        differences(view, info)
+    with left:
+        trend(view, ctx.info, ctx.choices)
+    with right:
+        differences(view, ctx.info)
 
 
-main()
+with friendly_errors():
+    main()

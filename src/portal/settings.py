@@ -66,12 +66,17 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-def get(name: str) -> str:
-    """Return the value of setting ``name`` from the environment, or its default."""
+def default(name: str) -> str:
+    """Return the default of setting ``name``."""
     for setting in SETTINGS:
         if setting.name == name:
-            return os.environ.get(name, setting.default)
+            return setting.default
     raise KeyError(name)
+
+
+def get(name: str) -> str:
+    """Return the value of setting ``name`` from the environment, or its default."""
+    return os.environ.get(name, default(name))
 
 
 def database_url(override: str | None = None) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LinearRegression
 
-from portal import drivers
+from portal.metrics import drivers
 from portal.errors import InputError
 
 
@@ -109,3 +109,25 @@ def test_sub_ratings_drive_recommendation_on_airline_reviews(shared_data: Path):
     assert ranked[0] == "value_for_money"
     assert ranked[-1] == "traveller_type"
     assert result.r2 > 0.5
+
+
+def test_driver_choices_leave_out_derived_scores_and_preselect_all_but_sentiment():
+    from portal.model import DatasetConfig, Mapping
+
+    derived = DatasetConfig(mapping=Mapping(rating="r", nps="n"), csat_from_rating=True)
+    assert drivers.driver_targets(derived) == ["nps", "rating"]
+    assert drivers.derived_from("rating", derived) == {"csat"} and drivers.derived_from("nps", derived) == set()
+    many = [f"c{i}" for i in range(10)]
+    assert drivers.default_drivers(["sentiment", "Plan"]) == ["Plan"]
+    assert drivers.default_drivers(["sentiment"]) == ["sentiment"]
+    assert drivers.default_drivers(many) == many[: drivers.MAX_PREDICTORS]
+
+
+def test_driver_labels_are_the_names_people_know_and_unique():
+    from portal.model import DatasetConfig, Mapping
+
+    config = DatasetConfig(mapping=Mapping(nps="n", value="MRR"))
+    labels = drivers.driver_labels(["value", "rating", "sentiment", "Plan (segment)", "Plan"], config,
+                                   lambda c: c.removesuffix(" (segment)"), "nps")
+    assert labels == (("value", "MRR"), ("rating", "Star rating"), ("sentiment", "Sentiment"),
+                      ("Plan (segment)", "Plan"), ("Plan", "Plan"))

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from portal import events, metrics
+from portal import metrics
+from portal.metrics.events import compare_event
 from portal.errors import InputError, NotFoundError
 from portal.services import events as event_service
 from portal.store.schema import events as events_table
@@ -76,7 +77,7 @@ def test_deleting_a_dataset_deletes_its_events(store, put_dataset, make_frame, m
 
 
 def test_compare_before_and_after_an_event(survey, make_config):
-    result = events.compare_event(survey, make_config("nps", "csat", "date"), "2024-04-01", days=30)
+    result = compare_event(survey, make_config("nps", "csat", "date"), "2024-04-01", days=30)
     table = result.table.set_index("metric")
     dates = survey["date"]
     before = ((dates >= "2024-03-02") & (dates < "2024-04-01")).sum()
@@ -92,9 +93,9 @@ def test_compare_before_and_after_an_event(survey, make_config):
 
 
 def test_compare_with_nothing_before(survey, make_config):
-    result = events.compare_event(survey, make_config("nps", "date"), "2024-03-01", days=7)
+    result = compare_event(survey, make_config("nps", "date"), "2024-03-01", days=7)
     assert result.table.loc[0, "first_n"] == 0
     assert not result.table.loc[0, "significant"]
     assert "nothing to compare" in result.sentence
     with pytest.raises(InputError, match="at least 1 day"):
-        events.compare_event(survey, make_config("nps", "date"), "2024-03-01", days=0)
+        compare_event(survey, make_config("nps", "date"), "2024-03-01", days=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -93,3 +95,22 @@ def test_overview_without_dates_or_segments(make_frame, make_config):
     (tile,) = view.tiles
     assert tile.change is None and tile.low_sample
     assert view.revenue_at_risk is None
+
+
+def test_tiles_words_and_the_tiles_after_them(make_frame, make_config):
+    days = pd.date_range("2024-01-01", periods=120, freq="D").strftime("%Y-%m-%d").tolist()
+    frame = make_frame(nps=np.where(np.arange(120) < 60, 0.0, 10.0), date=days)
+    view = metrics.overview(frame, make_config("nps", "date"), period="month")
+    [tile] = view.tiles
+    assert metrics.tile_detail(tile).startswith("95% interval ")
+    assert metrics.tile_detail(tile).endswith("since March 2024.")
+    delta = metrics.tile_delta(tile)
+    assert delta is None or delta.endswith("vs March 2024")
+    [responses] = metrics.plain_tiles(view, date(2024, 1, 1), date(2024, 4, 29), room=4)
+    assert (responses.label, responses.value, responses.caption) == ("Responses", "120",
+                                                                     "Dated 1 Jan 2024 to 29 Apr 2024.")
+    assert metrics.plain_tiles(view, None, None, room=4)[0].caption == "The dataset has no dates."
+    assert metrics.plain_tiles(view, None, None, room=1) == []
+    assert metrics.coverage_line("S", view, date(2024, 1, 1), date(2024, 4, 29), "Plan: Pro") == \
+        "S: 120 responses, 1 Jan 2024 to 29 Apr 2024. Filtered to Plan: Pro."
+    assert metrics.coverage_line("S", view, None, None, "") == "S: 120 responses."

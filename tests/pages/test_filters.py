@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 from portal import metrics
+from portal.metrics import column_label
 from portal.model import DatasetConfig, Mapping
 from portal.store import Store
 from portal.ui.filters import (
     FilterChoices,
     Filters,
     apply_filters,
-    column_label,
     describe_filters,
     filter_choices,
     parse_query,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portal import events, metrics
+from portal import metrics
+from portal.metrics.events import compare_event
 from portal.demo import price_change_date
 from portal.services import events as event_service
 from portal.store import Store
@@ -139,7 +140,7 @@ def test_marking_an_event_puts_it_on_the_trend_and_compares_before_and_after(dem
     assert table and list(table[0]["KPI"]) == ["NPS"]
     with Store(demo_copy) as store:
         info = store.dataset(SURVEY)
-        expected = events.compare_event(store.load(SURVEY), info.config, when, days=28)
+        expected = compare_event(store.load(SURVEY), info.config, when, days=28)
     assert table[0]["Real change?"].iloc[0] == ("yes" if expected.table["significant"].iloc[0] else "no")
     assert expected.sentence in texts(at)
 

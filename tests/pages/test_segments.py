@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from portal import drivers, metrics
+from portal import metrics
+from portal.metrics import STATUSES, drivers, export_groups, group_frame
 from portal.store import Store
-from portal.ui.kpi import STATUSES, export_groups, group_frame
 
 from kpitools import (
     REVIEWS,

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from portal.errors import InputError, NotFoundError
-from portal.events import _as_date
+from portal.metrics import as_date
 from portal.store import Store
 from portal.store import events as stored
 from portal.store.events import Event
@@ -35,7 +35,7 @@ def add_event(store: Store, dataset: str, when: Any, label: str, kind: str = "ot
         raise InputError(f"The event label is too long: use at most {MAX_LABEL_LENGTH} characters.")
     if kind not in EVENT_KINDS:
         raise InputError(f"'{kind}' is not a kind of event. Choose one of: {', '.join(EVENT_KINDS)}.")
-    return stored.add_event(store, dataset, _as_date(when), text, kind)
+    return stored.add_event(store, dataset, as_date(when, "The event date"), text, kind)
 
 
 def list_events(store: Store, dataset: str) -> list[Event]:

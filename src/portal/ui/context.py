@@ -15,7 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from portal import drivers, events, metrics, settings
+from portal import metrics, settings
+from portal.metrics import drivers
+from portal.metrics.events import EventComparison, compare_event
 from portal.store import DatasetInfo, Store
 from portal.store.store import segment_names
 from portal.ui.filters import FilterChoices, Filters, apply_filters, filter_choices
@@ -207,13 +209,13 @@ def drivers_of(info: DatasetInfo, filters: Filters, target: str,
 
 @st.cache_data(show_spinner="Comparing before and after ...", max_entries=32)
 def _event(url: str, name: str, version: int, key: tuple[Any, ...], when: str, days: int,
-           min_n: int) -> events.EventComparison:
+           min_n: int) -> EventComparison:
     """Return the before / after comparison around one day."""
     frame, config = _selection(url, name, version, Filters.from_key(key))
-    return events.compare_event(frame, config, when, days=days, min_n=min_n)
+    return compare_event(frame, config, when, days=days, min_n=min_n)
 
 
-def event_comparison(info: DatasetInfo, filters: Filters, when: Date, days: int) -> events.EventComparison:
+def event_comparison(info: DatasetInfo, filters: Filters, when: Date, days: int) -> EventComparison:
     """Return the KPIs ``days`` days before ``when`` against ``days`` days from it (segment filters only)."""
     segments_only = Filters(where=filters.where)
     return _event(settings.database_url(), info.name, info.data_version, segments_only.key(), when.isoformat(),

@@ -23,8 +23,8 @@ import pandas as pd
 import streamlit as st
 
 from portal import metrics
+from portal.metrics import MISSING_LABEL, breakdown_columns, column_label
 from portal.model import DatasetConfig
-from portal.ui.kpi import MISSING_LABEL
 from portal.ui.markdown import escape_markdown
 
 FROM, TO, WHERE, DATASET = "from", "to", "where", "dataset"
@@ -34,8 +34,6 @@ FILTER_KEYS: tuple[str, ...] = (FROM, TO, WHERE)
 MAX_FILTER_VALUES = 1000
 #: Where the current filters are kept between pages: {"dataset": name, "page": page, "query": {key: [values]}}.
 STATE_KEY = "portal_filters"
-_EXTRA_COLUMNS = ("sentiment_label", "language")
-_EXTRA_LABELS = {"sentiment_label": "Sentiment", "language": "Language"}
 
 
 @dataclass(frozen=True)
@@ -108,25 +106,6 @@ class FilterChoices:
     def label(self, column: str) -> str:
         """Return the name people see for ``column``."""
         return dict(self.labels).get(column, column)
-
-
-def column_label(column: str, config: DatasetConfig) -> str:
-    """Return the name people know a frame column by: the source header for brand, no `` (segment)`` suffix."""
-    if column == "brand":
-        return config.mapping.brand or "Brand"
-    if column in _EXTRA_LABELS:
-        return _EXTRA_LABELS[column]
-    suffix = " (segment)"
-    return column[: -len(suffix)] if column.endswith(suffix) else column
-
-
-def breakdown_columns(frame: pd.DataFrame, config: DatasetConfig) -> list[str]:
-    """Return the columns to filter and break down by: brand, the mapped segments, sentiment and language."""
-    out = metrics.segment_columns(frame, config)
-    for column in _EXTRA_COLUMNS:
-        if column in frame.columns and frame[column].notna().any() and column not in out:
-            out.append(column)
-    return out
 
 
 def _as_date(value: Any) -> Date | None:
@@ -231,19 +210,10 @@ def apply_filters(frame: pd.DataFrame, config: DatasetConfig, filters: Filters) 
 
 def describe_filters(filters: Filters, choices: FilterChoices) -> str:
     """Return the filters in words, e.g. "1 Jan 2026 to 30 Jun 2026; Region: APAC or EMEA" ("" when none)."""
-    parts = []
-    if filters.start or filters.end:
-        first = filters.start or choices.first
-        last = filters.end or choices.last
-        parts.append(f"{day_text(first)} to {day_text(last)}" if first and last else "")
-    for column, values in filters.where:
-        parts.append(f"{choices.label(column)}: {' or '.join(values)}")
-    return "; ".join(p for p in parts if p)
-
-
-def day_text(day: Date) -> str:
-    """Return a date for people, e.g. "1 May 2025"."""
-    return f"{day.day} {day:%b %Y}"
+    dated = filters.start is not None or filters.end is not None
+    first = (filters.start or choices.first) if dated else None
+    last = (filters.end or choices.last) if dated else None
+    return metrics.describe_selection(first, last, [(choices.label(c), values) for c, values in filters.where])
 
 
 def selection_filters(selection: Any, fields: Sequence[tuple[str, str]]) -> dict[str, list[str]]:

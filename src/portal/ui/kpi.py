@@ -1,13 +1,12 @@
 """How KPIs look: tiles, the trend chart (interval band, event markers), interval bars, heat-map, drivers chart.
 
-Every figure is computed in ``portal.metrics`` or ``portal.drivers``; this module only formats and draws. Chart
-builders return Altair charts over small aggregated tables (one row per period or group), never raw
-responses, so they stay far below Altair's 5,000-row limit.
+Every figure, verdict and word is computed in ``portal.metrics``; this module only draws. Chart builders
+return Altair charts over small aggregated tables (one row per period or group), never raw responses, so
+they stay far below Altair's 5,000-row limit.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import altair as alt
@@ -16,14 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from portal import metrics
+from portal.metrics import STATUSES, short_label
 from portal.model import DatasetConfig
 from portal.ui.markdown import escape_markdown
 
 PRIMARY = "#2f6fdf"
 EVENT_COLOUR = "#7048e8"
-#: How a group compares with the rest, in the order the legend shows.
-STATUSES: tuple[str, ...] = ("Higher than the rest", "Lower than the rest", "No real difference",
-                             "Too few responses")
+#: Colours and shapes of the statuses (``metrics.STATUSES``), in their order.
 STATUS_COLOURS: tuple[str, ...] = ("#2b8a3e", "#c92a2a", "#5c7cba", "#adb5bd")
 STATUS_SHAPES: tuple[str, ...] = ("triangle-up", "triangle-down", "circle", "circle")
 #: Most groups an interval chart shows (the largest ones); the table lists them all.
@@ -31,75 +29,6 @@ MAX_CHART_GROUPS = 40
 #: Most values per axis of a heat-map (the largest ones).
 MAX_HEATMAP_VALUES = 25
 SELECTION = "group"
-#: Label of missing values in charts and tables (they cannot be filtered on).
-MISSING_LABEL = "(no value)"
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Words and numbers
-# ---------------------------------------------------------------------------------------------------------
-
-
-def metric_label(metric: str, config: DatasetConfig) -> str:
-    """Return a KPI's name on screen: "NPS", "CSAT (derived from star ratings)" or "Average rating"."""
-    if metric == "csat" and config.csat_from_rating:
-        return "CSAT (derived from star ratings)"
-    return metrics.METRIC_LABELS[metric]
-
-
-def short_label(metric: str) -> str:
-    """Return a KPI's short name for axes and tables."""
-    return {"nps": "NPS", "csat": "CSAT %", "rating": "Rating"}[metric]
-
-
-def estimate_column(metric: str) -> str:
-    """Return the table column that holds a KPI's estimate."""
-    return {"nps": "nps", "csat": "csat", "rating": "rating_mean"}[metric]
-
-
-def count_column(metric: str) -> str:
-    """Return the table column that holds how many responses carry a KPI."""
-    return {"nps": "nps_n", "csat": "csat_n", "rating": "rating_n"}[metric]
-
-
-def finite(x: Any) -> bool:
-    """Return True for a real, finite number."""
-    return isinstance(x, (int, float, np.integer, np.floating)) and math.isfinite(float(x))
-
-
-def fmt(metric: str, x: Any) -> str:
-    """Return a KPI value for display: "26", "65%", "3.7" (a dash when there is none)."""
-    if not finite(x):
-        return "–"
-    if metric == "rating":
-        return f"{x:.1f}"
-    return f"{x:.0f}%" if metric == "csat" else f"{x:.0f}"
-
-
-def fmt_interval(metric: str, low: Any, high: Any) -> str:
-    """Return a 95% interval for display: "24 to 28", "63% to 66%", "3.64 to 3.74" (empty when none)."""
-    if not (finite(low) and finite(high)):
-        return ""
-    if metric == "rating":
-        return f"{low:.2f} to {high:.2f}"
-    unit = "%" if metric == "csat" else ""
-    return f"{low:.0f}{unit} to {high:.0f}{unit}"
-
-
-def fmt_change(metric: str, difference: float) -> str:
-    """Return a signed change in the KPI's unit: "+6 points", "-0.3 stars"."""
-    if metric == "rating":
-        return f"{difference:+.1f} stars"
-    return f"{difference:+.0f} points"
-
-
-def fmt_money(x: Any) -> str:
-    """Return an amount of revenue for a tile: "469,507", "2.7M" (a dash when there is none)."""
-    if not finite(x):
-        return "–"
-    if abs(x) >= 10_000_000:
-        return f"{x / 1_000_000:,.1f}M"
-    return f"{x:,.0f}"
 
 
 def compact_page() -> None:
@@ -113,27 +42,17 @@ def compact_page() -> None:
 
 
 def tile_caption(tile: metrics.Tile) -> str:
-    """Return the words under a tile (escaped Markdown): the sentence, the interval, whether the change is real."""
-    detail = []
-    interval = fmt_interval(tile.metric, *(tile.ci or (None, None)))
-    if interval:
-        detail.append(f"95% interval {interval}.")
-    change = tile.change
-    if change is not None and change.difference is not None and finite(change.difference):
-        verdict = "A real change" if change.significant else "No real change"
-        detail.append(f"{verdict} since {change.previous_label}.")
+    """Return the words under a tile (escaped Markdown): the sentence, then its interval and change verdict."""
+    detail = metrics.tile_detail(tile)
     text = escape_markdown(tile.sentence)
-    return text + ("  \n" + escape_markdown(" ".join(detail)) if detail else "")
+    return text + ("  \n" + escape_markdown(detail) if detail else "")
 
 
 def kpi_tile(tile: metrics.Tile, config: DatasetConfig) -> None:
     """Draw one KPI tile: the figure, its change when real, the help text and the sentence under it."""
-    delta = None
-    change = tile.change
-    if change is not None and change.significant and change.difference is not None:
-        delta = f"{fmt_change(tile.metric, change.difference)} vs {change.previous_label}"
     with st.container(border=True):
-        st.metric(metric_label(tile.metric, config), fmt(tile.metric, tile.value), delta=delta, help=tile.help)
+        st.metric(metrics.metric_label(tile.metric, config), metrics.format_value(tile.metric, tile.value),
+                  delta=metrics.tile_delta(tile), help=tile.help)
         st.caption(tile_caption(tile))
 
 
@@ -149,22 +68,6 @@ def plain_tile(label: str, value: str, caption: str, *, help: str | None = None)
 # ---------------------------------------------------------------------------------------------------------
 
 
-def trend_frame(trend: pd.DataFrame, metric: str, period: str) -> pd.DataFrame:
-    """Return the trend of one KPI as a small chart table: period, label, estimate, low, high, n, real change."""
-    est, n = estimate_column(metric), count_column(metric)
-    out = pd.DataFrame({
-        "period": pd.to_datetime(trend["period"]).astype("datetime64[ms]"),
-        "label": [metrics.period_label(p, period) for p in trend["period"]],
-        "estimate": trend[est].astype(float),
-        "low": trend[f"{metric}_ci_low"].astype(float),
-        "high": trend[f"{metric}_ci_high"].astype(float),
-        "n": trend[n].astype(int),
-        "real_change": trend[f"{metric}_significant"].astype(bool),
-    })
-    out["change"] = np.where(out["real_change"], "A real change from the period before", "")
-    return out
-
-
 def _events_in(events: pd.DataFrame | None, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
     """Return the events dated between ``first`` and ``last`` (inclusive) for the chart."""
     if events is None or events.empty:
@@ -178,7 +81,7 @@ def _events_in(events: pd.DataFrame | None, first: pd.Timestamp, last: pd.Timest
 def trend_chart(trend: pd.DataFrame, metric: str, period: str, events: pd.DataFrame | None = None, *,
                 height: int = 230) -> alt.LayerChart:
     """Return the KPI by period: a line with its 95% interval as a band, real changes ringed, events as rules."""
-    data = trend_frame(trend, metric, period)
+    data = metrics.trend_frame(trend, metric, period)
     fmt_axis = {"week": "%d %b", "month": "%b %Y", "quarter": "%b %Y"}[period]
     x = alt.X("period:T", title=None, axis=alt.Axis(format=fmt_axis, labelOverlap=True, grid=False))
     y_title = short_label(metric)
@@ -216,67 +119,40 @@ def _period_length(period: str) -> pd.Timedelta:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Groups: interval bars, heat-map
+# Groups: table, interval bars, heat-map
 # ---------------------------------------------------------------------------------------------------------
 
 
-def status_of(row: Any, metric: str) -> str:
-    """Return how a group compares with the rest: higher, lower, no real difference or too few responses."""
-    if bool(row[f"{metric}_low_sample"]):
-        return STATUSES[3]
-    if bool(row[f"{metric}_significant"]):
-        return STATUSES[0] if float(row[f"{metric}_difference"]) > 0 else STATUSES[1]
-    return STATUSES[2]
-
-
-def group_label(value: Any) -> str:
-    """Return a group's label on screen (missing values get a label of their own)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING_LABEL
-    return str(value)
-
-
-def group_frame(table: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Return a ``kpis_by`` table as a display table for one KPI, largest difference first.
-
-    Columns: ``value`` (label), ``estimate``, ``low``, ``high``, ``n``, ``rest``, ``difference``,
-    ``p_adjusted``, ``status``; for two columns also ``value_2``.
-    """
-    est = estimate_column(metric)
-    values = list(table["value"])
-    two = bool(values) and isinstance(values[0], tuple)
-    out = pd.DataFrame({
-        "value": [group_label(v[0] if two else v) for v in values],
-        "estimate": table[est].astype(float).to_numpy(),
-        "low": table[f"{metric}_ci_low"].astype(float).to_numpy(),
-        "high": table[f"{metric}_ci_high"].astype(float).to_numpy(),
-        "n": table[count_column(metric)].astype(int).to_numpy(),
-        "rest": table[f"{metric}_other"].astype(float).to_numpy(),
-        "difference": table[f"{metric}_difference"].astype(float).to_numpy(),
-        "p_adjusted": table[f"{metric}_p_adjusted"].astype(float).to_numpy(),
-        "status": [status_of(r, metric) for r in table.to_dict(orient="records")],
+def group_table(groups: pd.DataFrame, metric: str, label: str) -> None:
+    """Draw a ``group_frame`` as a table, rounded for reading (a dash where a group has nothing to compare with)."""
+    digits = "%.2f" if metric == "rating" else "%.0f"
+    one = "%.1f" if metric == "rating" else "%.0f"
+    shown = pd.DataFrame({
+        label: groups["value"],
+        "Responses": groups["n"],
+        short_label(metric): groups["estimate"],
+        "95% from": groups["low"],
+        "95% to": groups["high"],
+        "Rest": groups["rest"],
+        "Difference": groups["difference"],
+        "Adjusted p": [metrics.format_p(p) for p in groups["p_adjusted"]],
+        "Verdict": groups["status"],
     })
-    if two:
-        out.insert(1, "value_2", [group_label(v[1]) for v in values])
-    out = out[out["n"] > 0]
-    return out.sort_values("difference", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
-
-
-def export_groups(table: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
-    """Return a ``kpis_by`` table for download: one column per group column (``labels``), then every key of
-    ``portal kpis`` (intervals as ``_low`` and ``_high``) and the comparison with the rest, unrounded."""
-    rows = []
-    for record in metrics.to_records(table):
-        value = record.pop("value")
-        values = value if isinstance(value, list) else [value]
-        row: dict[str, Any] = dict(zip(labels, values, strict=True))
-        for key, item in record.items():
-            if isinstance(item, list):
-                row[f"{key}_low"], row[f"{key}_high"] = item
-            else:
-                row[key] = item
-        rows.append(row)
-    return pd.DataFrame(rows)
+    formats = {
+        short_label(metric): one, "95% from": digits, "95% to": digits, "Rest": one,
+        "Difference": "%+.2f" if metric == "rating" else "%+.0f",
+    }
+    config: dict[str, Any] = {
+        "Responses": st.column_config.NumberColumn(format="localized"),
+        "Adjusted p": st.column_config.TextColumn(help=metrics.DEFINITIONS["difference"]),
+    }
+    for column, pattern in formats.items():
+        if shown[column].isna().any():  # nothing to compare with: a dash rather than "None"
+            shown[column] = ["–" if pd.isna(x) else pattern % x for x in shown[column]]
+            config[column] = st.column_config.TextColumn()
+        else:
+            config[column] = st.column_config.NumberColumn(format=pattern)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
 def _status_scale() -> dict[str, alt.Scale]:
@@ -310,7 +186,7 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
     ]
     low = float(np.nanmin(data[["low", "estimate"]].to_numpy())) if len(data) else 0.0
     high = float(np.nanmax(data[["high", "estimate"]].to_numpy())) if len(data) else 1.0
-    if overall is not None and finite(overall):
+    if overall is not None and metrics.is_finite(overall):
         low, high = min(low, overall), max(high, overall)
     pad = max((high - low) * 0.05, 0.05 if metric == "rating" else 1.0)
     domain = [low - pad, high + pad]
@@ -333,8 +209,8 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
         opacity=alt.condition(alt.datum.status == STATUSES[3], alt.value(0.5), alt.value(1.0)),
         tooltip=tooltip)
     layers = [rows, bars, dots]
-    if overall is not None and finite(overall):
-        ref = pd.DataFrame({"x": [overall], "label": [f"All: {fmt(metric, overall)}"]})
+    if overall is not None and metrics.is_finite(overall):
+        ref = pd.DataFrame({"x": [overall], "label": [f"All: {metrics.format_value(metric, overall)}"]})
         layers.append(alt.Chart(ref).mark_rule(color="#495057", strokeDash=[5, 4]).encode(x="x:Q"))
         layers.append(alt.Chart(ref).mark_text(align="left", dx=4, dy=-6, color="#495057", fontSize=11).encode(
             x="x:Q", y=alt.value(0), text="label:N"))
@@ -348,10 +224,11 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
     ``groups`` is a two-column ``group_frame``; clicking a cell selects its ``value`` and ``value_2``.
     """
     data = groups.copy()
-    data["text"] = [fmt(metric, e) if s != STATUSES[3] else f"{fmt(metric, e)}*" for e, s in
+    data["text"] = [metrics.format_value(metric, e) + ("*" if s == STATUSES[3] else "") for e, s in
                     zip(data["estimate"], data["status"], strict=True)]
     data["real"] = data["status"].isin(STATUSES[:2])
-    centre = float(overall) if overall is not None and finite(overall) else float(np.nanmean(data["estimate"]))
+    known = overall is not None and metrics.is_finite(overall)
+    centre = float(overall) if known else float(np.nanmean(data["estimate"]))
     span = float(np.nanmax(np.abs(data["estimate"] - centre))) if len(data) else 1.0
     span = span if span > 0 else 1.0
     strong = (np.abs(data["estimate"] - centre) > 0.55 * span) & (data["status"] != STATUSES[3])

@@ -16,7 +16,7 @@ from portal.text.verbatims import sentiment_split, theme_verbatims
 from portal.ui.context import choices_of
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import Filters
-from portal.ui.kpi import MISSING_LABEL
+from portal.metrics import MISSING_LABEL
 from portal.ui.markdown import escape_markdown
 from portal.ui.theme_charts import sentiment_chart, trend_chart
 from portal.ui.theme_data import breakdown_of, comments_of, trend_of

@@ -1,33 +1,22 @@
-"""Before/after comparisons around an event on a dataset's timeline (a release, a price change, an outage).
+"""Before / after an event: the KPIs in a window before a day against the same window from that day on.
 
-Marking, listing and deleting events is ``portal.services.events``. ``compare_event`` compares the KPIs in a
-window before an event with the same window after it, using the tests of ``portal.metrics``
-(Benjamini-Hochberg across the KPIs compared).
+The comparison uses the tests of ``compare_selections`` (Benjamini-Hochberg across the KPIs compared).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date as Date, datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from portal import metrics
 from portal.errors import InputError
+from portal.metrics.definitions import DEFAULT_MIN_N
+from portal.metrics.select import as_date, dates_of
+from portal.metrics.tables import compare_selections
 from portal.model import DatasetConfig
 
 DEFAULT_WINDOW_DAYS = 28
-
-
-def _as_date(when: Any) -> Date:
-    """Return ``when`` (a date, datetime, Timestamp or YYYY-MM-DD text) as a date; raise ``InputError`` if not one."""
-    if isinstance(when, datetime):
-        return when.date()
-    if isinstance(when, Date):
-        return when
-    return metrics.parse_date(str(when), "The event date").date()
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,26 +32,21 @@ class EventComparison:
 
 
 def compare_event(frame: pd.DataFrame, config: DatasetConfig, when: Any, *, days: int = DEFAULT_WINDOW_DAYS,
-                  min_n: int = metrics.DEFAULT_MIN_N) -> EventComparison:
+                  min_n: int = DEFAULT_MIN_N) -> EventComparison:
     """Compare the KPIs of the ``days`` days before ``when`` with the ``days`` days from ``when`` on.
 
-    ``table`` has one row per KPI as ``metrics.compare_selections`` returns it (``first`` = before,
-    ``second`` = after). Responses without a date are left out. Raises ``InputError`` for a bad date or a
-    window shorter than one day.
+    ``table`` has one row per KPI as ``compare_selections`` returns it (``first`` = before, ``second`` =
+    after). Responses without a date are left out. Raises ``InputError`` for a bad date or a window shorter
+    than one day.
     """
     if int(days) < 1:
         raise InputError("The window before and after the event must be at least 1 day long.")
-    day = pd.Timestamp(_as_date(when))
+    day = pd.Timestamp(as_date(when, "The event date"))
     start, end = day - pd.Timedelta(days=int(days)), day + pd.Timedelta(days=int(days))
-    if "date" in frame.columns:
-        dates = pd.to_datetime(frame["date"], errors="coerce")
-        if isinstance(dates.dtype, pd.DatetimeTZDtype):
-            dates = dates.dt.tz_localize(None)
-        before = ((dates >= start) & (dates < day)).to_numpy(dtype=bool)
-        after = ((dates >= day) & (dates < end)).to_numpy(dtype=bool)
-    else:
-        before = after = np.zeros(len(frame), bool)
-    table = metrics.compare_selections(frame, config, before, after, min_n=min_n, against="before")
+    dates = dates_of(frame)
+    before = ((dates >= start) & (dates < day)).to_numpy(dtype=bool)
+    after = ((dates >= day) & (dates < end)).to_numpy(dtype=bool)
+    table = compare_selections(frame, config, before, after, min_n=min_n, against="before")
     return EventComparison(event_date=day, days=int(days), before_start=start, after_end=end, table=table,
                            sentence=_summary(table, int(days), int(before.sum()), int(after.sum())))
 

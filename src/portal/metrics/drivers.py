@@ -11,13 +11,15 @@ as over standardised predictors. Intervals come from a bootstrap over responses 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from portal.errors import InputError
+from portal.metrics.responses import mapped_metrics
+from portal.model import DatasetConfig
 
 MAX_PREDICTORS = 8
 MAX_LEVELS = 12  # a segment keeps its 11 most common values; the rest are grouped as "Other"
@@ -185,15 +187,7 @@ def key_drivers(frame: pd.DataFrame, target: str, predictors: Sequence[str], *, 
     Uses responses that carry the score and every predictor (a random sample of ``MAX_ROWS`` when there are
     more). Raises ``InputError`` for unknown columns, no or too many predictors, or too few responses.
     """
-    missing = [c for c in [target, *predictors] if c not in frame.columns]
-    if missing:
-        raise InputError(f"There is no column {', '.join(repr(c) for c in missing)}. "
-                         f"Columns you can use: {', '.join(map(str, frame.columns))}.")
-    predictors = list(dict.fromkeys(p for p in predictors if p != target))
-    if not predictors:
-        raise InputError("Choose at least one column that might drive the score.")
-    if len(predictors) > MAX_PREDICTORS:
-        raise InputError(f"Choose at most {MAX_PREDICTORS} columns at a time; you chose {len(predictors)}.")
+    predictors = _check_predictors(frame, target, predictors)
     label = TARGET_LABELS.get(target, target)
     design, available = _design(frame, target, predictors, label)
     rng = np.random.default_rng(seed)
@@ -208,18 +202,42 @@ def key_drivers(frame: pd.DataFrame, target: str, predictors: Sequence[str], *, 
     z = np.column_stack([design.x, design.y])
     if sampled:
         z = z[np.sort(rng.choice(n, MAX_ROWS, replace=False))]
-    cov = _covariances(z, int(n_boot), rng)
-    r2 = subset_r2(cov, design.groups)
-    shares = shapley_r2(r2)
+    r2 = subset_r2(_covariances(z, int(n_boot), rng), design.groups)
     full = r2[-1]
+    total = float(full[0])
+    r2_ci = (float(np.percentile(full[1:], 2.5)), float(np.percentile(full[1:], 97.5))) if len(full) > 1 \
+        else (float("nan"), float("nan"))
+    table = _ranking(predictors, design, shapley_r2(r2), total, label)
+    used = f"{len(z):,} responses" + (f" (a random sample of the {n:,} complete ones)" if sampled else "")
+    sentence = (f"Together the {len(predictors)} columns explain {_percent(total)} of the differences in {label} "
+                f"across {used}; {table['driver'].iloc[0]} matters most.")
+    if total < 0.05:
+        sentence += " That is little: things not in these columns drive most of the score."
+    return Drivers(target=target, n=len(z), n_available=available, sampled=sampled, r2=total, r2_ci=r2_ci,
+                   table=table, sentence=sentence)
+
+
+def _check_predictors(frame: pd.DataFrame, target: str, predictors: Sequence[str]) -> list[str]:
+    """Return the predictors without repeats or the score; raise ``InputError`` for unknown columns or a bad count."""
+    missing = [c for c in [target, *predictors] if c not in frame.columns]
+    if missing:
+        raise InputError(f"There is no column {', '.join(repr(c) for c in missing)}. "
+                         f"Columns you can use: {', '.join(map(str, frame.columns))}.")
+    predictors = list(dict.fromkeys(p for p in predictors if p != target))
+    if not predictors:
+        raise InputError("Choose at least one column that might drive the score.")
+    if len(predictors) > MAX_PREDICTORS:
+        raise InputError(f"Choose at most {MAX_PREDICTORS} columns at a time; you chose {len(predictors)}.")
+    return predictors
+
+
+def _ranking(predictors: list[str], design: _Design, shares: np.ndarray, total: float, label: str) -> pd.DataFrame:
+    """Return the drivers ranked by importance with their bootstrap intervals, share of R^2 and sentence."""
     point, boot = shares[:, 0], shares[:, 1:]
     if boot.shape[1]:
         low, high = np.percentile(boot, 2.5, axis=1), np.percentile(boot, 97.5, axis=1)
-        r2_ci = (float(np.percentile(full[1:], 2.5)), float(np.percentile(full[1:], 97.5)))
     else:
         low = high = np.full(len(predictors), np.nan)
-        r2_ci = (float("nan"), float("nan"))
-    total = float(full[0])
     table = pd.DataFrame({
         "driver": predictors,
         "kind": design.kinds,
@@ -238,10 +256,47 @@ def key_drivers(frame: pd.DataFrame, target: str, predictors: Sequence[str], *, 
         f"{r['driver']} explains {_percent(r['importance'])} of the differences in {label}; {r['direction']}."
         for r in table.to_dict(orient="records")
     ]
-    used = f"{len(z):,} responses" + (f" (a random sample of the {n:,} complete ones)" if sampled else "")
-    sentence = (f"Together the {len(predictors)} columns explain {_percent(total)} of the differences in {label} "
-                f"across {used}; {table['driver'].iloc[0]} matters most.")
-    if total < 0.05:
-        sentence += " That is little: things not in these columns drive most of the score."
-    return Drivers(target=target, n=len(z), n_available=available, sampled=sampled, r2=total, r2_ci=r2_ci,
-                   table=table, sentence=sentence)
+    return table
+
+
+#: Names of the scores and sentiment when they are offered as drivers.
+SCORE_NAMES: dict[str, str] = {"nps": "NPS score", "csat": "CSAT score", "rating": "Star rating",
+                               "sentiment": "Sentiment"}
+
+
+def driver_targets(config: DatasetConfig) -> list[str]:
+    """Return the scores whose drivers can be found, headline first (not a CSAT derived from star ratings)."""
+    return [m for m in mapped_metrics(config) if not (m == "csat" and config.csat_from_rating)]
+
+
+def derived_from(target: str, config: DatasetConfig) -> set[str]:
+    """Return the columns computed from ``target`` (they cannot explain it): CSAT derived from star ratings."""
+    return {"csat"} if target == "rating" and config.csat_from_rating else set()
+
+
+def default_drivers(candidates: Sequence[str]) -> list[str]:
+    """Return the columns chosen to begin with: sentiment is read from the same comments people wrote about their
+    score, so it is offered, not preselected."""
+    usual = [c for c in candidates if c != "sentiment"] or list(candidates)
+    return usual[:MAX_PREDICTORS]
+
+
+def driver_labels(columns: Sequence[str], config: DatasetConfig, label: Callable[[str], str],
+                  target: str) -> tuple[tuple[str, str], ...]:
+    """Return (column, name shown) for each candidate driver, names unique and different from the score's.
+
+    ``label`` names a segment column as people know it.
+    """
+    out, used = [], {target}
+    for column in columns:
+        if column == "value":
+            name = config.mapping.value or "Value"
+        elif column in SCORE_NAMES:
+            name = SCORE_NAMES[column]
+        else:
+            name = label(column)
+        if name in used:
+            name = column
+        used.add(name)
+        out.append((column, name))
+    return tuple(out)

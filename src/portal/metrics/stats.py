@@ -1,0 +1,163 @@
+"""The formulas: NPS, Wilson and t intervals, z and Welch tests, Benjamini-Hochberg.
+
+Vectorised: scalars or arrays in, floats or arrays out; NaN where there is no data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+Z95 = 1.96  # the definitions' 95% normal quantile, used for the NPS and Wilson intervals
+ALPHA = 0.05
+
+
+def as_floats(x: Any) -> np.ndarray:
+    """Return ``x`` as a float array."""
+    return np.asarray(x, dtype=float)
+
+
+def _result(x: np.ndarray) -> Any:
+    """Return a Python float for 0-d results, the array otherwise."""
+    return float(x) if np.ndim(x) == 0 else x
+
+
+def nps_score(promoters: Any, detractors: Any, n: Any) -> Any:
+    """Return NPS in points, 100 * (P - D) / n (NaN where n = 0)."""
+    p, d, n = as_floats(promoters), as_floats(detractors), as_floats(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _result(np.where(n > 0, 100.0 * (p - d) / np.where(n > 0, n, 1), np.nan))
+
+
+def nps_variance(promoters: Any, detractors: Any, n: Any) -> tuple[Any, Any]:
+    """Return the adjusted-Wald variance ``p' + d' - (p' - d')^2`` and ``n' = n + 3``."""
+    p, d, n = as_floats(promoters), as_floats(detractors), as_floats(n)
+    n_adj = n + 3.0
+    pa, da = (p + 0.75) / n_adj, (d + 0.75) / n_adj
+    return _result(pa + da - (pa - da) ** 2), _result(n_adj)
+
+
+def nps_interval(promoters: Any, detractors: Any, n: Any) -> tuple[Any, Any]:
+    """Return the adjusted-Wald 95% interval of NPS in points (NaN where n = 0).
+
+    The interval is clipped to [-100, 100] and widened to include the plain NPS when the adjustment pulls it
+    away (which happens only for a single response).
+    """
+    p, d, n = as_floats(promoters), as_floats(detractors), as_floats(n)
+    var, n_adj = nps_variance(p, d, n)
+    centre = ((p + 0.75) - (d + 0.75)) / as_floats(n_adj)
+    half = Z95 * np.sqrt(as_floats(var) / as_floats(n_adj))
+    estimate = as_floats(nps_score(p, d, n))
+    low = np.clip(np.fmin(100.0 * (centre - half), estimate), -100.0, 100.0)
+    high = np.clip(np.fmax(100.0 * (centre + half), estimate), -100.0, 100.0)
+    empty = ~(n > 0)
+    return _result(np.where(empty, np.nan, low)), _result(np.where(empty, np.nan, high))
+
+
+def wilson_interval(successes: Any, n: Any) -> tuple[Any, Any]:
+    """Return the Wilson 95% interval of a proportion, in percent (NaN where n = 0)."""
+    x, n = as_floats(successes), as_floats(n)
+    safe = np.where(n > 0, n, 1.0)
+    p = x / safe
+    z2 = Z95 * Z95
+    denom = 1.0 + z2 / safe
+    centre = (p + z2 / (2 * safe)) / denom
+    half = Z95 * np.sqrt(np.clip(p * (1 - p) / safe + z2 / (4 * safe * safe), 0, None)) / denom
+    low = np.clip(np.fmin(centre - half, p), 0.0, 1.0) * 100.0
+    high = np.clip(np.fmax(centre + half, p), 0.0, 1.0) * 100.0
+    empty = ~(n > 0)
+    return _result(np.where(empty, np.nan, low)), _result(np.where(empty, np.nan, high))
+
+
+def t_interval(mean: Any, sd: Any, n: Any) -> tuple[Any, Any]:
+    """Return the 95% t interval of a mean (NaN where n < 2)."""
+    m, s, n = as_floats(mean), as_floats(sd), as_floats(n)
+    ok = n >= 2
+    dof = np.where(ok, n - 1, 1.0)
+    half = stats.t.ppf(0.975, dof) * s / np.sqrt(np.where(ok, n, 1.0))
+    return _result(np.where(ok, m - half, np.nan)), _result(np.where(ok, m + half, np.nan))
+
+
+def nps_test(p1: Any, d1: Any, n1: Any, p2: Any, d2: Any, n2: Any) -> Any:
+    """Return the two-sided p-value of a z-test on the difference of two NPS (NaN where a side has n = 0).
+
+    Each side uses the adjusted-Wald quantities of its interval: z = ((p1' - d1') - (p2' - d2')) /
+    sqrt(var1 / n1' + var2 / n2'). For large n this is the plain difference; for small n it does not
+    overstate a gap between two nearly empty groups.
+    """
+    p1, d1, n1, p2, d2, n2 = map(as_floats, (p1, d1, n1, p2, d2, n2))
+    ok = (n1 > 0) & (n2 > 0)
+    v1, a1 = nps_variance(p1, d1, n1)
+    v2, a2 = nps_variance(p2, d2, n2)
+    diff = (p1 - d1) / as_floats(a1) - (p2 - d2) / as_floats(a2)
+    se = np.sqrt(as_floats(v1) / as_floats(a1) + as_floats(v2) / as_floats(a2))
+    p = 2.0 * stats.norm.sf(np.abs(diff) / se)
+    return _result(np.where(ok, p, np.nan))
+
+
+def proportion_test(x1: Any, n1: Any, x2: Any, n2: Any) -> Any:
+    """Return the two-sided p-value of a pooled two-proportion z-test (NaN where a side has n = 0)."""
+    x1, n1, x2, n2 = map(as_floats, (x1, n1, x2, n2))
+    ok = (n1 > 0) & (n2 > 0)
+    s1, s2 = np.where(ok, n1, 1), np.where(ok, n2, 1)
+    pooled = (x1 + x2) / (s1 + s2)
+    se = np.sqrt(np.clip(pooled * (1 - pooled), 0.0, None) * (1 / s1 + 1 / s2))
+    diff = x1 / s1 - x2 / s2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(se > 0, 2.0 * stats.norm.sf(np.abs(diff) / np.where(se > 0, se, 1)), 1.0)
+    return _result(np.where(ok, p, np.nan))
+
+
+def welch_test(m1: Any, s1: Any, n1: Any, m2: Any, s2: Any, n2: Any) -> Any:
+    """Return the two-sided p-value of Welch's t-test from means, standard deviations and counts.
+
+    NaN where a side has fewer than two values; when both sides have no spread the p-value is 1 for equal
+    means and 0 otherwise.
+    """
+    m1, s1, n1, m2, s2, n2 = map(as_floats, (m1, s1, n1, m2, s2, n2))
+    ok = (n1 >= 2) & (n2 >= 2)
+    spread = (s1 > 0) | (s2 > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = stats.ttest_ind_from_stats(
+            m1, np.where(spread, s1, 1.0), np.where(ok, n1, 2), m2, np.where(spread, s2, 1.0),
+            np.where(ok, n2, 2), equal_var=False,
+        ).pvalue
+    flat = np.where(np.isclose(m1, m2, rtol=0, atol=1e-12), 1.0, 0.0)
+    return _result(np.where(ok, np.where(spread, p, flat), np.nan))
+
+
+def bh_adjust(p_values: Any) -> np.ndarray:
+    """Return Benjamini-Hochberg adjusted p-values; NaN entries stay NaN and are not counted as tests."""
+    p = np.atleast_1d(as_floats(p_values)).copy()
+    finite = np.isfinite(p)
+    if finite.any():
+        p[finite] = stats.false_discovery_control(np.clip(p[finite], 0.0, 1.0), method="bh")
+    return p
+
+
+def mean_sd(centre: float, s1: np.ndarray, s2: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return means and sample standard deviations from sums of deviations from ``centre``."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(n > 0, centre + s1 / np.where(n > 0, n, 1), np.nan)
+        var = np.where(n >= 2, (s2 - s1 * s1 / np.where(n > 0, n, 1)) / (n - 1), np.nan)
+    return mean, np.sqrt(np.clip(var, 0.0, None))
+
+
+def plain(value: Any) -> Any:
+    """Return numpy scalars as Python values."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def number_or_none(row: Mapping[str, Any], key: str) -> Any:
+    """Return ``row[key]`` as a Python number, None when missing or NaN."""
+    value = row.get(key)
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return None if math.isnan(value) else plain(value)
+    return value
