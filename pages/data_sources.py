@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from portal import settings
-from portal.importer import commit, prepare, propose
+from portal.services.imports import commit, prepare, propose
 from portal.ingest.read import Table, read_table
 from portal.model import KINDS, dataset_name_problem
 from portal.ui.context import get_store, run_through_app

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.errors import InputError, NotFoundError
-from portal.importer import commit, prepare
+from portal.services.imports import commit, prepare
 from portal.ingest.read import Table
 from portal.text import storage
 from portal.text.codeframe import (

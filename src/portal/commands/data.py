@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portal import settings
 from portal.commands.output import add_common, info, open_store, print_json, print_table
 from portal.errors import InputError
 from portal.model import KINDS, ROLES
 from portal.store import csv_safe
+
+if TYPE_CHECKING:
+    from portal.ingest.gsheets import SheetData
+    from portal.ingest.read import Table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -95,15 +100,22 @@ def parse_scale(text: str | None, flag: str) -> tuple[int, int] | None:
     return lo, hi
 
 
-def _read_source(args: argparse.Namespace):
-    """Read the import source (file, stdin or Google Sheet) into a Table."""
+def _read_source(args: argparse.Namespace) -> tuple[Table, SheetData | None]:
+    """Read the import source (file, stdin or Google Sheet) into a Table, with the sheet's data for a sheet."""
+    from portal.ingest.gsheets import fetch_sheet, is_sheet_url
+
+    source = args.source
+    if is_sheet_url(source):
+        sheet = fetch_sheet(source, worksheet=args.worksheet)
+        return sheet.table, sheet
+    return _read_file(args), None
+
+
+def _read_file(args: argparse.Namespace) -> Table:
+    """Read the import source (a file or stdin) into a Table."""
     from portal.ingest.read import read_table
 
     source = args.source
-    from portal.ingest.gsheets import is_sheet_url, read_sheet_for_cli
-
-    if is_sheet_url(source):
-        return read_sheet_for_cli(source, worksheet=args.worksheet)
     if source.startswith(("http://", "https://")):
         raise InputError(f"{source} is not a Google Sheets link. Download the file and import it from disk.")
     if source == "-":
@@ -124,8 +136,8 @@ def _read_source(args: argparse.Namespace):
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a file or sheet into a dataset and print what happened."""
-    from portal.importer import commit, prepare, reject_summary
+    """Import a file or sheet into a dataset and print what happened (a sheet is linked to the dataset)."""
+    from portal.services.imports import commit, prepare, reject_summary
 
     overrides = parse_pairs(args.map, "--map", allow_empty=True)
     for role, _ in overrides:
@@ -136,7 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     rating_scale = parse_scale(args.rating_scale, "--rating-scale")
     store = open_store(args)
     info(f"Reading {args.source} ...")
-    table = _read_source(args)
+    table, sheet = _read_source(args)
     for warning in table.warnings:
         info(f"Warning: {warning}")
     existing = store.dataset(args.dataset)
@@ -164,16 +176,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         rejects = prepared.validation.rejects
         csv_safe(rejects).to_csv(args.rejects, index=False)
         info(f"Wrote {len(rejects):,} rejected rows with their reasons to {args.rejects}.")
-    from portal.ingest.gsheets import is_sheet_url
+    if sheet is not None:
+        from portal.services.sheets import commit_sheet
 
-    is_sheet = is_sheet_url(args.source)
-    result = commit(store, args.dataset, prepared, strict=args.strict, source=args.source,
-                    source_kind="sheet" if is_sheet else "cli", progress=_progress_to_stderr)
-    if is_sheet:
-        from portal.sync import link_sheet
-
-        link_sheet(store, args.dataset, table, key_columns=args.key)
+        result = commit_sheet(store, args.dataset, sheet, prepared, strict=args.strict,
+                              progress=_progress_to_stderr).result
         info(f"Linked '{args.dataset}' to the sheet: `portal sync --dataset \"{args.dataset}\"` refreshes it.")
+    else:
+        result = commit(store, args.dataset, prepared, strict=args.strict, source=args.source, source_kind="cli",
+                        progress=_progress_to_stderr)
+    if result.themes_message:
+        info(result.themes_message)
     payload = {
         "dataset": args.dataset,
         "import_id": result.import_id,
@@ -241,9 +254,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_revert(args: argparse.Namespace) -> int:
-    """Revert one import."""
+    """Revert one import (the dataset's themes follow)."""
+    from portal.services.imports import revert_import
+
     store = open_store(args)
-    result = store.revert_import(args.import_id)
+    result = revert_import(store, args.import_id)
     if args.format == "json":
         print_json({"import_id": result.import_id, "removed": result.removed, "restored": result.restored})
     else:
@@ -265,12 +280,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_frame(store, name: str):
-    """Return the export frame, with the themes column when text analytics exist."""
+    """Return the export frame, with the themes column."""
+    from portal.text.storage import themes_per_row
+
     frame = store.export_frame(name)
-    try:
-        from portal.text.storage import themes_per_row
-    except ImportError:
-        return frame
     themes = themes_per_row(store, name)
     if "portal_row_key" in frame.columns:
         frame["themes"] = frame["portal_row_key"].map(themes).astype(object).fillna("")
@@ -279,7 +292,7 @@ def _export_frame(store, name: str):
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the demo datasets."""
-    from portal.importer import load_demo
+    from portal.services.imports import load_demo
 
     if args.csv:
         from portal.demo import write_demo_csvs

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from portal.errors import InputError
-from portal.importer import Prepared, reject_summary
+from portal.services.imports import Prepared, reject_summary
 from portal.ingest.detect import Detection
 from portal.ingest.read import Table
 from portal.model import DatasetConfig

@@ -8,7 +8,7 @@ import threading
 import streamlit as st
 
 from portal.store import Store
-from portal.sync import run_due
+from portal.services.sheets import run_due
 
 log = logging.getLogger("portal.scheduler")
 POLL_SECONDS = 60

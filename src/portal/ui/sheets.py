@@ -8,11 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from portal.errors import PortalError
-from portal.importer import prepare, propose
+from portal.services.imports import prepare, propose
 from portal.ingest.gsheets import SECRETS_SECTION, ServiceAccount, fetch_sheet, list_worksheets, load_credentials
 from portal.model import KINDS, dataset_name_problem
 from portal.store import Store
-from portal.sync import (
+from portal.services.sheets import (
     SchemaChanged,
     commit_sheet,
     resync,
