@@ -89,8 +89,8 @@ def commit_sheet(
     """Commit a sheet the person has previewed (``data`` from ``fetch_sheet``, ``prepared`` from ``prepare``) into
     ``dataset`` and link the sheet to it, under the dataset's sync lease.
 
-    Raises what ``portal.services.imports.commit`` raises (the failure is in the import history, the store unchanged),
-    ``InputError`` for a bad interval and ``SyncBusy`` when another sync of the dataset runs.
+    Raises what ``portal.services.imports.commit`` raises (the failure is in the import history, the store
+    unchanged), ``InputError`` for a bad interval and ``SyncBusy`` when another sync of the dataset runs.
     """
     interval = check_interval(interval_minutes)
     with sync_lease(store, dataset, holder=holder):
