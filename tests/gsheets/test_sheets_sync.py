@@ -359,7 +359,7 @@ def test_a_sync_held_by_another_process_is_refused_and_not_recorded(store, db_ur
 
 
 def test_two_refreshes_at_once_run_one_at_a_time(db_url, emulator, sheet, linked, account, options) -> None:
-    emulator.fail("values", delay=2.0, times=2)
+    emulator.fail("values", delay=1.5, times=2)  # within the 2-second timeout, even on a busy machine
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
