@@ -33,8 +33,10 @@ run: setup
 test: setup system-deps lint
 	$(BIN)/python -m pytest -n 2 -q
 
-# Repeated logic (pylint's duplicate-code check, settings in pyproject.toml) fails the build.
+# Repeated logic (pylint's duplicate-code check) and unsorted, unused or undefined imports (ruff) fail the
+# build; settings in pyproject.toml.
 lint: setup
+	$(BIN)/ruff check src pages app.py tests benchmarks scripts
 	$(BIN)/pylint --score=n src/portal pages app.py
 
 test-fast: setup

@@ -26,10 +26,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from gsheets.emulator import SheetsEmulator  # noqa: E402
-
+from gsheets.flows import import_linked  # noqa: E402
 from portal.ingest.gsheets import HttpOptions, fetch_sheet  # noqa: E402
+from portal.services.sheets import resync  # noqa: E402
 from portal.store import Store  # noqa: E402
-from portal.sync import import_sheet, resync  # noqa: E402
 
 SEED = 20240601
 KEY = "1BenchmarkSheetKey_abcdefghijklmnopqrstuvwx"
@@ -104,7 +104,7 @@ def main() -> int:
         print(f"Sheet: {args.rows:,} rows x {len(HEADER)} columns; store: SQLite in a temporary folder; "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
 
-        first = timed("first import (service account)", lambda: import_sheet(
+        first = timed("first import (service account)", lambda: import_linked(
             store, "api", KEY, credentials=account, options=options, key_columns=identify, overrides=overrides))
         assert first.result.added == args.rows, first.summary
         edited = change_one_percent(emulator.worksheet(KEY).rows, rng)
@@ -115,7 +115,7 @@ def main() -> int:
                      lambda: resync(store, "api", credentials=account, options=options))
         assert same.result.unchanged == args.rows
 
-        first = timed("first import (shared link)", lambda: import_sheet(
+        first = timed("first import (shared link)", lambda: import_linked(
             store, "link", PUBLIC_KEY, mode="link", options=options, key_columns=identify, overrides=overrides))
         assert first.result.added == args.rows, first.summary
         edited = change_one_percent(emulator.worksheet(PUBLIC_KEY).rows, rng)

@@ -215,9 +215,9 @@ def speed(data: Path, rows: int) -> list[tuple[str, float, str]]:
 
 def store_cases(texts: list[str], codeframe: Codeframe) -> list[tuple[str, float, str]]:
     """Time applying, re-applying an edited codeframe and undoing, in a fresh SQLite store."""
-    from portal.importer import commit, prepare
     from portal.ingest.read import Table
     from portal.services import themes as theme_service
+    from portal.services.imports import commit, prepare
     from portal.store import Store
     from portal.text import figures
 

@@ -7,8 +7,8 @@ from datetime import date as Date
 import streamlit as st
 
 from portal import metrics
+from portal.model import DatasetInfo
 from portal.services import events
-from portal.store import DatasetInfo
 from portal.ui import kpi
 from portal.ui.context import PageContext, data_page, event_comparison, get_store, overview_of
 from portal.ui.errors import friendly_errors

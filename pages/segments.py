@@ -6,7 +6,7 @@ import streamlit as st
 
 from portal import metrics, settings
 from portal.metrics import drivers
-from portal.store import DatasetInfo
+from portal.model import DatasetInfo
 from portal.ui import kpi
 from portal.ui.context import PageContext, data_page, driver_columns, drivers_of, segments_of
 from portal.ui.downloads import csv_download

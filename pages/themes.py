@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from portal.store import DatasetInfo
+from portal.model import DatasetInfo
 from portal.services import themes as theme_service
 from portal.text.theme_view import ThemeView
 from portal.ui import theme_states

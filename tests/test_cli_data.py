@@ -122,6 +122,28 @@ def test_history_revert_and_delete(capsys, db_url, survey):
     assert json.loads(out) == {"datasets": []}
 
 
+def test_import_says_on_stderr_when_themes_were_not_looked_for(capsys, db_url, survey):
+    code, out, err = run(capsys, "import", str(survey), "--dataset", "s", "--db", db_url, "--format", "json")
+    assert code == 0, err
+    assert "Themes were not looked for: the dataset has 2 comments in English" in err
+    assert "Themes were not looked for" not in out  # stdout stays one JSON document
+    assert json.loads(out)["added"] == 3
+
+
+def test_revert_keeps_the_themes_current(capsys, db_url, survey, monkeypatch):
+    from portal.services import imports as service
+
+    refreshed: list[str] = []
+    monkeypatch.setattr(service, "refresh", lambda store, name, **_: refreshed.append(name))
+    run(capsys, "import", str(survey), "--dataset", "s", "--db", db_url)
+    _, out, _ = run(capsys, "history", "--dataset", "s", "--db", db_url, "--format", "json")
+    import_id = json.loads(out)["imports"][0]["id"]
+    code, out, err = run(capsys, "revert", str(import_id), "--db", db_url)
+    assert code == 0, err
+    assert out.startswith(f"Reverted import {import_id}: 3 rows removed, 0 restored.")
+    assert refreshed == ["s"]
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 SINGLE_ROLES: tuple[str, ...] = ("id", "customer", "date", "nps", "csat", "rating", "brand", "value")
@@ -197,3 +198,50 @@ def dataset_name_problem(name: object) -> str | None:
     if len(name) > MAX_DATASET_NAME_LENGTH:
         return f"The dataset name is too long: use at most {MAX_DATASET_NAME_LENGTH} characters."
     return None
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A dataset as listed by the store: its configuration, size, date range and import count."""
+
+    name: str
+    kind: str
+    config: DatasetConfig
+    rows: int
+    date_min: datetime | None
+    date_max: datetime | None
+    created_at: datetime
+    data_version: int
+    imports: int
+    updated_at: datetime | None = None
+    last_import: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What one import did: rows added, updated, unchanged; rows in the store but not in the file.
+
+    ``themes_message`` is what keeping the dataset's themes current after the import had to say (set by the
+    import service; None when there was nothing to say).
+    """
+
+    dataset: str
+    import_id: int
+    added: int
+    updated: int
+    unchanged: int
+    rejected: int
+    duplicates: int
+    missing: int
+    removed: int
+    themes_message: str | None = None
+
+
+@dataclass(frozen=True)
+class RevertResult:
+    """What reverting an import did: rows it had added removed, rows it had changed or removed restored."""
+
+    import_id: int
+    removed: int
+    restored: int
+    dataset: str = ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-
 from test_browser import assert_no_exception, wait_ready
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from gsheets.conftest import EMAIL, HEADER, KEY, OTHER_KEY, form_row
-from gsheets.emulator import SheetsEmulator, google_error
+from gsheets.emulator import google_error
 from portal.errors import InputError, SourceError
 from portal.ingest.gsheets import (
     HttpOptions,

@@ -9,8 +9,9 @@ import pytest
 import portal.cli
 from gsheets.conftest import EMAIL, KEY, form_row, form_rows
 from gsheets.emulator import google_error
+from gsheets.flows import import_linked
+from portal.services.sheets import acquire_lease, release_lease, resync, sheet_source
 from portal.store import Store
-from portal.sync import import_sheet, sheet_source
 
 URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
 PUBLIC_KEY = "1PublicOtherSheetKey_abcdefghijklmnopqrstu"
@@ -34,8 +35,8 @@ def linked(env, store, emulator, options):
     """Two linked datasets: 'survey' (service account) and 'public' (shared link)."""
     emulator.add_spreadsheet(KEY, {"Form Responses 1": form_rows(12)}, shared_with=(EMAIL,))
     emulator.add_spreadsheet(PUBLIC_KEY, {"S": form_rows(4)}, public=True)
-    import_sheet(store, "survey", URL, key_columns=IDENTIFY, overrides=[COMMENT])
-    import_sheet(store, "public", PUBLIC_KEY, key_columns=IDENTIFY, overrides=[COMMENT])
+    import_linked(store, "survey", URL, key_columns=IDENTIFY, overrides=[COMMENT])
+    import_linked(store, "public", PUBLIC_KEY, key_columns=IDENTIFY, overrides=[COMMENT])
     return store
 
 
@@ -141,3 +142,31 @@ def test_portal_import_reads_a_sheet_url(env, emulator, db_url, capsys) -> None:
                          "Email Address", "--db", db_url, "--format", "json")
     assert code == 0, err
     assert json.loads(out)["added"] == 7
+
+
+def test_portal_import_links_the_sheet_for_later_syncs(env, emulator, db_url, capsys) -> None:
+    emulator.add_spreadsheet(PUBLIC_KEY, {"S": form_rows(5)}, public=True)
+    code, out, err = run(capsys, "import", f"https://docs.google.com/spreadsheets/d/{PUBLIC_KEY}/edit#gid=0",
+                         "--dataset", "survey", "--key", "Timestamp", "--key", "Email Address", "--db", db_url)
+    assert code == 0, err
+    assert "Linked 'survey' to the sheet" in err
+    store = Store(db_url)
+    source = sheet_source(store, "survey")
+    assert (source.spreadsheet_key, source.worksheet_gid, source.key_columns) == (PUBLIC_KEY, 0, IDENTIFY)
+    assert source.auth_mode == "service_account"  # how the sheet was read (the service account is configured)
+    assert source.last_status == "ok" and store.imports("survey")["source_kind"].tolist() == ["sheet"]
+    emulator.worksheet(PUBLIC_KEY).rows.append(form_row(9))
+    assert resync(store, "survey").result.added == 1
+
+
+def test_portal_import_of_a_sheet_waits_for_no_other_sync(env, emulator, db_url, capsys) -> None:
+    emulator.add_spreadsheet(KEY, {"Form Responses 1": form_rows(3)}, shared_with=(EMAIL,))
+    store = Store(db_url)
+    assert acquire_lease(store, "sheet-sync:forms", "another-process")
+    code, out, err = run(capsys, "import", URL, "--dataset", "forms", "--key", "Timestamp", "--db", db_url)
+    assert code == 1 and "being synced by another portal process" in err
+    assert store.dataset("forms") is None
+    release_lease(store, "sheet-sync:forms", "another-process")
+    code, out, err = run(capsys, "import", URL, "--dataset", "forms", "--key", "Timestamp", "--db", db_url)
+    assert code == 0, err
+    assert sheet_source(store, "forms").last_status == "ok"

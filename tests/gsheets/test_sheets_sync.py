@@ -16,17 +16,14 @@ import sqlalchemy as sa
 
 from gsheets.conftest import EMAIL, HEADER, KEY, form_row, form_rows
 from gsheets.emulator import SheetsEmulator, Worksheet, google_error
-from portal.errors import InputError, NotFoundError, SourceError
-from portal.store import Store
-from portal.store.schema import imports
-from portal.sync import (
+from gsheets.flows import import_linked
+from portal.errors import InputError, NotFoundError, SourceError, ValidationError
+from portal.services.sheets import (
     SchemaChanged,
     SyncBusy,
     acquire_lease,
     due_sources,
-    import_sheet,
     lease_holder,
-    link_sheet,
     release_lease,
     resync,
     run_due,
@@ -37,6 +34,8 @@ from portal.sync import (
     sync_sources,
     unlink_sheet,
 )
+from portal.store import Store
+from portal.store.schema import imports
 
 URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
 NAME = "survey"
@@ -54,7 +53,7 @@ def sheet(emulator: SheetsEmulator) -> Worksheet:
 @pytest.fixture
 def linked(store: Store, sheet: Worksheet, account, options):
     """The sheet imported into dataset 'survey', matched by timestamp + e-mail."""
-    return import_sheet(store, NAME, URL, credentials=account, options=options, key_columns=IDENTIFY,
+    return import_linked(store, NAME, URL, credentials=account, options=options, key_columns=IDENTIFY,
                         overrides=[COMMENT])
 
 
@@ -140,25 +139,12 @@ def test_a_renamed_worksheet_is_followed_by_its_id(store, sheet, linked, account
 
 def test_sheet_shared_by_link_without_credentials(store, emulator, options) -> None:
     emulator.add_spreadsheet(KEY, {"Form Responses 1": form_rows(10)}, public=True)
-    first = import_sheet(store, NAME, URL, options=options, key_columns=IDENTIFY, overrides=[COMMENT])
+    first = import_linked(store, NAME, URL, options=options, key_columns=IDENTIFY, overrides=[COMMENT])
     assert first.source.auth_mode == "link" and first.result.added == 10
     emulator.worksheet(KEY).rows[4][2] = "3" if emulator.worksheet(KEY).rows[4][2] != "3" else "4"
     emulator.worksheet(KEY).rows.append(form_row(50))
     again = resync(store, NAME, options=options)
     assert (again.result.added, again.result.updated, again.result.unchanged) == (1, 1, 9)
-
-
-def test_link_sheet_after_a_cli_import(store, emulator, options) -> None:
-    from portal.importer import commit, prepare
-    from portal.ingest.gsheets import read_sheet
-
-    emulator.add_spreadsheet(KEY, {"Form Responses 1": form_rows(5)}, public=True)
-    table = read_sheet(URL, mode="link", options=options)
-    commit(store, NAME, prepare(table, key_columns=IDENTIFY), source=table.source, source_kind="sheet")
-    source = link_sheet(store, NAME, table, key_columns=IDENTIFY)
-    assert (source.spreadsheet_key, source.worksheet_gid, source.auth_mode) == (KEY, 0, "auto")
-    emulator.worksheet(KEY).rows.append(form_row(9))
-    assert resync(store, NAME, options=options).result.added == 1
 
 
 # -- column changes ---------------------------------------------------------------------------------------
@@ -307,8 +293,14 @@ def test_quota_then_success_on_refresh(store, emulator, sheet, linked, account, 
 def test_failed_first_import_is_recorded_and_creates_nothing(store, emulator, account, options) -> None:
     emulator.add_spreadsheet(KEY, {"Sheet1": [["a", "a"], ["1", "2"]]}, shared_with=(EMAIL,))
     with pytest.raises(SourceError, match="names two columns 'a'"):
-        import_sheet(store, NAME, URL, credentials=account, options=options)
-    assert store.dataset(NAME) is None
+        import_linked(store, NAME, URL, credentials=account, options=options)
+    assert store.dataset(NAME) is None and sheet_source(store, NAME) is None
+    rows = form_rows(5)
+    rows[3][2] = "12"  # an NPS score out of range: strict mode rejects the whole sheet
+    emulator.add_spreadsheet(KEY, {"Form Responses 1": rows}, shared_with=(EMAIL,))
+    with pytest.raises(ValidationError, match="strict mode rejects the whole file"):
+        import_linked(store, NAME, URL, credentials=account, options=options, key_columns=IDENTIFY, strict=True)
+    assert store.dataset(NAME) is None and sheet_source(store, NAME) is None
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(imports.c.status, imports.c.source_kind).where(
             imports.c.dataset_name == NAME)).all()
@@ -333,25 +325,24 @@ def test_deleting_the_dataset_forgets_its_sheet(store, linked) -> None:
 
 def test_lease_is_exclusive_until_released_or_expired(store) -> None:
     now = datetime(2030, 1, 1, 12, 0)
-    engine = store.engine
-    assert acquire_lease(engine, "job", "a", ttl=timedelta(minutes=5), now=now)
-    assert not acquire_lease(engine, "job", "b", ttl=timedelta(minutes=5), now=now + timedelta(minutes=4))
-    assert lease_holder(engine, "job", now=now) == "a"
-    assert acquire_lease(engine, "job", "b", ttl=timedelta(minutes=5), now=now + timedelta(minutes=6))
-    release_lease(engine, "job", "a")  # no longer a's: nothing happens
-    assert lease_holder(engine, "job", now=now + timedelta(minutes=6)) == "b"
-    release_lease(engine, "job", "b")
-    assert lease_holder(engine, "job", now=now) is None
-    assert acquire_lease(engine, "job", "c", now=now)
+    assert acquire_lease(store, "job", "a", ttl=timedelta(minutes=5), now=now)
+    assert not acquire_lease(store, "job", "b", ttl=timedelta(minutes=5), now=now + timedelta(minutes=4))
+    assert lease_holder(store, "job", now=now) == "a"
+    assert acquire_lease(store, "job", "b", ttl=timedelta(minutes=5), now=now + timedelta(minutes=6))
+    release_lease(store, "job", "a")  # no longer a's: nothing happens
+    assert lease_holder(store, "job", now=now + timedelta(minutes=6)) == "b"
+    release_lease(store, "job", "b")
+    assert lease_holder(store, "job", now=now) is None
+    assert acquire_lease(store, "job", "c", now=now)
 
 
 def test_a_sync_held_by_another_process_is_refused_and_not_recorded(store, db_url, sheet, linked, account,
                                                                      options) -> None:
     code = (
-        "import sys; from portal.store import Store; from portal.sync import acquire_lease, release_lease\n"
-        f"store = Store({db_url!r}); ok = acquire_lease(store.engine, 'sheet-sync:{NAME}', 'other-process')\n"
+        "import sys; from portal.store import Store; from portal.services.sheets import acquire_lease, release_lease\n"
+        f"store = Store({db_url!r}); ok = acquire_lease(store, 'sheet-sync:{NAME}', 'other-process')\n"
         "print('held' if ok else 'refused', flush=True); sys.stdin.readline()\n"
-        f"release_lease(store.engine, 'sheet-sync:{NAME}', 'other-process'); print('released', flush=True)\n"
+        f"release_lease(store, 'sheet-sync:{NAME}', 'other-process'); print('released', flush=True)\n"
     )
     other = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -368,7 +359,7 @@ def test_a_sync_held_by_another_process_is_refused_and_not_recorded(store, db_ur
 
 
 def test_two_refreshes_at_once_run_one_at_a_time(db_url, emulator, sheet, linked, account, options) -> None:
-    emulator.fail("values", delay=2.0, times=2)
+    emulator.fail("values", delay=1.5, times=2)  # within the 2-second timeout, even on a busy machine
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -407,7 +398,7 @@ def test_schedule_bounds(store, linked) -> None:
 
 def test_due_sources_and_run_due(store, emulator, sheet, linked, account, options) -> None:
     emulator.add_spreadsheet("1PublicOtherSheetKey_abcdefghijklmnopqrstu", {"S": form_rows(3)}, public=True)
-    import_sheet(store, "public", "1PublicOtherSheetKey_abcdefghijklmnopqrstu", options=options, key_columns=IDENTIFY,
+    import_linked(store, "public", "1PublicOtherSheetKey_abcdefghijklmnopqrstu", options=options, key_columns=IDENTIFY,
                  overrides=[COMMENT])
     synced_at = sheet_source(store, NAME).last_attempt_at
     assert due_sources(store, synced_at + timedelta(days=1)) == []  # no schedule yet
@@ -427,7 +418,7 @@ def test_due_sources_and_run_due(store, emulator, sheet, linked, account, option
 def test_a_failing_source_does_not_stop_the_others_and_waits_its_interval(store, emulator, sheet, linked,
                                                                           account, options) -> None:
     emulator.add_spreadsheet("1PublicOtherSheetKey_abcdefghijklmnopqrstu", {"S": form_rows(3)}, public=True)
-    import_sheet(store, "public", "1PublicOtherSheetKey_abcdefghijklmnopqrstu", options=options, key_columns=IDENTIFY,
+    import_linked(store, "public", "1PublicOtherSheetKey_abcdefghijklmnopqrstu", options=options, key_columns=IDENTIFY,
                  overrides=[COMMENT])
     set_schedule(store, NAME, 30)
     set_schedule(store, "public", 30)

@@ -8,7 +8,8 @@ import zipfile
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from portal.errors import InputError
 from portal.ingest.read import file_checksum, list_sheets, read_table

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LinearRegression
 
-from portal.metrics import drivers
 from portal.errors import InputError
+from portal.metrics import drivers
 
 
 @pytest.fixture

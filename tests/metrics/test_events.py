@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal import metrics
-from portal.metrics.events import compare_event
 from portal.errors import InputError, NotFoundError
+from portal.metrics.events import compare_event
 from portal.services import events as event_service
 from portal.store.schema import events as events_table
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 
-
 @pytest.fixture
 def page_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point the portal at a fresh store for this test."""

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal.importer import import_frame, load_demo
+from portal.services.imports import import_frame, load_demo
 from portal.store import Store
 
 REPO = Path(__file__).resolve().parents[2]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from portal.store import Store
-
 from pagetools import errors_of, open_page
+
+from portal.store import Store
 
 SURVEY = (
     "Response ID,Date,Plan,How likely are you to recommend us?,Comment\n"

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from kpitools import REVIEWS, SURVEY, by_label, go_to, make_demo_store, open_app, portal_at, texts
 
 from portal import metrics
 from portal.metrics import column_label
@@ -21,8 +22,6 @@ from portal.ui.filters import (
     parse_query,
     selection_filters,
 )
-
-from kpitools import SURVEY, REVIEWS, by_label, go_to, make_demo_store, open_app, portal_at, texts
 
 CHOICES = FilterChoices(
     first=date(2024, 1, 1), last=date(2024, 12, 31),

@@ -3,14 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-
-from portal import metrics
-from portal.metrics.events import compare_event
-from portal.demo import price_change_date
-from portal.services import events as event_service
-from portal.store import Store
-from portal.ui.markdown import escape_markdown
-
 from kpitools import (
     REVIEWS,
     SURVEY,
@@ -22,8 +14,12 @@ from kpitools import (
     texts,
 )
 
-
-
+from portal import metrics
+from portal.demo import price_change_date
+from portal.metrics.events import compare_event
+from portal.services import events as event_service
+from portal.store import Store
+from portal.ui.markdown import escape_markdown
 
 
 def library_view(url: str, name: str) -> tuple[metrics.Overview, object]:

@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from portal import metrics
-from portal.metrics import STATUSES, drivers, export_groups, group_frame
-from portal.store import Store
-
 from kpitools import (
     REVIEWS,
     SURVEY,
@@ -21,7 +16,9 @@ from kpitools import (
     texts,
 )
 
-
+from portal import metrics
+from portal.metrics import STATUSES, drivers, export_groups, group_frame
+from portal.store import Store
 
 
 def stored(url: str, name: str) -> tuple[pd.DataFrame, object]:

@@ -7,6 +7,8 @@ import re
 
 import pandas as pd
 import pytest
+from kpitools import SURVEY, charts, import_survey, survey_frame, texts
+from pagetools import errors_of, open_page
 
 from portal.services import themes as theme_service
 from portal.store import Store
@@ -15,12 +17,6 @@ from portal.text.codeframe import UNCATEGORISED, add_keywords
 from portal.text.verbatims import term_spans
 from portal.ui.theme_charts import SELECTION
 from portal.ui.verbatims import PAGE_SIZE, highlight
-
-from kpitools import SURVEY, charts, import_survey, survey_frame, texts
-from pagetools import errors_of, open_page
-
-
-
 
 
 def library_table(url: str) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandas.testing as pdt
 
-from portal.importer import import_frame
+from portal.services.imports import import_frame
 from portal.store import Store
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.store import csv_safe
+from portal.safe_csv import csv_safe
 
 
 @pytest.mark.parametrize(

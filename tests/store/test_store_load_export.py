@@ -197,7 +197,7 @@ def test_delete_dataset_removes_everything_of_it(store: Store, make, rows) -> No
 def test_bulk_paths_that_rebuild_the_indexes(store: Store, make, rows, monkeypatch) -> None:
     import sqlalchemy as sa
 
-    import portal.store.store as module
+    import portal.store.rows as module
 
     monkeypatch.setattr(module, "INDEX_REBUILD_MIN_ROWS", 3)
     store.import_rows("small", *_parts(make(rows(2, start=500))), source="s.csv")

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from portal.errors import StoreError
 from portal.store import Store
 from portal.store.migrate import current_revisions, head_revisions, upgrade
+from portal.store.schema import metadata
 
 BRANCH = '''
 """A test branch from 0001: adds a column to datasets and to responses (SQLite rebuilds both tables)."""
@@ -113,6 +114,19 @@ def test_opening_a_current_store_changes_nothing(db_url: str, make, rows) -> Non
     assert current_revisions(again.engine) == head_revisions()
     assert len(again.load("nps")) == 3
     again.close()
+
+
+def test_the_migrations_create_every_table_the_schema_describes(db_url: str) -> None:
+    store = Store(db_url)
+    with store.engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        made = set(inspector.get_table_names())
+        for table in metadata.sorted_tables:
+            assert table.name in made, table.name
+            columns = {c["name"] for c in inspector.get_columns(table.name)}
+            assert columns == {c.name for c in table.columns}, table.name
+    assert {"sheet_sources", "leases"} <= {t.name for t in metadata.sorted_tables}
+    store.close()
 
 
 def test_unknown_revision_is_refused_before_touching_anything(db_url: str) -> None:

@@ -21,6 +21,7 @@ def test_revert_removes_the_rows_an_import_added(store: Store, make, rows) -> No
     version = store.data_version("nps")
     result = store.revert_import(second.import_id)
     assert (result.import_id, result.removed, result.restored) == (second.import_id, 2, 0)
+    assert result.dataset == "nps"
     assert store.row_keys("nps") == {"id:00001", "id:00002", "id:00003"}
     assert store.load("nps")["import_id"].eq(first.import_id).all()
     assert store.data_version("nps") > version

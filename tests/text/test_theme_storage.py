@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from portal.cli import build_parser
 from portal.errors import InputError, NotFoundError
-from portal.importer import commit, prepare
 from portal.ingest.read import Table
 from portal.services import themes as theme_service
+from portal.services.imports import commit, prepare
 from portal.text.codeframe import (
     Codeframe,
     Theme,

@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portal import settings
 from portal.commands.output import add_common, info, open_store, print_json, print_table
 from portal.errors import InputError
 from portal.model import KINDS, ROLES
-from portal.store import csv_safe
+from portal.safe_csv import write_csv
+from portal.services import datasets as dataset_service
+
+if TYPE_CHECKING:
+    from portal.ingest.gsheets import SheetData
+    from portal.ingest.read import Table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -95,15 +101,22 @@ def parse_scale(text: str | None, flag: str) -> tuple[int, int] | None:
     return lo, hi
 
 
-def _read_source(args: argparse.Namespace):
-    """Read the import source (file, stdin or Google Sheet) into a Table."""
+def _read_source(args: argparse.Namespace) -> tuple[Table, SheetData | None]:
+    """Read the import source (file, stdin or Google Sheet) into a Table, with the sheet's data for a sheet."""
+    from portal.ingest.gsheets import fetch_sheet, is_sheet_url
+
+    source = args.source
+    if is_sheet_url(source):
+        sheet = fetch_sheet(source, worksheet=args.worksheet)
+        return sheet.table, sheet
+    return _read_file(args), None
+
+
+def _read_file(args: argparse.Namespace) -> Table:
+    """Read the import source (a file or stdin) into a Table."""
     from portal.ingest.read import read_table
 
     source = args.source
-    from portal.ingest.gsheets import is_sheet_url, read_sheet_for_cli
-
-    if is_sheet_url(source):
-        return read_sheet_for_cli(source, worksheet=args.worksheet)
     if source.startswith(("http://", "https://")):
         raise InputError(f"{source} is not a Google Sheets link. Download the file and import it from disk.")
     if source == "-":
@@ -124,8 +137,8 @@ def _read_source(args: argparse.Namespace):
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a file or sheet into a dataset and print what happened."""
-    from portal.importer import commit, prepare, reject_summary
+    """Import a file or sheet into a dataset and print what happened (a sheet is linked to the dataset)."""
+    from portal.services.imports import commit, prepare, reject_summary
 
     overrides = parse_pairs(args.map, "--map", allow_empty=True)
     for role, _ in overrides:
@@ -136,10 +149,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     rating_scale = parse_scale(args.rating_scale, "--rating-scale")
     store = open_store(args)
     info(f"Reading {args.source} ...")
-    table = _read_source(args)
+    table, sheet = _read_source(args)
     for warning in table.warnings:
         info(f"Warning: {warning}")
-    existing = store.dataset(args.dataset)
+    existing = dataset_service.find_dataset(store, args.dataset)
     prepared = prepare(
         table,
         kind=args.kind,
@@ -162,18 +175,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         info(f"  rejected {count:,}: {reason}")
     if args.rejects:
         rejects = prepared.validation.rejects
-        csv_safe(rejects).to_csv(args.rejects, index=False)
+        write_csv(rejects, args.rejects)
         info(f"Wrote {len(rejects):,} rejected rows with their reasons to {args.rejects}.")
-    from portal.ingest.gsheets import is_sheet_url
+    if sheet is not None:
+        from portal.services.sheets import commit_sheet
 
-    is_sheet = is_sheet_url(args.source)
-    result = commit(store, args.dataset, prepared, strict=args.strict, source=args.source,
-                    source_kind="sheet" if is_sheet else "cli", progress=_progress_to_stderr)
-    if is_sheet:
-        from portal.sync import link_sheet
-
-        link_sheet(store, args.dataset, table, key_columns=args.key)
+        result = commit_sheet(store, args.dataset, sheet, prepared, strict=args.strict,
+                              progress=_progress_to_stderr).result
         info(f"Linked '{args.dataset}' to the sheet: `portal sync --dataset \"{args.dataset}\"` refreshes it.")
+    else:
+        result = commit(store, args.dataset, prepared, strict=args.strict, source=args.source, source_kind="cli",
+                        progress=_progress_to_stderr)
+    if result.themes_message:
+        info(result.themes_message)
     payload = {
         "dataset": args.dataset,
         "import_id": result.import_id,
@@ -203,7 +217,7 @@ def cmd_datasets(args: argparse.Namespace) -> int:
     """List datasets."""
     store = open_store(args)
     rows = []
-    for d in store.datasets():
+    for d in dataset_service.list_datasets(store):
         mapping = d.config.mapping.to_dict()
         rows.append({
             "name": d.name,
@@ -228,11 +242,11 @@ def cmd_datasets(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     """List a dataset's imports."""
     store = open_store(args)
-    if store.dataset(args.dataset) is None:
+    if dataset_service.find_dataset(store, args.dataset) is None:
         from portal.errors import NotFoundError
 
         raise NotFoundError(f"No dataset named '{args.dataset}'. Run `portal datasets` to see the names.")
-    history = store.imports(args.dataset)
+    history = dataset_service.import_history(store, args.dataset)
     if args.format == "json":
         print_json({"imports": history})
     else:
@@ -241,9 +255,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_revert(args: argparse.Namespace) -> int:
-    """Revert one import."""
+    """Revert one import (the dataset's themes follow)."""
+    from portal.services.imports import revert_import
+
     store = open_store(args)
-    result = store.revert_import(args.import_id)
+    result = revert_import(store, args.import_id)
     if args.format == "json":
         print_json({"import_id": result.import_id, "removed": result.removed, "restored": result.restored})
     else:
@@ -254,32 +270,16 @@ def cmd_revert(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a dataset as CSV."""
     store = open_store(args)
-    frame = _export_frame(store, args.dataset)
-    safe = csv_safe(frame)
+    frame = dataset_service.export_frame(store, args.dataset)
+    write_csv(frame, args.out or sys.stdout)
     if args.out:
-        safe.to_csv(args.out, index=False)
         info(f"Wrote {len(frame):,} rows to {args.out}.")
-    else:
-        safe.to_csv(sys.stdout, index=False)
     return 0
-
-
-def _export_frame(store, name: str):
-    """Return the export frame, with the themes column when text analytics exist."""
-    frame = store.export_frame(name)
-    try:
-        from portal.services.themes import themes_per_row
-    except ImportError:
-        return frame
-    themes = themes_per_row(store, name)
-    if "portal_row_key" in frame.columns:
-        frame["themes"] = frame["portal_row_key"].map(themes).astype(object).fillna("")
-    return frame
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the demo datasets."""
-    from portal.importer import load_demo
+    from portal.services.imports import load_demo
 
     if args.csv:
         from portal.demo import write_demo_csvs
@@ -291,7 +291,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print("\n".join(str(p) for p in paths))
         return 0
     store = open_store(args)
-    if args.if_empty and store.datasets():
+    if args.if_empty and dataset_service.list_datasets(store):
         info("The store already holds data; the demo datasets were not loaded.")
     results = load_demo(store, only_if_empty=args.if_empty, progress=_progress_to_stderr)
     payload = [{"dataset": r.dataset, "added": r.added, "updated": r.updated, "unchanged": r.unchanged,
@@ -309,7 +309,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     if not args.yes:
         raise InputError(f"Deleting '{args.dataset}' removes all its rows and history. Add --yes to confirm.")
     store = open_store(args)
-    store.delete_dataset(args.dataset)
+    dataset_service.delete_dataset(store, args.dataset)
     if args.format == "json":
         print_json({"deleted": args.dataset})
     else:

@@ -11,6 +11,8 @@ import pandas as pd
 from portal import metrics, settings
 from portal.commands.output import add_common, info, open_store, print_json, print_table
 from portal.errors import InputError, NotFoundError
+from portal.safe_csv import write_csv
+from portal.services import datasets as dataset_service
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,10 +60,10 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     start = metrics.parse_date(args.start, "--from") if args.start else None
     end = metrics.parse_date(args.end, "--to") if args.end else None
     store = open_store(args)
-    dataset = store.dataset(args.dataset)
+    dataset = dataset_service.find_dataset(store, args.dataset)
     if dataset is None:
         raise NotFoundError(f"No dataset named '{args.dataset}'. Run `portal datasets` to see the names.")
-    frame = store.load(args.dataset)
+    frame = dataset_service.load_responses(store, args.dataset)
     config = dataset.config
     if args.by:
         metrics.check_column(frame, config, args.by)
@@ -72,9 +74,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(report.to_dict())
     elif args.format == "csv":
-        from portal.store import csv_safe
-
-        csv_safe(report.to_frame()).to_csv(sys.stdout, index=False)
+        write_csv(report.to_frame(), sys.stdout)
     else:
         _print_report(report, config, min_n)
     return 0

@@ -6,13 +6,17 @@ import argparse
 import math
 import sys
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import orjson
 import pandas as pd
 
-from portal.store import Store
+from portal.services import datasets
+
+if TYPE_CHECKING:
+    from portal.store import Store
+
 
 
 def add_common(parser: argparse.ArgumentParser, *, formats: tuple[str, ...] = ("table", "json")) -> None:
@@ -23,7 +27,7 @@ def add_common(parser: argparse.ArgumentParser, *, formats: tuple[str, ...] = ("
 
 def open_store(args: argparse.Namespace) -> Store:
     """Open the store named by ``--db`` or the environment."""
-    return Store(getattr(args, "db", None))
+    return datasets.open_store(getattr(args, "db", None))
 
 
 def jsonable(obj: Any) -> Any:

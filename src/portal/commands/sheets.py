@@ -84,7 +84,7 @@ def _overrides(args: argparse.Namespace) -> list[tuple[str, str | None]]:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Sync one or every linked dataset; print the counts of each."""
-    from portal.sync import (
+    from portal.services.sheets import (
         STATUS_OK,
         SchemaChanged,
         SyncOutcome,
@@ -109,6 +109,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             info(f"To continue, run `portal sync --dataset {args.dataset} --accept-columns` (add --map ROLE=COLUMN "
                  "to use a new column).")
             raise
+        if synced.result.themes_message:
+            info(synced.result.themes_message)
         outcomes = [SyncOutcome(args.dataset, STATUS_OK, synced.summary, synced.result)]
     else:
         names = [s.dataset for s in (due_sources(store) if args.due else sheet_sources(store))]
@@ -144,7 +146,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """List the datasets linked to a sheet."""
     import pandas as pd
 
-    from portal.sync import sheet_sources
+    from portal.services.sheets import sheet_sources
 
     store = open_store(args)
     rows = [
@@ -171,7 +173,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     """Set or stop a dataset's automatic refresh."""
-    from portal.sync import set_delete_missing, set_schedule
+    from portal.services.sheets import set_delete_missing, set_schedule
 
     store = open_store(args)
     source = set_schedule(store, args.dataset, None if args.off else args.every)
@@ -191,7 +193,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 def cmd_unlink(args: argparse.Namespace) -> int:
     """Forget a dataset's sheet."""
     from portal.errors import NotFoundError
-    from portal.sync import unlink_sheet
+    from portal.services.sheets import unlink_sheet
 
     store = open_store(args)
     if not unlink_sheet(store, args.dataset):

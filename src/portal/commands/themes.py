@@ -9,6 +9,7 @@ import pandas as pd
 
 from portal.commands.output import add_common, info, open_store, print_json, print_table
 from portal.errors import InputError, NotFoundError
+from portal.services import datasets as dataset_service
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,7 +50,7 @@ def _progress(fraction: float, message: str) -> None:
 
 def _require_dataset(store, name: str):
     """Return the dataset's info; raise ``NotFoundError`` when there is none."""
-    found = store.dataset(name)
+    found = dataset_service.find_dataset(store, name)
     if found is None:
         raise NotFoundError(f"No dataset named '{name}'. Run `portal datasets` to see the names of your datasets.")
     return found
@@ -78,7 +79,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
     end = metrics.parse_date(args.end, "--to") if args.end else None
     theme_service.refresh(store, args.dataset, progress=_progress)
     codeframe = _require_codeframe(store, args.dataset)
-    frame = theme_service.with_corrected_sentiment(store, args.dataset, store.load(args.dataset))
+    frame = theme_service.with_corrected_sentiment(store, args.dataset, dataset_service.load_responses(store, args.dataset))
     frame = metrics.select(frame, dataset.config, start=start, end=end)
     assigned = theme_service.assignments(store, args.dataset)
     table = figures.theme_table(frame, assigned, codeframe, dataset.config, period=args.period)

@@ -7,7 +7,8 @@ column looks like is in ``portal.ingest.profile``, what that says about its role
 
 from __future__ import annotations
 
-from collections.abc import Mapping as MappingT, Sequence
+from collections.abc import Mapping as MappingT
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np

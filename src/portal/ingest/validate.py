@@ -16,7 +16,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from portal.errors import MappingError
-from portal.ingest.table import Table
 from portal.ingest.rows import (
     Reasons,
     join_text,
@@ -27,6 +26,7 @@ from portal.ingest.rows import (
     shortened,
     value_codes,
 )
+from portal.ingest.table import Table
 from portal.ingest.values import (
     FIRST_YEAR,
     LAST_YEAR,

@@ -3,7 +3,8 @@ the rest and the revenue at risk. Pages only format what ``overview`` returns.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping as MappingT, Sequence
+from collections.abc import Mapping as MappingT
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
@@ -25,10 +26,10 @@ from portal.metrics.select import segment_columns
 from portal.metrics.stats import number_or_none
 from portal.metrics.tables import check_metric, kpis_by, kpis_by_period, period_label
 from portal.metrics.wording import (
+    date_span,
     describe,
     describe_change,
     describe_difference,
-    date_span,
     describe_revenue_at_risk,
     format_change,
     format_interval,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping as MappingT, Sequence
-from datetime import date as Date, datetime
+from collections.abc import Mapping as MappingT
+from collections.abc import Sequence
+from datetime import date as Date
+from datetime import datetime
 from typing import Any
 
 import numpy as np

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping as MappingT, Sequence
+from collections.abc import Mapping as MappingT
+from collections.abc import Sequence
 from datetime import date as Date
 from typing import Any
 

@@ -14,8 +14,6 @@ import numpy as np
 import pandas as pd
 
 from portal.errors import InputError
-from portal.store import Store
-from portal.store import themes as stored
 from portal.services.clauses import (
     ClauseScorer,
     Prepared,
@@ -26,6 +24,8 @@ from portal.services.clauses import (
     prepare_texts,
     theme_sentiment,
 )
+from portal.store import Store
+from portal.store import themes as stored
 from portal.text.assign import assign, compile_codeframe
 from portal.text.codeframe import UNCATEGORISED, Codeframe, from_dict
 from portal.text.sentiment import polarity

@@ -1,11 +1,11 @@
 """The portal's database: datasets, their import history and their responses (SQLite by default).
 
-``Store`` is the whole interface; ``csv_safe`` neutralises spreadsheet formulas in any CSV the portal writes.
+``Store`` is the whole interface: it owns every table (``portal.store.schema``) and every SQL statement.
 """
 
 from __future__ import annotations
 
-from portal.store.frames import csv_safe
-from portal.store.store import DatasetInfo, ImportResult, RevertResult, Store
+from portal.model import DatasetInfo, ImportResult, RevertResult
+from portal.store.store import Store
 
-__all__ = ["DatasetInfo", "ImportResult", "RevertResult", "Store", "csv_safe"]
+__all__ = ["DatasetInfo", "ImportResult", "RevertResult", "Store"]

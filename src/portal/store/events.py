@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date as Date, datetime
+from datetime import date as Date
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from portal.store.base import _now
 from portal.store.connect import read_transaction, write_transaction
 from portal.store.schema import EVENT_LABEL_LENGTH, events
-from portal.store.store import _now
 
 if TYPE_CHECKING:
     from portal.store.store import Store

@@ -1,4 +1,4 @@
-"""Column conversions between pandas frames and database rows, and ``csv_safe`` for every CSV the portal writes.
+"""Column conversions between pandas frames and database rows.
 
 Everything here works on whole columns (numpy / pandas); the only per-row Python is building and parsing
 the ``raw`` JSON objects, done with orjson.
@@ -6,7 +6,6 @@ the ``raw`` JSON objects, done with orjson.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,8 +22,6 @@ FLOAT_COLUMNS: tuple[str, ...] = ("nps", "csat", "rating", "value", "sentiment")
 #: How SQLAlchemy stores a DateTime in SQLite (kept identical so Core queries read our rows).
 SQLITE_DATE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
 
 
 def text_values(series: pd.Series) -> np.ndarray:
@@ -147,41 +144,3 @@ def raw_columns(raws: Sequence[str | None] | np.ndarray, chunk: int = 100_000) -
 def object_series(values: Sequence[object] | np.ndarray, index: pd.Index | None = None) -> pd.Series:
     """Return values as an object-dtype Series (pandas 3 would otherwise infer its ``str`` dtype)."""
     return pd.Series(np.asarray(values, dtype=object), index=index, dtype=object)
-
-
-def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of ``frame`` safe to open in a spreadsheet: text that would run as a formula is quoted.
-
-    A text cell (or column name) that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and
-    is not a plain number gets an apostrophe in front, so Excel, LibreOffice and Google Sheets show it as text
-    instead of evaluating it. Numbers such as ``-5`` or ``+3.2`` and non-text columns are left as they are.
-    Never raises.
-    """
-    out = frame.copy()
-    for position in range(out.shape[1]):
-        column = out.iloc[:, position]
-        if not (pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype)
-                or isinstance(column.dtype, pd.CategoricalDtype)):
-            continue
-        values = column.to_numpy(dtype=object)
-        risky = _risky(values)
-        if not risky.any():
-            continue
-        values = values.copy()
-        values[risky] = ["'" + v for v in values[risky]]
-        keep_dtype = column.dtype if pd.api.types.is_string_dtype(column.dtype) else object
-        out.isetitem(position, pd.Series(values, index=out.index, dtype=keep_dtype))
-    names = np.array(list(out.columns), dtype=object)
-    risky_names = _risky(names)
-    if risky_names.any():
-        out.columns = ["'" + n if r else n for n, r in zip(names, risky_names, strict=True)]
-    return out
-
-
-def _risky(values: np.ndarray) -> np.ndarray:
-    """Return a boolean mask of the values a spreadsheet would read as a formula."""
-    return np.fromiter(
-        (isinstance(v, str) and v.startswith(_FORMULA_START) and _NUMBER.fullmatch(v) is None for v in values),
-        dtype=bool,
-        count=len(values),
-    )

@@ -218,3 +218,42 @@ theme_runs = sa.Table(
     sa.Column("comments", sa.Integer, nullable=False),
     sa.Column("with_theme", sa.Integer, nullable=False),
 )
+
+# ---------------------------------------------------------------------------------------------------------
+# Google Sheets sources (migration ``0004_sheets``): the sheet linked to each dataset, and named leases.
+# ---------------------------------------------------------------------------------------------------------
+
+sheet_sources = sa.Table(
+    "sheet_sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer,
+              _dataset_fk("fk_sheet_sources_dataset"), nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("spreadsheet_key", sa.String(200), nullable=False),
+    sa.Column("worksheet_title", sa.Text, nullable=True),
+    sa.Column("worksheet_gid", sa.BigInteger, nullable=True),
+    sa.Column("auth_mode", sa.String(20), nullable=False),
+    sa.Column("key_columns", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("columns", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("interval_minutes", sa.Integer, nullable=True),
+    sa.Column("delete_missing", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_attempt_at", sa.DateTime, nullable=True),
+    sa.Column("last_sync_at", sa.DateTime, nullable=True),
+    sa.Column("last_status", sa.String(20), nullable=True),
+    sa.Column("last_message", sa.Text, nullable=False, server_default=""),
+    sa.UniqueConstraint("dataset_id", name="uq_sheet_sources_dataset"),
+)
+"""The Google Sheet linked to each dataset, with its schedule and the outcome of its last sync."""
+
+leases = sa.Table(
+    "leases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("holder", sa.String(200), nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("name", name="uq_leases_name"),
+)
+"""Named leases with an expiry: who may run a sync right now."""

@@ -15,9 +15,9 @@ import orjson
 import pandas as pd
 import sqlalchemy as sa
 
+from portal.store.base import _now
 from portal.store.connect import read_transaction, write_transaction
 from portal.store.schema import codeframes, theme_assignments, theme_corrections, theme_runs, theme_texts
-from portal.store.store import _now
 
 if TYPE_CHECKING:
     from datetime import datetime

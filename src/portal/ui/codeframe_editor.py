@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from portal.store import DatasetInfo
+from portal.model import DatasetInfo
 from portal.services import themes as theme_service
 from portal.text.codeframe import Codeframe, from_json, to_json
 from portal.text.theme_edits import (
@@ -24,8 +24,8 @@ from portal.text.themes import MAX_THEMES, MIN_COMMENTS, MIN_THEMES, default_the
 from portal.ui.context import get_store
 from portal.ui.errors import friendly_errors
 from portal.ui.markdown import escape_markdown
-from portal.ui.theme_data import discovery_texts, preview_of, theme_stamp
 from portal.ui.progress import progress_bar
+from portal.ui.theme_data import discovery_texts, preview_of, theme_stamp
 from portal.ui.theme_states import THEME_KEY, rerun_if_said, say_after_rerun, too_few_comments
 
 ACTION_KEY = "themes_edit_action"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date as Date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -18,9 +18,12 @@ import streamlit as st
 from portal import metrics, settings
 from portal.metrics import drivers
 from portal.metrics.events import EventComparison, compare_event
-from portal.store import DatasetInfo, Store
-from portal.store.store import segment_names
+from portal.model import DatasetInfo
+from portal.services import datasets
 from portal.ui.filters import FilterChoices, Filters, apply_filters, filter_choices
+
+if TYPE_CHECKING:
+    from portal.store import Store
 
 #: Columns the KPI pages never read (the text pages load them through ``load_responses``).
 _NOT_FOR_KPIS = frozenset({"row_key", "response_id", "comment", "import_id"})
@@ -48,7 +51,7 @@ def run_through_app() -> None:
 @st.cache_resource(show_spinner=False)
 def _open_store(url: str) -> Store:
     """Open (and migrate) the store once per URL for the whole server."""
-    return Store(url)
+    return datasets.open_store(url)
 
 
 def get_store() -> Store:
@@ -59,7 +62,7 @@ def get_store() -> Store:
 @st.cache_data(show_spinner="Loading responses ...", max_entries=8)
 def _load(url: str, name: str, version: int) -> pd.DataFrame:
     """Load a dataset's responses; the key includes the store, dataset and data version."""
-    return _open_store(url).load(name)
+    return datasets.load_responses(_open_store(url), name)
 
 
 def load_responses(info: DatasetInfo) -> pd.DataFrame:
@@ -69,10 +72,10 @@ def load_responses(info: DatasetInfo) -> pd.DataFrame:
 
 def dataset_picker(store: Store, *, key: str = "dataset") -> DatasetInfo | None:
     """Draw the dataset choice in the sidebar and return the chosen dataset (None when there is none)."""
-    datasets = store.datasets()
-    if not datasets:
+    found = datasets.list_datasets(store)
+    if not found:
         return None
-    names = [d.name for d in datasets]
+    names = [d.name for d in found]
     linked = st.query_params.get(key)
     wanted = st.session_state.get(key) or linked
     index = names.index(wanted) if wanted in names else 0
@@ -83,7 +86,7 @@ def dataset_picker(store: Store, *, key: str = "dataset") -> DatasetInfo | None:
                            icon=":material/link_off:")
     st.session_state[key] = name
     st.query_params[key] = name
-    return next(d for d in datasets if d.name == name)
+    return next(d for d in found if d.name == name)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -97,10 +100,11 @@ def _kpi_frame(url: str, name: str, version: int) -> pd.DataFrame:
 
     The whole frame is asked for, so the store keeps its columnar copy of this data version for the next load.
     """
-    frame = _open_store(url).load(name)
+    store = _open_store(url)
+    frame = datasets.load_responses(store, name)
     frame = frame[[c for c in frame.columns if c not in _NOT_FOR_KPIS]].copy()
-    info = _open_store(url).dataset(name)
-    segments = list(segment_names(info.config).values()) if info else []
+    info = datasets.find_dataset(store, name)
+    segments = datasets.segment_columns(info) if info else []
     for column in [*_CATEGORY_COLUMNS, *segments]:
         if column in frame.columns and frame[column].dtype == object:
             frame[column] = _category(frame[column], ordered_values=column != "customer")

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
-from portal.store import DatasetInfo, Store
+from portal.model import DatasetInfo
+from portal.services import datasets as dataset_service
+from portal.services.imports import revert_import
 from portal.text.source_wording import dataset_title, revert_sentence, roles_line
 from portal.ui.errors import friendly_errors
 from portal.ui.markdown import escape_markdown
+
+if TYPE_CHECKING:
+    from portal.store import Store
 
 MESSAGE_KEY = "last_manage"
 
 
 def _revert(store: Store, info: DatasetInfo) -> None:
     """Draw the import history and the choice of an import to revert."""
-    history = store.imports(info.name)
+    history = dataset_service.import_history(store, info.name)
     st.dataframe(history, hide_index=True)
     ok = history[history["status"] == "ok"] if "status" in history else history
     if not len(ok):
@@ -24,7 +31,7 @@ def _revert(store: Store, info: DatasetInfo) -> None:
                             format_func=lambda i: f"Import {i}")
     if right.button("Revert this import", key=f"revert_{info.name}",
                     help="Rows it added are removed; rows it changed go back to how they were."):
-        r = store.revert_import(int(chosen))
+        r = revert_import(store, int(chosen))
         st.session_state[MESSAGE_KEY] = revert_sentence(r.import_id, r.removed, r.restored)
         st.rerun()
 
@@ -33,14 +40,14 @@ def _delete(store: Store, info: DatasetInfo) -> None:
     """Draw the delete box: the dataset goes once its name is typed and the button pressed."""
     typed = st.text_input(f"To delete '{escape_markdown(info.name)}', type its name", key=f"delete_name_{info.name}")
     if st.button("Delete dataset", key=f"delete_{info.name}", disabled=typed != info.name):
-        store.delete_dataset(info.name)
+        dataset_service.delete_dataset(store, info.name)
         st.session_state[MESSAGE_KEY] = f"Deleted dataset '{info.name}'."
         st.rerun()
 
 
 def _manage_step(store: Store) -> None:
     """List datasets with their import history; revert an import; delete a dataset."""
-    datasets = store.datasets()
+    datasets = dataset_service.list_datasets(store)
     if not datasets:
         st.info("No data yet. Upload a file above, or run `portal demo` to load the demo datasets.")
         return

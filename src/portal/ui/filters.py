@@ -14,7 +14,8 @@ Switching pages clears the query string, so the current filters are also kept in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping as MappingT, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Mapping as MappingT
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from typing import Any

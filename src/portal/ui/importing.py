@@ -8,10 +8,10 @@ from pathlib import Path
 import streamlit as st
 
 from portal.errors import InputError
-from portal.importer import Prepared, reject_summary
 from portal.ingest.detect import Detection
 from portal.ingest.read import Table
-from portal.model import DatasetConfig
+from portal.model import DatasetConfig, derives_csat
+from portal.services.imports import Prepared, reject_summary
 from portal.ui.downloads import csv_download
 from portal.ui.mapping import mapping_editor
 from portal.ui.markdown import escape_markdown
@@ -43,8 +43,7 @@ def configure(table: Table, base: Detection, kind: str, *, key: str) -> DatasetC
         if mapping.csat:
             config = replace(config, csat_scale=_scale_choice(right, "CSAT scale", config.csat_scale,
                                                               key=f"csat_scale_{key}"))
-    config = replace(config, csat_from_rating=bool(mapping.rating and not mapping.csat
-                                                   and config.rating_scale == (1, 5)))
+    config = replace(config, csat_from_rating=derives_csat(mapping, config.rating_scale))
     for warning in (*table.warnings, *base.warnings, *problems):
         st.warning(escape_markdown(warning))
     if problems:

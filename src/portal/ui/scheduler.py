@@ -9,8 +9,8 @@ import threading
 import streamlit as st
 
 from portal import settings
-from portal.store import Store
-from portal.sync import run_due
+from portal.services import datasets
+from portal.services.sheets import run_due
 from portal.ui.sheets import secrets_credentials
 
 log = logging.getLogger("portal.scheduler")
@@ -29,7 +29,7 @@ class SheetScheduler(threading.Thread):
 
     def run(self) -> None:
         """Poll until stopped; a failing sync is recorded in the history and never stops the loop."""
-        store = Store(self.url)
+        store = datasets.open_store(self.url)
         while not self.stop.wait(POLL_SECONDS if self.runs else 5):
             self.runs += 1
             try:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from portal.errors import PortalError
-from portal.importer import prepare, propose
 from portal.ingest.gsheets import (
     SECRETS_SECTION,
     ServiceAccount,
@@ -18,9 +18,10 @@ from portal.ingest.gsheets import (
     list_worksheets,
     load_credentials,
 )
-from portal.model import KINDS, dataset_name_problem
-from portal.store import DatasetInfo, Store
-from portal.sync import (
+from portal.model import KINDS, DatasetInfo, dataset_name_problem
+from portal.services import datasets as dataset_service
+from portal.services.imports import prepare, propose
+from portal.services.sheets import (
     SchemaChanged,
     SheetSource,
     commit_sheet,
@@ -36,6 +37,9 @@ from portal.ui.importing import configure, show_validation
 from portal.ui.mapping import mapping_editor
 from portal.ui.markdown import escape_markdown
 from portal.ui.progress import progress_bar
+
+if TYPE_CHECKING:
+    from portal.store import Store
 
 MESSAGE_KEY = "sheet_message"
 SCHEDULES: dict[str, int | None] = {
@@ -107,7 +111,7 @@ def _sheet_target(store: Store, data: SheetData) -> SheetTarget:
     """Draw the dataset, kind, identifying columns and schedule of a sheet to import."""
     left, right = st.columns(2)
     name = left.text_input("Dataset name", key="sheet_dataset", value=data.worksheet or "Google Sheet")
-    existing = store.dataset(name.strip()) if name.strip() else None
+    existing = dataset_service.find_dataset(store, name.strip()) if name.strip() else None
     kind = right.radio("What kind of feedback is it?", KINDS, horizontal=True, key="sheet_kind",
                        index=KINDS.index(existing.kind) if existing else 0, disabled=existing is not None)
     keys = st.multiselect(
@@ -214,7 +218,7 @@ def _remap_step(store: Store, dataset: str, account: ServiceAccount | None) -> N
     if change is None:
         return
     st.warning(escape_markdown(str(change)))
-    info = store.dataset(dataset)
+    info = dataset_service.find_dataset(store, dataset)
     frame = pd.DataFrame(columns=list(change.columns))
     config = replace(info.config, mapping=change.suggested) if info else None
     if config is None:

@@ -14,9 +14,10 @@ import streamlit as st
 
 from portal import metrics, settings
 from portal.errors import NotFoundError
-from portal.store import DatasetInfo
-from portal.text import codeframe as cf
+from portal.model import DatasetInfo
+from portal.services import datasets as dataset_service
 from portal.services import themes as theme_service
+from portal.text import codeframe as cf
 from portal.text import figures
 from portal.text.codeframe import Codeframe
 from portal.text.theme_view import ThemeView, summarise_themes
@@ -39,7 +40,7 @@ def theme_stamp(info: DatasetInfo) -> tuple[Any, ...]:
 def _selection(name: str, filters_key: tuple[Any, ...]) -> tuple[pd.DataFrame, Any, pd.DataFrame, Codeframe]:
     """Return the filtered responses (hand-set sentiment in place), configuration, assignments and codeframe."""
     store = get_store()
-    info = store.dataset(name)
+    info = dataset_service.find_dataset(store, name)
     if info is None:
         raise NotFoundError(f"No dataset named '{name}'. Choose another dataset in the sidebar.")
     frame = theme_service.with_corrected_sentiment(store, name, load_responses(info))

@@ -9,14 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from portal import settings
-from portal.store import DatasetInfo
+from portal.metrics import MISSING_LABEL
+from portal.model import DatasetInfo
 from portal.text.theme_view import ThemeView, group_rows, trend_period
 from portal.text.theme_wording import keyword_line, split_line, theme_facts
 from portal.text.verbatims import sentiment_split, theme_verbatims
 from portal.ui.context import choices_of
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import Filters
-from portal.metrics import MISSING_LABEL
 from portal.ui.markdown import escape_markdown
 from portal.ui.theme_charts import sentiment_chart, trend_chart
 from portal.ui.theme_data import breakdown_of, comments_of, trend_of

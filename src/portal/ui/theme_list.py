@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal.store import DatasetInfo
+from portal.model import DatasetInfo
 from portal.text.theme_view import (
     RANKINGS,
     ThemeView,

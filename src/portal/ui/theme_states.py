@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from portal.store import DatasetInfo
+from portal.model import DatasetInfo
 from portal.text.themes import MIN_COMMENTS
 from portal.ui.markdown import escape_markdown
 

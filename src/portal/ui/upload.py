@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
+
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from portal import settings
-from portal.importer import Prepared, commit, prepare, propose
 from portal.ingest.read import Table, read_table
-from portal.model import KINDS, dataset_name_problem
-from portal.store import DatasetInfo, Store
+from portal.model import KINDS, DatasetInfo, dataset_name_problem
+from portal.services import datasets as dataset_service
+from portal.services.imports import Prepared, commit, prepare, propose
 from portal.text.source_wording import read_line, result_sentence
 from portal.ui.errors import friendly_errors
 from portal.ui.importing import configure, show_validation
 from portal.ui.markdown import escape_markdown
 from portal.ui.progress import progress_bar
+
+if TYPE_CHECKING:
+    from portal.store import Store
 
 NEW = "➕ New dataset"
 _KIND_LABELS = {"survey": "Survey (NPS / CSAT)", "reviews": "Reviews (star ratings)"}
@@ -44,14 +49,14 @@ def _read_upload(uploaded: UploadedFile) -> Table:
 
 def _target(store: Store, file_name: str) -> tuple[str, DatasetInfo | None, str]:
     """Draw the dataset and kind choices; return the dataset name, the dataset if it exists, and the kind."""
-    datasets = [d.name for d in store.datasets()]
+    datasets = [d.name for d in dataset_service.list_datasets(store)]
     left, right = st.columns(2)
     target = left.selectbox("Import into", [NEW, *datasets], key="upload_target")
     if target == NEW:
         name = left.text_input("Name of the new dataset", value=Path(file_name).stem[:80], key="upload_name")
     else:
         name = target
-    existing = store.dataset(name) if name else None
+    existing = dataset_service.find_dataset(store, name) if name else None
     kind = right.radio("What kind of feedback is it?", KINDS, index=KINDS.index(existing.kind) if existing else 0,
                        format_func=_KIND_LABELS.__getitem__, horizontal=True, key="upload_kind",
                        disabled=existing is not None)

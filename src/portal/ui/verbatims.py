@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from portal.store import DatasetInfo
+from portal.model import DatasetInfo
 from portal.services import themes as theme_service
 from portal.text import sentiment
 from portal.text.theme_view import ThemeView

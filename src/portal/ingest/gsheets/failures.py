@@ -16,6 +16,7 @@ from portal.ingest.gsheets.credentials import ServiceAccount
 from portal.ingest.gsheets.http import HttpOptions
 from portal.ingest.gsheets.urls import SheetRef
 
+
 class NotSharedError(SourceError):
     """The sheet exists but the service account may not read it (HTTP 403)."""
 

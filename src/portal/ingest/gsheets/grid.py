@@ -15,6 +15,7 @@ from portal.errors import SourceError
 from portal.ingest.gsheets.failures import malformed
 from portal.ingest.table import Table
 
+
 def csv_head(data: bytes) -> tuple[list[str], bool]:
     """Return the header row of CSV bytes and whether any row after it holds a value."""
     limit = 1_000_000

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import google.auth.transport.requests as google_transport
 import gspread
 import requests
-import google.auth.transport.requests as google_transport
 from google.oauth2.service_account import Credentials as ServiceAccountCredentials
 
 from portal import settings

@@ -4,7 +4,7 @@ Revision ID: 0004_sheets
 Revises: 0001_initial
 Create Date: 2025-01-04
 
-``portal.sync`` describes these tables (``SHEET_SOURCES`` and ``LEASES``).
+``portal.store.schema`` describes these tables (``sheet_sources`` and ``leases``).
 """
 
 from __future__ import annotations

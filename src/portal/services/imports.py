@@ -1,23 +1,29 @@
-"""The import pipeline: read -> detect -> (person confirms) -> validate -> enrich -> store.
+"""The import pipeline: read -> detect -> (person confirms) -> validate -> enrich -> store -> themes.
 
 ``prepare`` does everything that does not touch the store, so the UI can show what was understood and which
-rows are rejected before anything is written; ``commit`` writes all valid rows in one transaction.
+rows are rejected before anything is written; ``commit`` writes all valid rows in one transaction, then keeps
+the dataset's themes current and passes on what that step said. ``revert_import`` undoes an import and keeps
+the themes current too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping as MappingT, Sequence
+from collections.abc import Callable, Sequence
+from collections.abc import Mapping as MappingT
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
+from portal.demo import DEMO_DATASETS
 from portal.errors import InputError, ValidationError
 from portal.ingest.detect import Detection, apply_overrides, detect
-from portal.ingest.read import Table, file_checksum, read_table
+from portal.ingest.read import Table, file_checksum
 from portal.ingest.validate import Validation, validate
 from portal.model import DatasetConfig
-from portal.store import ImportResult, Store
+from portal.services.themes import after_import, refresh
+from portal.store import ImportResult, RevertResult, Store
+from portal.text.enrich import enrich as enrich_rows
 
 Progress = Callable[[float, str], None]
 
@@ -122,6 +128,8 @@ def commit(
 
     With ``strict`` any rejected row rejects the whole file (``ValidationError``). A file with no valid row
     raises ``ValidationError``. Failed imports are recorded in the history; the stored rows stay as they were.
+    With ``enrich`` the rows are scored and the dataset's themes kept current; the result's ``themes_message``
+    says what that step had to tell the person (None when nothing).
     """
     source = source or prepared.table.source
     v = prepared.validation
@@ -160,7 +168,7 @@ def commit(
         store.record_failed_import(name, source=source, source_kind=source_kind, message=str(err))
         raise
     if enrich:
-        _after_import(store, name, progress)
+        result = replace(result, themes_message=after_import(store, name, progress=progress))
     return result
 
 
@@ -171,50 +179,17 @@ def _enrich(canonical: pd.DataFrame, config: DatasetConfig, stored: MappingT[str
     ``stored`` maps the dataset's stored row keys to their content hashes: unchanged rows are not written
     again, so they are not scored again either.
     """
-    try:
-        from portal.text.enrich import enrich
-    except ImportError:  # text analytics not installed in this build
-        return canonical
     fresh = canonical["row_key"].map(stored).astype(object).ne(canonical["content_hash"].astype(object))
     todo = canonical[fresh & canonical["comment"].notna()]
     if todo.empty:
         return canonical
-    scores = enrich(todo, rating_scale=config.rating_scale, progress=progress)
+    scores = enrich_rows(todo, rating_scale=config.rating_scale, progress=progress)
     scores = scores.set_index("row_key")
     out = canonical.copy()
     keyed = out["row_key"]
     for column in ("sentiment", "sentiment_label", "language"):
         out[column] = keyed.map(scores[column]) if column in scores else None
     return out
-
-
-def _after_import(store: Store, name: str, progress: Progress | None) -> str | None:
-    """Run theme discovery / re-application after an import (when text analytics exist)."""
-    try:
-        from portal.services.themes import after_import
-    except ImportError:
-        return None
-    return after_import(store, name, progress=progress)
-
-
-def import_file(
-    store: Store,
-    name: str,
-    data: bytes,
-    filename: str,
-    *,
-    sheet: str | None = None,
-    max_bytes: int | None = None,
-    strict: bool = False,
-    progress: Progress | None = None,
-    **options: object,
-) -> tuple[Prepared, ImportResult]:
-    """Read, prepare and commit one file into dataset ``name`` (reusing its stored mapping if it exists)."""
-    table = read_table(data, filename, sheet=sheet, max_bytes=max_bytes)
-    info = store.dataset(name)
-    prepared = prepare(table, existing=info.config if info else None, **options)  # type: ignore[arg-type]
-    result = commit(store, name, prepared, strict=strict, progress=progress)
-    return prepared, result
 
 
 def import_frame(
@@ -254,8 +229,6 @@ def reject_summary(validation: Validation, limit: int = 5) -> list[tuple[str, in
 
 def load_demo(store: Store, *, only_if_empty: bool = False, progress: Progress | None = None) -> list[ImportResult]:
     """Import the demo datasets (idempotent: loading twice adds nothing). Returns one result per dataset."""
-    from portal.demo import DEMO_DATASETS
-
     if only_if_empty and store.datasets():
         return []
     results = []
@@ -265,3 +238,10 @@ def load_demo(store: Store, *, only_if_empty: bool = False, progress: Progress |
                          kind=demo.kind, progress=progress)
         )
     return results
+
+
+def revert_import(store: Store, import_id: int) -> RevertResult:
+    """Undo one import (see ``Store.revert_import``) and bring the dataset's themes up to date with its rows."""
+    result = store.revert_import(import_id)
+    refresh(store, result.dataset)
+    return result

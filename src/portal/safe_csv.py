@@ -1,0 +1,59 @@
+"""Every CSV the portal writes (downloads, ``portal export``, rejected rows, KPI tables) goes through here.
+
+``csv_safe`` neutralises cells a spreadsheet would run as a formula; ``write_csv`` writes a frame with it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` safe to open in a spreadsheet: text that would run as a formula is quoted.
+
+    A text cell (or column name) that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and
+    is not a plain number gets an apostrophe in front, so Excel, LibreOffice and Google Sheets show it as text
+    instead of evaluating it. Numbers such as ``-5`` or ``+3.2`` and non-text columns are left as they are.
+    Never raises.
+    """
+    out = frame.copy()
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if not (pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype)
+                or isinstance(column.dtype, pd.CategoricalDtype)):
+            continue
+        values = column.to_numpy(dtype=object)
+        risky = _risky(values)
+        if not risky.any():
+            continue
+        values = values.copy()
+        values[risky] = ["'" + v for v in values[risky]]
+        keep_dtype = column.dtype if pd.api.types.is_string_dtype(column.dtype) else object
+        out.isetitem(position, pd.Series(values, index=out.index, dtype=keep_dtype))
+    names = np.array(list(out.columns), dtype=object)
+    risky_names = _risky(names)
+    if risky_names.any():
+        out.columns = ["'" + n if r else n for n, r in zip(names, risky_names, strict=True)]
+    return out
+
+
+def _risky(values: np.ndarray) -> np.ndarray:
+    """Return a boolean mask of the values a spreadsheet would read as a formula."""
+    return np.fromiter(
+        (isinstance(v, str) and v.startswith(_FORMULA_START) and _NUMBER.fullmatch(v) is None for v in values),
+        dtype=bool,
+        count=len(values),
+    )
+
+
+def write_csv(frame: pd.DataFrame, target: str | IO[str] | None = None) -> str | None:
+    """Write ``frame`` made ``csv_safe`` to ``target`` (a path or text stream) without the index; return the text
+    when ``target`` is None."""
+    return csv_safe(frame).to_csv(target, index=False)
