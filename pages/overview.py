@@ -103,7 +103,7 @@ def differences(view: metrics.Overview, info: DatasetInfo) -> None:
     lines = []
     for d in view.differences:
         sentence = metrics.describe_difference(d.metric, metrics.column_label(d.column, info.config), d.value,
-                                               d.estimate, d.difference, d.n)
+                                               d.estimate, d.difference, d.n, scale=info.config.rating_scale)
         icon = ":green[:material/trending_up:]" if d.difference > 0 else ":red[:material/trending_down:]"
         lines.append(f"{icon} {escape_markdown(sentence)}")
     st.markdown("  \n".join(lines))
@@ -148,7 +148,7 @@ def before_after(info: DatasetInfo, filters: Filters) -> None:
     if result.table.empty:
         st.caption("This dataset has no scores to compare.")
         return
-    st.dataframe(metrics.before_after_frame(result.table), hide_index=True, width="stretch")
+    st.dataframe(metrics.before_after_frame(result.table, scale=info.config.rating_scale), hide_index=True, width="stretch")
     st.caption(escape_markdown(result.sentence))
     if filters.where:
         st.caption("The segment filters apply; the date filter does not (the window sets the dates).")

@@ -64,7 +64,7 @@ def breakdown(ctx: PageContext, filters: Filters, by: str, by2: str, metric: str
             f"The portal is filtered to {label}: {' or '.join(filters.values(by))}. Break down by another column "
             "or clear that filter in the sidebar to compare every group."))
     if len(groups) > kpi.MAX_CHART_GROUPS:
-        st.caption(f"The chart shows the {kpi.MAX_CHART_GROUPS} largest of {len(groups)} groups; the table lists "
+        st.caption(f"The chart shows the {kpi.MAX_CHART_GROUPS} largest of {len(groups):,} groups; the table lists "
                    "them all.")
     chart_key = f"segments_chart|{info.name}|{by}|{metric}"
     chart = kpi.interval_chart(metrics.largest_groups(groups, kpi.MAX_CHART_GROUPS), metric,

@@ -22,3 +22,13 @@ from portal.model import Mapping, derives_csat
 )
 def test_csat_is_derived_only_from_a_1_to_5_rating_without_a_csat_column(mapping, scale, expected) -> None:
     assert derives_csat(mapping, scale) is expected
+
+
+def test_the_currency_is_stored_with_the_dataset_and_defaults_to_the_setting(monkeypatch):
+    from portal.model import DatasetConfig
+
+    monkeypatch.delenv("PORTAL_CURRENCY", raising=False)
+    assert DatasetConfig().currency == "£"
+    assert DatasetConfig.from_dict(DatasetConfig(currency="€").to_dict()).currency == "€"
+    monkeypatch.setenv("PORTAL_CURRENCY", "USD")
+    assert DatasetConfig.from_dict({}).currency == "USD"  # a dataset stored before currencies existed

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from portal import settings
+
 SINGLE_ROLES: tuple[str, ...] = ("id", "customer", "date", "nps", "csat", "rating", "brand", "value")
 MULTI_ROLES: tuple[str, ...] = ("comment", "segment")
 ROLES: tuple[str, ...] = SINGLE_ROLES + MULTI_ROLES
@@ -156,6 +158,8 @@ class DatasetConfig:
     constants: dict[str, str] = field(default_factory=dict)
     key_columns: tuple[str, ...] = ()
     sentinels: dict[str, list[str]] = field(default_factory=dict)
+    #: Shown with every money figure of the dataset ("£", "$", "EUR"); PORTAL_CURRENCY when not given.
+    currency: str = field(default_factory=settings.currency)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as plain JSON-able data."""
@@ -169,6 +173,7 @@ class DatasetConfig:
             "constants": dict(self.constants),
             "key_columns": list(self.key_columns),
             "sentinels": {k: list(v) for k, v in self.sentinels.items()},
+            "currency": self.currency,
         }
 
     @classmethod
@@ -184,6 +189,7 @@ class DatasetConfig:
             constants=dict(data.get("constants") or {}),
             key_columns=tuple(data.get("key_columns") or ()),
             sentinels={k: list(v) for k, v in (data.get("sentinels") or {}).items()},
+            currency=str(data.get("currency") or "").strip() or settings.currency(),
         )
 
 

@@ -44,6 +44,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Groups with fewer responses are shown but flagged low_sample and never marked significant.",
     ),
     Setting(
+        "PORTAL_CURRENCY",
+        "£",
+        "Currency shown with every money figure (revenue at risk, revenue) of a dataset that was imported "
+        "without one: a symbol such as £, $ or € goes before the figure, a code such as USD or CHF after it. "
+        "Each dataset keeps the currency it was imported with.",
+    ),
+    Setting(
         "PORTAL_SHEETS_API_URL",
         "https://sheets.googleapis.com",
         "Base URL of the Google Sheets API (tests and on-premise proxies point it elsewhere).",
@@ -99,3 +106,8 @@ def max_upload_bytes() -> int:
 def min_group_size() -> int:
     """Return the minimum group size below which a group is flagged ``low_sample``."""
     return int(get("PORTAL_MIN_GROUP_SIZE"))
+
+
+def currency() -> str:
+    """Return the currency a new dataset's money figures are shown in (``PORTAL_CURRENCY``, never empty)."""
+    return get("PORTAL_CURRENCY").strip() or default("PORTAL_CURRENCY")

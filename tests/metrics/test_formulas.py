@@ -21,11 +21,13 @@ def adjusted_wald(p: int, d: int, n: int) -> tuple[float, float, float]:
     return 100 * ((pa - da) - half), 100 * ((pa - da) + half), var / n_adj
 
 
-def test_definitions_are_word_for_word_from_the_issue():
-    assert metrics.DEFINITIONS["nps"].startswith("NPS = % promoters (9-10) - % detractors (0-6), in points")
-    assert "interval = 100 * ((p' - d') -/+ 1.96 * sqrt(var / n'))" in metrics.DEFINITIONS["nps"]
-    assert metrics.DEFINITIONS["rating"] == "Average rating with a 95% t interval."
-    assert "Benjamini-Hochberg" in metrics.DEFINITIONS["difference"]
+def test_methods_keep_the_exact_formulas_and_definitions_speak_plainly():
+    assert metrics.METHODS["nps"].startswith("NPS = % promoters (9-10) - % detractors (0-6), in points")
+    assert "interval = 100 * ((p' - d') -/+ 1.96 * sqrt(var / n'))" in metrics.METHODS["nps"]
+    assert "Wilson" in metrics.METHODS["rating"] and "Benjamini-Hochberg" in metrics.METHODS["difference"]
+    jargon = ("p'", "Wald", "Wilson", "Benjamini", "z-test", "t-test", "p <", "`")
+    for key, text in metrics.DEFINITIONS.items():
+        assert not [w for w in jargon if w in text], key
     assert set(metrics.DEFINITIONS) >= {"nps", "csat", "rating", "difference", "low_sample", "value", "customers"}
 
 

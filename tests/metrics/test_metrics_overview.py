@@ -29,7 +29,7 @@ def test_describe_csat_and_rating():
     assert (metrics.describe_rating(4.12, (4.05, 4.19), 950, scale=(1, 5))
             == "Average rating 4.1 out of 5, give or take 0.1, from 950 ratings.")
     assert metrics.describe_rating(7.0, None, 1, scale=(1, 10)).startswith(
-        "Average rating 7.0 out of 10, with no margin of error yet, from 1 rating.")
+        "Average rating 7.0 out of 10 from 1 rating; too few responses for a margin of error.")
 
 
 def test_describe_a_table_row(make_frame, make_config):
@@ -43,10 +43,14 @@ def test_describe_a_table_row(make_frame, make_config):
 
 
 def test_describe_change():
-    assert metrics.describe_change("nps", 6.2, True, against="May 2024") == "Up 6 points on May 2024, a real change."
-    assert (metrics.describe_change("rating", -0.24, False, against="Q1 2024")
+    five, ten = (1, 5), (1, 10)
+    assert (metrics.describe_change("nps", 6.2, True, against="May 2024", scale=five)
+            == "Up 6 points on May 2024, a real change.")
+    assert (metrics.describe_change("rating", -0.24, False, against="Q1 2024", scale=five)
             == "Down 0.2 stars on Q1 2024, which could be chance.")
-    assert metrics.describe_change("csat", None, False, against="May 2024").startswith("No comparison")
+    assert (metrics.describe_change("rating", -0.7, True, against="Q1 2024", scale=ten)
+            == "Down 0.7 points on Q1 2024, a real change.")
+    assert metrics.describe_change("csat", None, False, against="May 2024", scale=five).startswith("No comparison")
 
 
 def test_period_labels():

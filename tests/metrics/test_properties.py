@@ -50,7 +50,9 @@ def test_tables_keep_the_bounds_and_add_up(scores, plans):
     for table in (metrics.kpis(data), groups):
         scored = table[table["nps_n"] > 0]
         assert ((scored["nps"] >= -100) & (scored["nps"] <= 100)).all()
-        assert (scored["nps_ci_low"] <= scored["nps"]).all() and (scored["nps"] <= scored["nps_ci_high"]).all()
+        wide = table[table["nps_n"] >= metrics.MIN_INTERVAL_N]
+        assert (wide["nps_ci_low"] <= wide["nps"]).all() and (wide["nps"] <= wide["nps_ci_high"]).all()
+        assert table.loc[table["nps_n"] < metrics.MIN_INTERVAL_N, "nps_ci_low"].isna().all()
         assert table.loc[table["nps_n"] == 0, "nps"].isna().all()
     p = groups["p_value"].dropna()
     assert ((p >= 0) & (p <= 1)).all()

@@ -28,8 +28,8 @@ def test_counts_and_estimates_by_hand(make_frame, make_config):
     assert (rec["csat_n"], rec["csat"]) == (5, pytest.approx(60.0))
     assert rec["csat_ci"] == pytest.approx(list(metrics.wilson_interval(3, 5)))
     assert (rec["rating_n"], rec["rating_mean"]) == (4, pytest.approx(3.75))
-    sd = np.std([5, 4, 4, 2], ddof=1)
-    assert rec["rating_ci"] == pytest.approx(list(metrics.t_interval(3.75, sd, 4)))
+    assert metrics.MIN_INTERVAL_N == 5
+    assert rec["rating_ci"] is None  # 4 ratings: too few for a margin of error
 
 
 def test_csat_top_two_boxes_follow_the_scale(make_frame, make_config):
@@ -45,7 +45,7 @@ def test_non_integer_ratings_use_the_general_path(make_frame, make_config):
     rec = overall(make_frame(rating=values), make_config("rating"))
     assert rec["rating_mean"] == pytest.approx(np.mean(values))
     sd = np.std(values, ddof=1)
-    assert rec["rating_ci"] == pytest.approx(list(metrics.t_interval(np.mean(values), sd, 5)))
+    assert rec["rating_ci"] == pytest.approx(list(metrics.bounded_mean_interval(np.mean(values), sd, 5, 1, 5)))
 
 
 def test_no_responses_gives_nulls_not_errors(make_frame, make_config):
@@ -268,8 +268,9 @@ def test_parse_date():
 
 
 def test_report_json_contract(make_frame, make_config):
-    frame = make_frame(nps=[10, 0, 8, np.nan], date=["2024-01-01", "2024-01-02", "2024-02-01", None],
-                       Plan=["a", "b", "a", "b"])
+    frame = make_frame(nps=[10, 0, 8, 9, 3, 10, np.nan], date=["2024-01-01", "2024-01-02", "2024-02-01", "2024-02-02",
+                                                              "2024-02-03", "2024-02-04", None],
+                       Plan=["a", "b", "a", "b", "a", "a", "b"])
     report = metrics.kpi_report(frame, make_config("nps", "date", segments=("Plan",)), by="Plan", period="month")
     doc = json.loads(json.dumps(report.to_dict(), allow_nan=False))
     assert list(doc) == ["overall", "groups", "periods"]
@@ -278,6 +279,8 @@ def test_report_json_contract(make_frame, make_config):
     assert list(doc["periods"][0]) == ["period", *metrics.KPI_KEYS, *metrics.COMPARISON_KEYS]
     assert isinstance(doc["overall"]["n"], int) and isinstance(doc["overall"]["nps"], float)
     assert doc["overall"]["nps_ci"][0] < doc["overall"]["nps"] < doc["overall"]["nps_ci"][1]
+    small = [g for g in doc["groups"] if g["nps_n"] < metrics.MIN_INTERVAL_N]
+    assert small and all(g["nps_ci"] is None for g in small)  # too few for an interval: null, key kept
     flat = report.to_frame()
     assert flat["scope"].tolist() == ["overall", "group", "group", "period", "period"]
     assert {"nps_ci_low", "nps_ci_high", "p_adjusted"} <= set(flat.columns)

@@ -62,6 +62,6 @@ def test_before_after_frame_formats_the_comparison(make_frame, make_config):
     days = pd.date_range("2024-03-01", periods=60, freq="D").strftime("%Y-%m-%d").tolist()
     frame = make_frame(nps=np.array([0.0] * 30 + [10.0] * 30), date=days)
     result = compare_event(frame, make_config("nps", "date"), date(2024, 3, 31), days=30)
-    shown = metrics.before_after_frame(result.table)
+    shown = metrics.before_after_frame(result.table, scale=(1, 5))
     assert shown.to_dict(orient="records") == [
         {"KPI": "NPS", "Before": "-100", "After": "100", "Change": "+200 points", "Real change?": "yes"}]

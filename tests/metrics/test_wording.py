@@ -23,9 +23,14 @@ def test_format_interval_change_money_and_p():
     assert metrics.format_interval("csat", 63.0, 66.4) == "63% to 66%"
     assert metrics.format_interval("rating", 3.641, 3.745) == "3.64 to 3.75"
     assert metrics.format_interval("nps", None, 3.0) == ""
-    assert metrics.format_change("nps", 6.2) == "+6 points" and metrics.format_change("rating", -0.31) == "-0.3 stars"
-    assert metrics.format_money(469_507.2) == "469,507" and metrics.format_money(27_000_000) == "27.0M"
-    assert metrics.format_money(float("nan")) == "–"
+    five = (1, 5)
+    assert metrics.format_change("nps", 6.2, scale=five) == "+6 points"
+    assert metrics.format_change("rating", -0.31, scale=five) == "-0.3 stars"
+    assert metrics.format_change("rating", -0.31, scale=(1, 10)) == "-0.3 points"
+    assert metrics.format_change("nps", -0.4, scale=five) == "0 points"  # never "-0 points"
+    assert metrics.format_money(469_507.2, "£") == "£469,507" and metrics.format_money(27_000_000, "$") == "$27.0M"
+    assert metrics.format_money(1085, "CHF") == "1,085 CHF"
+    assert metrics.format_money(float("nan"), "£") == "–"
     assert metrics.format_p(0.0004) == "< 0.001" and metrics.format_p(0.0191) == "0.019"
     assert metrics.format_p(float("nan")) == "–"
     assert metrics.is_finite(3) and not metrics.is_finite(float("inf")) and not metrics.is_finite("3")
@@ -55,15 +60,17 @@ def test_verdict_line_counts_real_differences_and_small_groups():
     higher, lower, same, few = metrics.STATUSES
     assert metrics.verdict_line([higher, lower, same], 30) == "2 of 3 groups differ from the rest for real."
     assert metrics.verdict_line([higher, few], 30) == \
-        "1 of 2 groups differ from the rest for real; 1 has fewer than 30 responses and is greyed."
+        "1 of 2 groups differs from the rest for real; 1 has fewer than 30 responses and is greyed."
     assert metrics.verdict_line([few, few, same], 50) == \
         "0 of 3 groups differ from the rest for real; 2 have fewer than 50 responses and are greyed."
+    assert metrics.verdict_line([same], 30) == "0 of 1 group differs from the rest for real."
+    assert metrics.verdict_line([same] * 1085, 1) == "0 of 1,085 groups differ from the rest for real."
 
 
 def test_revenue_at_risk_sentence_names_who_is_counted():
-    assert metrics.describe_revenue_at_risk(12_000, 80_000, False) == \
-        "12,000 of 80,000 in revenue (15%) comes from detractors."
-    assert "customers whose latest answer is a detractor" in metrics.describe_revenue_at_risk(1, 4, True)
+    assert metrics.describe_revenue_at_risk(12_000, 80_000, False, "£") == \
+        "£12,000 of £80,000 in revenue (15.0%) comes from detractors."
+    assert "customers whose latest answer is a detractor" in metrics.describe_revenue_at_risk(1, 4, True, "$")
 
 
 def test_the_minimum_group_size_is_the_settings_default(monkeypatch):

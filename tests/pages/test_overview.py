@@ -47,7 +47,7 @@ def test_survey_tiles_show_the_library_figures_sentences_and_definitions(demo):
     assert tiles["NPS"].value == f"{nps.value:.0f}"
     assert tiles["NPS"].proto.help == metrics.DEFINITIONS["nps"]  # word for word
     assert tiles["Revenue at risk"].proto.help == metrics.DEFINITIONS["value"]
-    assert tiles["Revenue at risk"].value == f"{view.revenue_at_risk:,.0f}"
+    assert tiles["Revenue at risk"].value == f"£{view.revenue_at_risk:,.0f}"  # the default currency
     assert tiles["Customers"].value == f"{view.customers:,}"
     words = texts(at)
     assert nps.sentence in words  # "NPS 26, give or take 2, from 6,000 responses."

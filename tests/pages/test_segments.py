@@ -29,7 +29,7 @@ def stored(url: str, name: str) -> tuple[pd.DataFrame, object]:
 
 def groups_table(at) -> pd.DataFrame:
     """Return the page's table of groups."""
-    found = [d.value for d in at.dataframe if "Verdict" in d.value.columns]
+    found = [d.value for d in at.dataframe if metrics.STATUS_LABEL in d.value.columns]
     assert found, [list(d.value.columns) for d in at.dataframe]
     return found[0]
 
@@ -50,7 +50,7 @@ def test_every_group_is_shown_with_the_library_figures_sorted_by_difference(demo
         assert row["NPS"] == pytest.approx(lib["nps"])
         assert (row["95% from"], row["95% to"]) == pytest.approx((lib["nps_ci_low"], lib["nps_ci_high"]))
         real = STATUSES[0] if lib["difference"] > 0 else STATUSES[1]
-        assert row["Verdict"] == (real if lib["significant"] else STATUSES[2])
+        assert row[metrics.STATUS_LABEL] == (real if lib["significant"] else STATUSES[2])
     assert "Download the table (CSV)" in [b.label for b in at.get("download_button")]
 
 
@@ -72,7 +72,7 @@ def test_small_groups_are_greyed_and_never_real(page_db):
     at = open_app("segments", query={"dataset": "Small"})
     assert not at.exception and not at.error
     table = groups_table(at).set_index("Plan")
-    assert table.loc["Tiny", "Verdict"] == "Too few responses" and table.loc["Tiny", "Responses"] == 12
+    assert table.loc["Tiny", metrics.STATUS_LABEL] == "Too few responses" and table.loc["Tiny", "Responses"] == 12
     assert "1 has fewer than 30 responses and is greyed" in texts(at)
     [chart] = [c for c in charts(at) if "point" in c.marks()]
     statuses = dict(zip(chart.rows()["value"], chart.rows()["status"], strict=True))
@@ -117,7 +117,7 @@ def test_reviews_can_be_compared_on_the_rating_by_app(demo):
     frame, config = stored(demo, REVIEWS)
     expected = metrics.kpis_by(metrics.prepare(frame, config), "brand", metric="rating").set_index("value")
     assert table.loc["Globex", "Rating"] == pytest.approx(expected.loc["Globex", "rating_mean"])
-    assert table.loc["Globex", "Verdict"] == "Higher than the rest"
+    assert table.loc["Globex", metrics.STATUS_LABEL] == "Higher than the rest"
 
 
 def test_export_has_the_cli_keys_unrounded(demo):

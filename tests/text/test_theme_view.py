@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from portal import metrics
 from portal.model import DatasetConfig, Mapping
 from portal.text.codeframe import UNCATEGORISED, Codeframe, Theme
 from portal.text.theme_view import (
@@ -105,7 +106,7 @@ def test_group_verdicts_and_rows():
                           "significant": [True, True, False]})
     rows = group_rows(table, "(none)")
     assert list(rows["Group"]) == ["(none)", "US", "EU"]
-    assert list(rows["Verdict"]) == ["Too few comments", "No real difference", "Less than the rest"]
+    assert list(rows[metrics.STATUS_LABEL]) == ["Too few comments", "No real difference", "Less than the rest"]
     assert list(rows["Share"]) == [50.0, 40.0, 10.0]
 
 

@@ -37,6 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--worksheet", help="Google Sheets worksheet title (default: the first)")
     p.add_argument("--csat-scale", metavar="LOW-HIGH", help="CSAT scale, e.g. 1-5 or 1-7 (default 1-5)")
     p.add_argument("--rating-scale", metavar="LOW-HIGH", help="star rating scale, e.g. 1-5 or 1-10")
+    p.add_argument("--currency", metavar="SYMBOL",
+                   help="currency of the value column, shown with every money figure, e.g. £, $, € or CHF "
+                        "(default: the dataset's stored one, else PORTAL_CURRENCY)")
     add_common(p)
     p.set_defaults(handler=cmd_import)
 
@@ -162,6 +165,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         existing=existing.config if existing else None,
         csat_scale=csat_scale,
         rating_scale=rating_scale,
+        currency=args.currency,
     )
     mapping = prepared.config.mapping.to_dict()
     info("Columns understood as:")

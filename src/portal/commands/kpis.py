@@ -11,6 +11,7 @@ import pandas as pd
 from portal import metrics, settings
 from portal.commands.output import add_common, info, open_store, print_json, print_table
 from portal.errors import InputError, NotFoundError
+from portal.numbers import money, plural
 from portal.safe_csv import write_csv
 from portal.services import datasets as dataset_service
 
@@ -122,13 +123,13 @@ def _print_report(report: metrics.KpiReport, config: Any, min_n: int) -> None:
     """Print the report as plain text tables with one sentence per KPI."""
     mapped = [m for m in metrics.METRICS if m in metrics.mapped_roles(config)]
     row = report.overall.iloc[0].to_dict()
-    print(f"{int(row['n']):,} responses")
+    print(plural(row["n"], "response"))
     for m in mapped:
         print("  " + metrics.describe(m, row, config, min_n=min_n))
     if pd.notna(row.get("customers")):
-        print(f"  {int(row['customers']):,} distinct customers")
+        print("  " + plural(row["customers"], "distinct customer"))
     if pd.notna(row.get("revenue_at_risk")):
-        print(f"  Revenue at risk (detractors): {row['revenue_at_risk']:,.2f}")
+        print(f"  Revenue at risk (detractors): {money(row['revenue_at_risk'], config.currency, 2)}")
     tested = metrics.METRIC_LABELS.get(report.metric or "", "")
     if report.groups is not None:
         print(f"\nBy {report.by} (each value against all other responses; tests on {tested}):")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from portal.commands.output import add_common, info, open_store, print_json, print_table
 from portal.errors import InputError, NotFoundError
+from portal.numbers import plural
 from portal.services import datasets as dataset_service
 
 
@@ -179,7 +180,7 @@ def cmd_codeframe(args: argparse.Namespace) -> int:
             sys.stdout.write(data.decode() + "\n")
         else:
             Path(args.export).write_bytes(data + b"\n")
-            info(f"Wrote {len(codeframe.themes)} themes to {args.export}.")
+            info(f"Wrote {plural(len(codeframe.themes), 'theme')} to {args.export}.")
         return 0
     if args.import_file:
         path = Path(args.import_file)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from portal.metrics.definitions import MIN_INTERVAL_N
 from portal.metrics.responses import (
     CSAT_CATS,
     DETRACTOR,
@@ -18,7 +19,7 @@ from portal.metrics.responses import (
     Responses,
     code_responses,
 )
-from portal.metrics.stats import mean_sd, nps_interval, nps_score, t_interval, wilson_interval
+from portal.metrics.stats import bounded_mean_interval, mean_sd, nps_interval, nps_score, wilson_interval
 from portal.model import DatasetConfig
 
 _MAX_JOINT_BINS = 1 << 22  # above this, per-KPI bincounts instead of one joint bincount
@@ -104,11 +105,20 @@ def aggregate(data: Responses, gg: np.ndarray | None, n_groups: int, *, monotone
     s1, s2 = _rating_sums(data, gg, n_groups, rating_counts)
     mean, sd = mean_sd(data.rating_centre, s1, s2, rating_n)
     out["rating_mean"] = mean
-    out["rating_ci_low"], out["rating_ci_high"] = t_interval(mean, sd, rating_n)
+    out["rating_ci_low"], out["rating_ci_high"] = bounded_mean_interval(mean, sd, rating_n, *data.config.rating_scale)
+    _drop_small_intervals(out)
     _value_columns(data, out, gg, n_groups, monotone, value_by_cat)
     out["_csat_top"] = csat_top
     out["_rating_s1"], out["_rating_s2"], out["_rating_sd"] = s1, s2, sd
     return pd.DataFrame(out)
+
+
+def _drop_small_intervals(out: dict[str, Any]) -> None:
+    """Blank every interval of a KPI carried by fewer than ``MIN_INTERVAL_N`` responses (NaN, null in JSON)."""
+    for metric in ("nps", "csat", "rating"):
+        few = np.asarray(out[f"{metric}_n"]) < MIN_INTERVAL_N
+        for side in ("low", "high"):
+            out[f"{metric}_ci_{side}"] = np.where(few, np.nan, out[f"{metric}_ci_{side}"])
 
 
 def _category_counts(data: Responses, gg: np.ndarray | None,

@@ -4,45 +4,72 @@ from __future__ import annotations
 
 from portal import settings
 
-#: Help texts, word for word as in the project's definitions; README and UI show these.
+#: Groups with fewer responses than this get no 95% interval at all (null in ``portal kpis``), whatever the
+#: low-sample minimum: below it even an interval that respects the ends of the scale spans most of the scale
+#: and tells a reader nothing. Sentences then say "too few responses for a margin of error".
+MIN_INTERVAL_N = 5
+#: What a sentence says in place of a margin of error for a group under ``MIN_INTERVAL_N``.
+NO_MARGIN = "too few responses for a margin of error"
+
+#: Help texts in plain words, shown on screen (tiles, table headers, captions) and in README.
 DEFINITIONS: dict[str, str] = {
     "nps": (
-        "NPS = % promoters (9-10) - % detractors (0-6), in points from -100 to 100. "
-        "95% interval: adjusted Wald. With P promoters, D detractors and n responses: n' = n + 3, "
-        "p' = (P + 0.75) / n', d' = (D + 0.75) / n', var = p' + d' - (p' - d')^2, "
-        "interval = 100 * ((p' - d') -/+ 1.96 * sqrt(var / n')). The point estimate stays the plain NPS."
+        "NPS is the share of promoters (who score 9 or 10) minus the share of detractors (0 to 6), so it runs "
+        "from -100 to 100. The margin of error is a 95% range that never leaves -100 to 100."
     ),
     "csat": (
-        "CSAT = % of responses in the top two boxes of the scale (4-5 on 1-5; for another scale, its top two "
-        "values), with a Wilson 95% interval. The scale is configurable per dataset."
+        "CSAT is the share of answers in the top two boxes of the scale (4 or 5 on a 1-5 scale; on another "
+        "scale, its top two values). The margin of error is a 95% range that never leaves 0% to 100%."
     ),
-    "rating": "Average rating with a 95% t interval.",
+    "rating": (
+        "The average rating. The margin of error is a 95% range that always stays on the rating scale."
+    ),
     "difference": (
-        "Difference between two groups or periods: NPS via a z-test on the difference using each side's "
-        "variance above; CSAT via a two-proportion z-test; ratings via Welch's t-test. Where many groups are "
-        "compared at once (every value of a segment against the rest, every period against the previous one), "
-        "p-values are adjusted with Benjamini-Hochberg and `significant` means adjusted p < 0.05."
+        "Is a difference real? Each group is compared with all the others, and each period with the one before. "
+        "When many comparisons are made at once some look different by luck, so the chance that a difference is "
+        "only noise is adjusted for how many were made. A difference is called real when that chance is below 5%."
     ),
     "low_sample": (
-        "A group with n below a minimum (default 30, configurable) is shown but flagged `low_sample` and never "
-        "marked significant."
+        "A group with fewer responses than the minimum (30 unless set otherwise) is shown greyed and never called "
+        f"a real difference. A group with fewer than {MIN_INTERVAL_N} responses has no margin of error at all."
     ),
     "value": (
-        "Value weighting (when a `value` column is mapped): value-weighted NPS (each response weighted by its "
-        "customer's value), revenue at risk (sum of value of detractors), and share of revenue per segment."
+        "When a revenue or value column is mapped: NPS weighted by each customer's value, revenue at risk (the "
+        "value of detractors) and each segment's share of revenue, in the dataset's currency."
     ),
     "customers": (
-        "Distinct customers (when a `customer` column is mapped): counts of customers as well as responses; NPS "
-        "per customer uses each customer's latest answer."
+        "When a customer column is mapped: customers are counted as well as responses, and NPS per customer uses "
+        "each customer's latest answer."
     ),
     "before_after": (
-        "Before / after: a person can mark events on the timeline (a release, a price change, an outage) that "
-        "show on every trend chart, and compare the KPIs in a window before and after an event with the same "
-        "significance tests."
+        "Mark an event on the timeline, such as a release, a price change or an outage. It shows on every trend "
+        "chart, and here you can compare the scores in the days before it with the same number of days after it, "
+        "to see whether they really changed."
     ),
     "drivers": (
-        "Key drivers: which numeric sub-ratings or segment columns move NPS or the overall rating most "
-        "(relative importance from a regression, with intervals), shown as a ranked chart with plain words."
+        "Key drivers: which sub-ratings or segment columns go with higher or lower NPS or rating, ranked by how "
+        "much of the differences between people each one explains, each with its 95% range."
+    ),
+}
+
+#: The exact methods behind each figure, for README and the downloads' readers (the screen shows DEFINITIONS).
+METHODS: dict[str, str] = {
+    "nps": (
+        "NPS = % promoters (9-10) - % detractors (0-6), in points from -100 to 100. 95% interval: adjusted Wald. "
+        "With P promoters, D detractors and n responses: n' = n + 3, p' = (P + 0.75) / n', d' = (D + 0.75) / n', "
+        "var = p' + d' - (p' - d')^2, interval = 100 * ((p' - d') -/+ 1.96 * sqrt(var / n')), kept inside "
+        "-100..100 and widened to include the plain NPS. The point estimate stays the plain NPS."
+    ),
+    "csat": "CSAT = % of responses in the top two boxes of the scale, with a Wilson 95% score interval.",
+    "rating": (
+        "Average rating with a 95% interval for a bounded mean: the mean rescaled to u in 0..1 gets the Wilson "
+        "score interval with the effective sample size n* = n * u(1 - u) / s_u^2 (n* = n when all ratings are "
+        "equal), then is scaled back; it never leaves the rating scale."
+    ),
+    "difference": (
+        "NPS via a z-test on the difference using each side's adjusted-Wald variance; CSAT via a two-proportion "
+        "z-test; ratings via Welch's t-test. Across many comparisons p-values are adjusted with "
+        "Benjamini-Hochberg and `significant` means adjusted p < 0.05."
     ),
 }
 
@@ -90,6 +117,10 @@ def kpi_name(metric: str) -> str:
     """Return a KPI's short name without its unit, for switches and titles: "NPS", "CSAT" or "Rating"."""
     return SHORT_LABELS[metric].replace(" %", "")
 
+
+#: Column names on screen for the adjusted p-value and the verdict (exact values stay in tooltips and downloads).
+P_ADJUSTED_LABEL = "Chance it's noise (adjusted)"
+STATUS_LABEL = "Is the difference real?"
 
 #: How a group compares with the rest, in the order legends show.
 STATUSES: tuple[str, ...] = ("Higher than the rest", "Lower than the rest", "No real difference",

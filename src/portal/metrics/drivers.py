@@ -20,6 +20,7 @@ import pandas as pd
 from portal.errors import InputError
 from portal.metrics.responses import mapped_metrics
 from portal.model import DatasetConfig
+from portal.numbers import percent, plural
 
 MAX_PREDICTORS = 8
 MAX_LEVELS = 12  # a segment keeps its 11 most common values; the rest are grouped as "Other"
@@ -176,8 +177,8 @@ def shapley_r2(r2: np.ndarray) -> np.ndarray:
 
 
 def _percent(x: float) -> str:
-    """Return a share as a percentage with sensible precision."""
-    return f"{100 * x:.1f}%" if abs(x) < 0.1 else f"{100 * x:.0f}%"
+    """Return a share as a percentage: one decimal below 10% ("less than 0.1%" below that, never "-0.0%")."""
+    return percent(x, 1 if abs(x) < 0.1 else 0)
 
 
 def key_drivers(frame: pd.DataFrame, target: str, predictors: Sequence[str], *, n_boot: int = DEFAULT_BOOTSTRAP,
@@ -195,7 +196,7 @@ def key_drivers(frame: pd.DataFrame, target: str, predictors: Sequence[str], *, 
     needed = max(min_n, design.x.shape[1] + 2)
     if n < needed:
         raise InputError(
-            f"Only {n:,} responses have the {label} and every chosen column; at least {needed:,} are needed. "
+            f"Only {plural(n, 'response')} have the {label} and every chosen column; at least {needed:,} are needed. "
             "Choose fewer columns or columns with fewer gaps."
         )
     sampled = n > MAX_ROWS
@@ -208,8 +209,9 @@ def key_drivers(frame: pd.DataFrame, target: str, predictors: Sequence[str], *, 
     r2_ci = (float(np.percentile(full[1:], 2.5)), float(np.percentile(full[1:], 97.5))) if len(full) > 1 \
         else (float("nan"), float("nan"))
     table = _ranking(predictors, design, shapley_r2(r2), total, label)
-    used = f"{len(z):,} responses" + (f" (a random sample of the {n:,} complete ones)" if sampled else "")
-    sentence = (f"Together the {len(predictors)} columns explain {_percent(total)} of the differences in {label} "
+    used = plural(len(z), "response") + (f" (a random sample of the {n:,} complete ones)" if sampled else "")
+    together = "The 1 column explains" if len(predictors) == 1 else f"Together the {len(predictors):,} columns explain"
+    sentence = (f"{together} {_percent(total)} of the differences in {label} "
                 f"across {used}; {table['driver'].iloc[0]} matters most.")
     if total < 0.05:
         sentence += " That is little: things not in these columns drive most of the score."

@@ -15,6 +15,7 @@ from portal.metrics.definitions import DEFAULT_MIN_N
 from portal.metrics.select import as_date, dates_of
 from portal.metrics.tables import compare_selections
 from portal.model import DatasetConfig
+from portal.numbers import plural
 
 DEFAULT_WINDOW_DAYS = 28
 
@@ -53,7 +54,8 @@ def compare_event(frame: pd.DataFrame, config: DatasetConfig, when: Any, *, days
 
 def _summary(table: pd.DataFrame, days: int, before: int, after: int) -> str:
     """Return one sentence saying which KPIs changed for real after the event."""
-    window = f"In the {days} days after the event ({after:,} responses) against the {days} days before ({before:,})"
+    window = (f"In the {plural(days, 'day')} after the event ({plural(after, 'response')}) against the "
+              f"{plural(days, 'day')} before ({plural(before, 'response')})")
     if not before or not after:
         return f"{window}: one side has no responses, so there is nothing to compare."
     real = table[table["significant"]]

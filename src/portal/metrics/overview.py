@@ -37,6 +37,7 @@ from portal.metrics.wording import (
     is_finite,
 )
 from portal.model import DatasetConfig
+from portal.numbers import plural
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Tile:
     sentence: str
     help: str
     change: Change | None
+    scale: tuple[int, int] = (1, 5)
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,10 @@ class Overview:
     revenue_at_risk: float | None
     revenue_at_risk_share: float | None
     revenue_sentence: str | None
+    currency: str = ""
 
 
-def _change(metric: str, trend: pd.DataFrame, period: str | None) -> Change:
+def _change(metric: str, trend: pd.DataFrame, period: str | None, scale: tuple[int, int]) -> Change:
     """Return the change of ``metric`` from the trend's second-last period to its last one."""
     last, prev = trend.iloc[-1], trend.iloc[-2]
     diff = number_or_none(last, f"{metric}_difference")
@@ -118,7 +121,7 @@ def _change(metric: str, trend: pd.DataFrame, period: str | None) -> Change:
         previous_value=number_or_none(prev, ESTIMATE_COLUMNS[metric]), difference=diff,
         p_value=number_or_none(last, f"{metric}_p_value"), p_adjusted=number_or_none(last, f"{metric}_p_adjusted"),
         significant=significant, low_sample=bool(last[f"{metric}_low_sample"]),
-        sentence=f"{label}: " + describe_change(metric, diff, significant, against=previous_label),
+        sentence=f"{label}: " + describe_change(metric, diff, significant, against=previous_label, scale=scale),
     )
 
 
@@ -127,11 +130,12 @@ def _tile(metric: str, overall: MappingT[str, Any], trend: pd.DataFrame | None, 
     """Return the tile of one KPI."""
     est, n = number_or_none(overall, ESTIMATE_COLUMNS[metric]), int(overall[COUNT_COLUMNS[metric]])
     low, high = number_or_none(overall, f"{metric}_ci_low"), number_or_none(overall, f"{metric}_ci_high")
-    change = _change(metric, trend, period) if trend is not None and len(trend) >= 2 else None
+    change = _change(metric, trend, period, config.rating_scale) if trend is not None and len(trend) >= 2 else None
     return Tile(
         metric=metric, label=METRIC_LABELS[metric], value=est,
         ci=(low, high) if low is not None and high is not None else None, n=n, low_sample=n < min_n,
         sentence=describe(metric, overall, config, min_n=min_n), help=DEFINITIONS[metric], change=change,
+        scale=config.rating_scale,
     )
 
 
@@ -153,7 +157,7 @@ def tile_delta(tile: Tile) -> str | None:
     change = tile.change
     if change is None or not change.significant or change.difference is None:
         return None
-    return f"{format_change(tile.metric, change.difference)} vs {change.previous_label}"
+    return f"{format_change(tile.metric, change.difference, scale=tile.scale)} vs {change.previous_label}"
 
 
 def top_differences(data: Responses, columns: Sequence[str], *, metric: str | None = None,
@@ -175,7 +179,8 @@ def top_differences(data: Responses, columns: Sequence[str], *, metric: str | No
                 ci=(float(low), float(high)) if np.isfinite(low) and np.isfinite(high) else None,
                 n=int(row[COUNT_COLUMNS[metric]]), p_adjusted=float(row["p_adjusted"]),
                 sentence=describe_difference(metric, column, row["value"], float(row[ESTIMATE_COLUMNS[metric]]),
-                                             float(row["difference"]), int(row[COUNT_COLUMNS[metric]])),
+                                             float(row["difference"]), int(row[COUNT_COLUMNS[metric]]),
+                                             scale=data.config.rating_scale),
             ))
     found.sort(key=lambda d: -abs(d.difference))
     return tuple(found[:limit])
@@ -200,6 +205,7 @@ def overview(frame: pd.DataFrame, config: DatasetConfig, *, period: str | None =
         n=data.n, metric=metric, tiles=tiles, period=period if trend is not None else None, trend=trend,
         differences=differences, customers=int(customers) if customers is not None else None,
         revenue_total=total, revenue_at_risk=risk, revenue_at_risk_share=share, revenue_sentence=sentence,
+        currency=config.currency,
     )
 
 
@@ -211,7 +217,8 @@ def _revenue_at_risk(data: Responses, overall: MappingT[str, Any]) -> tuple[Any,
     risk = number_or_none(overall, "revenue_at_risk")
     if risk is None or not total > 0:
         return total, risk, None, None
-    return total, risk, risk / total, describe_revenue_at_risk(risk, total, data.customers is not None)
+    return total, risk, risk / total, describe_revenue_at_risk(risk, total, data.customers is not None,
+                                                               data.config.currency)
 
 
 @dataclass(frozen=True)
@@ -231,13 +238,13 @@ def plain_tiles(view: Overview, first: Date | None, last: Date | None, *, room: 
     """
     out = []
     if view.revenue_at_risk is not None:
-        out.append(PlainTile("Revenue at risk", format_money(view.revenue_at_risk),
+        out.append(PlainTile("Revenue at risk", format_money(view.revenue_at_risk, view.currency),
                              view.revenue_sentence or "No detractors in this selection.", DEFINITIONS["value"]))
     if len(view.tiles) + len(out) >= room:
         return out
     if view.customers is not None:
         out.append(PlainTile("Customers", f"{view.customers:,}",
-                             f"They gave {view.n:,} responses. Revenue at risk counts each customer once.",
+                             f"They gave {plural(view.n, 'response')}. Revenue at risk counts each customer once.",
                              DEFINITIONS["customers"]))
     else:
         span = f"Dated {date_span(first, last)}." if first and last else "The dataset has no dates."
@@ -248,6 +255,6 @@ def plain_tiles(view: Overview, first: Date | None, last: Date | None, *, room: 
 def coverage_line(name: str, view: Overview, first: Date | None, last: Date | None, where: str) -> str:
     """Return what the figures cover, e.g. "Acme: 6,000 responses from 900 customers, 1 Jan 2026 to ... ."."""
     span = f", {date_span(first, last)}" if first and last else ""
-    who = f" from {view.customers:,} customers" if view.customers is not None else ""
-    words = f"{name}: {view.n:,} responses{who}{span}."
+    who = f" from {plural(view.customers, 'customer')}" if view.customers is not None else ""
+    words = f"{name}: {plural(view.n, 'response')}{who}{span}."
     return words + (f" Filtered to {where}." if where else "")

@@ -1,4 +1,4 @@
-"""The formulas: NPS, Wilson and t intervals, z and Welch tests, Benjamini-Hochberg.
+"""The formulas: NPS, Wilson, bounded-mean and t intervals, z and Welch tests, Benjamini-Hochberg.
 
 Vectorised: scalars or arrays in, floats or arrays out; NaN where there is no data.
 """
@@ -80,6 +80,31 @@ def t_interval(mean: Any, sd: Any, n: Any) -> tuple[Any, Any]:
     dof = np.where(ok, n - 1, 1.0)
     half = stats.t.ppf(0.975, dof) * s / np.sqrt(np.where(ok, n, 1.0))
     return _result(np.where(ok, m - half, np.nan)), _result(np.where(ok, m + half, np.nan))
+
+
+def bounded_mean_interval(mean: Any, sd: Any, n: Any, lowest: float, highest: float) -> tuple[Any, Any]:
+    """Return the 95% interval of the mean of a score that lies between ``lowest`` and ``highest``.
+
+    A t interval (mean +/- t * sd / sqrt(n)) ignores the ends of the scale: two ratings of 1 and 10 give
+    "-44.8 to 56.8". Here the mean is rescaled to u in [0, 1] and given the Wilson score interval with the
+    effective number of responses n* = n * u(1 - u) / s_u^2 (Kish's effective sample size, s_u the rescaled
+    standard deviation): a score in [0, 1] with mean u has variance at most u(1 - u), so n* says how many
+    yes/no answers would carry the same information. A Wilson interval lies inside [0, 1] by construction and
+    always contains u, so the rescaled interval lies inside the scale and contains the mean; for large n it
+    equals the normal interval. Where the ratings show no spread (all the same value) n* = n, the widest
+    spread a score with this mean can have, so identical answers never look certain. Deterministic and
+    vectorised (no resampling). NaN where n = 0.
+    """
+    m, s, n = as_floats(mean), as_floats(sd), as_floats(n)
+    width = float(highest) - float(lowest)
+    u = np.clip((m - lowest) / width, 0.0, 1.0)
+    var_u = (s / width) ** 2
+    spread = u * (1.0 - u)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_eff = np.where((var_u > 0) & (spread > 0), n * spread / np.where(var_u > 0, var_u, 1.0), n)
+    low, high = wilson_interval(u * n_eff, n_eff)
+    return (_result(lowest + width * as_floats(low) / 100.0),
+            _result(lowest + width * as_floats(high) / 100.0))
 
 
 def nps_test(p1: Any, d1: Any, n1: Any, p2: Any, d2: Any, n2: Any) -> Any:

@@ -239,7 +239,7 @@ def compare_selections(frame: pd.DataFrame, config: DatasetConfig, first: Any, s
     table["low_sample"] = low.astype(bool)
     table["significant"] = (table["p_adjusted"] < ALPHA) & ~table["low_sample"]
     table["sentence"] = [
-        comparison_sentence(r, against, min_n) for r in table.to_dict(orient="records")
+        comparison_sentence(r, against, min_n, scale=config.rating_scale) for r in table.to_dict(orient="records")
     ]
     return table
 

@@ -73,14 +73,18 @@ def group_frame(table: pd.DataFrame, metric: str) -> pd.DataFrame:
     return out.sort_values("difference", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
 
 
-def before_after_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """Return a ``compare_selections`` table for reading: KPI, before, after, change and whether it is real."""
+def before_after_frame(table: pd.DataFrame, *, scale: tuple[int, int]) -> pd.DataFrame:
+    """Return a ``compare_selections`` table for reading: KPI, before, after, change and whether it is real.
+
+    ``scale`` is the dataset's rating scale (a change on a 1-5 rating is in stars, on any other in points).
+    """
     kpi, differences = table["metric"], table["difference"]
     return pd.DataFrame({
         "KPI": table["label"],
         "Before": [format_value(m, x) for m, x in zip(kpi, table["first"], strict=True)],
         "After": [format_value(m, x) for m, x in zip(kpi, table["second"], strict=True)],
-        "Change": [format_change(m, x) if is_finite(x) else "–" for m, x in zip(kpi, differences, strict=True)],
+        "Change": [format_change(m, x, scale=scale) if is_finite(x) else "–"
+                   for m, x in zip(kpi, differences, strict=True)],
         "Real change?": ["yes" if s else "no" for s in table["significant"]],
     })
 

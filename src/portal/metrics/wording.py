@@ -10,9 +10,20 @@ from typing import Any
 
 import numpy as np
 
-from portal.metrics.definitions import COUNT_COLUMNS, DEFAULT_MIN_N, ESTIMATE_COLUMNS, METRIC_LABELS, STATUSES
+from portal.metrics.definitions import (
+    COUNT_COLUMNS,
+    DEFAULT_MIN_N,
+    ESTIMATE_COLUMNS,
+    METRIC_LABELS,
+    NO_MARGIN,
+    STATUSES,
+)
 from portal.metrics.stats import number_or_none
 from portal.model import DatasetConfig
+from portal.numbers import money, percent, plural
+
+#: The only rating scale whose unit is called a star; any other scale counts points.
+STAR_SCALE: tuple[int, int] = (1, 5)
 
 
 def is_finite(x: Any) -> bool:
@@ -39,20 +50,26 @@ def format_interval(metric: str, low: Any, high: Any) -> str:
     return f"{low:.0f}{unit} to {high:.0f}{unit}"
 
 
-def format_change(metric: str, difference: float) -> str:
-    """Return a signed change in the KPI's unit: "+6 points", "-0.3 stars"."""
-    if metric == "rating":
-        return f"{difference:+.1f} stars"
-    return f"{difference:+.0f} points"
+def unit_word(metric: str, scale: tuple[int, int]) -> str:
+    """Return the KPI's unit of change: "star" for a 1-5 rating, else "point" (NPS, CSAT, a 1-10 rating)."""
+    return "star" if metric == "rating" and tuple(scale) == STAR_SCALE else "point"
 
 
-def format_money(x: Any) -> str:
-    """Return an amount of revenue for a tile: "469,507", "2.7M" (a dash when there is none)."""
-    if not is_finite(x):
-        return "–"
-    if abs(x) >= 10_000_000:
-        return f"{x / 1_000_000:,.1f}M"
-    return f"{x:,.0f}"
+def _signed(x: float, digits: int) -> str:
+    """Return ``x`` with its sign, never "-0" or "+0.0" for a change that rounds to nothing."""
+    text = f"{x:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+def format_change(metric: str, difference: float, *, scale: tuple[int, int]) -> str:
+    """Return a signed change in the KPI's unit: "+6 points", "-0.3 stars" (1-5 scale), "-0.3 points" (1-10)."""
+    digits = 1 if metric == "rating" else 0
+    return f"{_signed(difference, digits)} {unit_word(metric, scale)}s"
+
+
+def format_money(x: Any, currency: str) -> str:
+    """Return an amount of revenue for a tile with its currency: "£469,507", "£2.7M" (a dash when there is none)."""
+    return money(x, currency)
 
 
 def format_p(p: float) -> str:
@@ -89,32 +106,35 @@ def metric_label(metric: str, config: DatasetConfig) -> str:
     return METRIC_LABELS[metric]
 
 
-def plural(n: int, word: str) -> str:
-    """Return ``"1,208 responses"`` or ``"1 response"``."""
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def _give_or_take(low: float, high: float, digits: int, unit: str = "") -> str:
-    """Return "give or take 4" from an interval (half its width), or a note when there is no interval."""
+def _margin(low: float | None, high: float | None, digits: int, unit: str = "") -> str | None:
+    """Return "give or take 4" from an interval (half its width), or None when there is no interval."""
     if low is None or high is None or not (np.isfinite(low) and np.isfinite(high)):
-        return "with no margin of error yet"
+        return None
     half = (high - low) / 2
     if round(half, digits) == 0:
-        return f"give or take less than {10 ** -digits:g}{unit}"
+        return f"give or take less than {10 ** -digits:g}{unit}".replace("less than 1 points", "less than 1 point")
     return f"give or take {half:.{digits}f}{unit}"
+
+
+def _sentence(head: str, ci: tuple[float, float] | None, digits: int, counted: str, unit: str = "") -> str:
+    """Return "<head>, give or take <m>, from <counted>." or "<head> from <counted>; too few ... error."."""
+    low, high = ci if ci else (None, None)
+    margin = _margin(low, high, digits, unit)
+    if margin is None:
+        return f"{head} from {counted}; {NO_MARGIN}."
+    return f"{head}, {margin}, from {counted}."
 
 
 def _caution(n: int, min_n: int) -> str:
     """Return the low-sample warning appended to a sentence (empty when n is large enough)."""
-    return f" That is fewer than {min_n}, so treat it as a rough guide." if n < min_n else ""
+    return f" That is fewer than {min_n:,}, so treat it as a rough guide." if n < min_n else ""
 
 
 def describe_nps(nps: float | None, ci: tuple[float, float] | None, n: int, *, min_n: int = DEFAULT_MIN_N) -> str:
     """Return a sentence such as "NPS 32, give or take 4, from 1,208 responses"."""
     if not n or nps is None or not np.isfinite(nps):
         return "No NPS scores in this selection yet."
-    low, high = ci if ci else (None, None)
-    return f"NPS {nps:.0f}, {_give_or_take(low, high, 0)}, from {plural(n, 'response')}." + _caution(n, min_n)
+    return _sentence(f"NPS {nps:.0f}", ci, 0, plural(n, "response")) + _caution(n, min_n)
 
 
 def describe_csat(csat: float | None, ci: tuple[float, float] | None, n: int, *,
@@ -122,9 +142,7 @@ def describe_csat(csat: float | None, ci: tuple[float, float] | None, n: int, *,
     """Return a sentence such as "CSAT 78%, give or take 3 points, from 950 responses"."""
     if not n or csat is None or not np.isfinite(csat):
         return "No CSAT scores in this selection yet."
-    low, high = ci if ci else (None, None)
-    margin = _give_or_take(low, high, 0, " points").replace("less than 1 points", "less than 1 point")
-    return f"CSAT {csat:.0f}%, {margin}, from {plural(n, 'response')}." + _caution(n, min_n)
+    return _sentence(f"CSAT {csat:.0f}%", ci, 0, plural(n, "response"), " points") + _caution(n, min_n)
 
 
 def describe_rating(mean: float | None, ci: tuple[float, float] | None, n: int, *,
@@ -132,9 +150,7 @@ def describe_rating(mean: float | None, ci: tuple[float, float] | None, n: int, 
     """Return a sentence such as "Average rating 4.1 out of 5, give or take 0.1, from 950 ratings"."""
     if not n or mean is None or not np.isfinite(mean):
         return "No ratings in this selection yet."
-    low, high = ci if ci else (None, None)
-    return (f"Average rating {mean:.1f} out of {scale[1]}, {_give_or_take(low, high, 1)}, "
-            f"from {plural(n, 'rating')}." + _caution(n, min_n))
+    return _sentence(f"Average rating {mean:.1f} out of {scale[1]}", ci, 1, plural(n, "rating")) + _caution(n, min_n)
 
 
 def describe(metric: str, row: MappingT[str, Any], config: DatasetConfig, *, min_n: int = DEFAULT_MIN_N) -> str:
@@ -151,67 +167,72 @@ def describe(metric: str, row: MappingT[str, Any], config: DatasetConfig, *, min
     return describe_rating(est, ci, n, scale=config.rating_scale, min_n=min_n)
 
 
-def change_amount(metric: str, amount: float) -> str:
-    """Return an amount of change in the metric's unit: "6 points" or "0.2 stars"."""
-    if metric == "rating":
-        return f"{abs(amount):.1f}" + (" star" if round(abs(amount), 1) == 1 else " stars")
-    return f"{abs(amount):.0f}" + (" point" if round(abs(amount)) == 1 else " points")
+def change_amount(metric: str, amount: float, *, scale: tuple[int, int]) -> str:
+    """Return an amount of change in the metric's unit: "6 points", "0.2 stars" (1-5), "0.7 points" (1-10)."""
+    digits = 1 if metric == "rating" else 0
+    shown = f"{abs(amount):.{digits}f}"
+    word = unit_word(metric, scale)
+    return f"{shown} {word}" if float(shown) == 1 else f"{shown} {word}s"
 
 
-def change_words(metric: str, difference: float, significant: bool) -> str:
+def change_words(metric: str, difference: float, significant: bool, *, scale: tuple[int, int]) -> str:
     """Return e.g. "up 6 points, a real change" or "down 2 points, which could be chance"."""
     if difference > 0:
-        words = "up " + change_amount(metric, difference)
+        words = "up " + change_amount(metric, difference, scale=scale)
     elif difference < 0:
-        words = "down " + change_amount(metric, difference)
+        words = "down " + change_amount(metric, difference, scale=scale)
     else:
         words = "no change"
     return words + (", a real change" if significant else ", which could be chance")
 
 
-def describe_change(metric: str, difference: float | None, significant: bool, *, against: str) -> str:
+def describe_change(metric: str, difference: float | None, significant: bool, *, against: str,
+                    scale: tuple[int, int]) -> str:
     """Return a sentence about a change, e.g. "Up 6 points on the previous month, a real change."."""
     if difference is None or not np.isfinite(difference):
         return f"No comparison with {against}: one side has no {METRIC_LABELS[metric]} scores."
-    words = change_words(metric, difference, significant)
+    words = change_words(metric, difference, significant, scale=scale)
     head, _, tail = words.partition(", ")
     return f"{head[0].upper()}{head[1:]} on {against}, {tail}."
 
 
-def describe_difference(metric: str, column: str, value: Any, estimate: float, difference: float, n: int) -> str:
+def describe_difference(metric: str, column: str, value: Any, estimate: float, difference: float, n: int, *,
+                        scale: tuple[int, int]) -> str:
     """Return a sentence such as "Order (SURVEY_SUB_TYPE): NPS -10, 15 points above the rest (971 responses)"."""
     shown = format_value(metric, estimate)
     side = "above" if difference > 0 else "below"
-    return (f"{value} ({column}): {METRIC_LABELS[metric]} {shown}, {change_amount(metric, difference)} {side} the rest "
+    return (f"{value} ({column}): {METRIC_LABELS[metric]} {shown}, {change_amount(metric, difference, scale=scale)} {side} the rest "
             f"({plural(n, 'response')}).")
 
 
-def comparison_sentence(row: MappingT[str, Any], against: str, min_n: int) -> str:
+def comparison_sentence(row: MappingT[str, Any], against: str, min_n: int, *, scale: tuple[int, int]) -> str:
     """Return e.g. "NPS -8 (398 responses) against -20 before (412 responses): up 12 points, a real change."""
     m = row["metric"]
     if not row["first_n"] or not row["second_n"]:
         return f"{row['label']}: no comparison, one side has no scores."
 
-    change = change_words(m, row["difference"], bool(row["significant"])) + "."
-    note = f" At least one side has fewer than {min_n} responses, so treat it as a rough guide." \
+    change = change_words(m, row["difference"], bool(row["significant"]), scale=scale) + "."
+    note = f" At least one side has fewer than {plural(min_n, 'response')}, so treat it as a rough guide." \
         if row["low_sample"] else ""
     return (f"{row['label']} {format_value(m, row['second'])} ({plural(int(row['second_n']), 'response')}) against "
             f"{format_value(m, row['first'])} {against} ({plural(int(row['first_n']), 'response')}): {change}{note}")
 
 
-def describe_revenue_at_risk(risk: float, total: float, per_customer: bool) -> str:
-    """Return e.g. "12,000 of 80,000 in revenue (15%) comes from detractors."."""
+def describe_revenue_at_risk(risk: float, total: float, per_customer: bool, currency: str) -> str:
+    """Return e.g. "£12,000 of £80,000 in revenue (15.0%) comes from detractors."."""
     who = "customers whose latest answer is a detractor" if per_customer else "detractors"
-    return f"{risk:,.0f} of {total:,.0f} in revenue ({risk / total:.0%}) comes from {who}."
+    return f"{money(risk, currency)} of {money(total, currency)} in revenue ({percent(risk / total)}) comes from {who}."
 
 
 def verdict_line(statuses: Sequence[str], min_n: int) -> str:
     """Return a sentence counting the groups that differ from the rest for real and the small ones."""
     real = sum(s in STATUSES[:2] for s in statuses)
     few = sum(s == STATUSES[3] for s in statuses)
-    words = f"{real} of {len(statuses)} groups differ from the rest for real"
+    total = len(statuses)
+    verb = "differs" if real == 1 or (real == 0 and total == 1) else "differ"
+    words = f"{real:,} of {plural(total, 'group')} {verb} from the rest for real"
     if few == 1:
-        words += f"; 1 has fewer than {min_n} responses and is greyed"
+        words += f"; 1 has fewer than {plural(min_n, 'response')} and is greyed"
     elif few:
-        words += f"; {few} have fewer than {min_n} responses and are greyed"
+        words += f"; {few:,} have fewer than {plural(min_n, 'response')} and are greyed"
     return words + "."

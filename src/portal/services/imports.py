@@ -60,9 +60,11 @@ def propose(
     existing: DatasetConfig | None = None,
     csat_scale: tuple[int, int] | None = None,
     rating_scale: tuple[int, int] | None = None,
+    currency: str | None = None,
 ) -> Detection:
     """Return the configuration to propose for ``table``: the dataset's stored one when every column it uses is
     still there (``existing``), else a fresh detection; the person's overrides applied. Validates no row.
+    ``currency`` sets the one shown with the dataset's money figures (else the stored one, else PORTAL_CURRENCY).
 
     Raises ``InputError`` for an override that names an unknown role or column.
     """
@@ -83,6 +85,9 @@ def propose(
         rating_scale=rating_scale,
         key_columns=key_columns,
     )
+    chosen = (currency or "").strip() or (existing.currency if existing is not None else "")
+    if chosen:
+        config = replace(config, currency=chosen)
     return replace(detection, config=config)
 
 

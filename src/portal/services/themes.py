@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from portal.errors import InputError, NotFoundError
+from portal.numbers import plural
 from portal.services.clauses import ClauseScorer, Progress, part
 from portal.services.corrections import (
     ASSIGNMENT_COLUMNS,
@@ -169,7 +170,7 @@ def discover_themes(
     texts = comments_for_discovery(frame)
     codeframe = discover(texts, n_themes=n_themes, progress=part(progress, 0.0, 0.6))
     k = len(codeframe.themes)
-    note = f"found {k} themes in {len(texts):,} comments"
+    note = f"found {plural(k, 'theme')} in {plural(len(texts), 'comment')}"
     return save_codeframe(store, name, codeframe, note=note, source="discovered",
                           progress=part(progress, 0.6, 1.0), scorer=scorer, clauses=clauses)
 

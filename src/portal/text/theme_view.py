@@ -162,7 +162,7 @@ def group_rows(table: pd.DataFrame, missing_label: str) -> pd.DataFrame:
     """Return ``figures.theme_breakdown`` rows of one theme as people read them, the most mentioning first.
 
     Columns: ``Group`` (``missing_label`` for responses without a value), ``Comments``, ``Share`` (percent),
-    ``vs rest (pts)`` and ``Verdict``.
+    ``vs rest (pts)`` and the verdict (``metrics.STATUS_LABEL``).
     """
     verdicts = [group_verdict(bool(low), bool(sig), float(d))
                 for low, sig, d in zip(table["low_sample"], table["significant"], table["difference"], strict=True)]
@@ -171,6 +171,6 @@ def group_rows(table: pd.DataFrame, missing_label: str) -> pd.DataFrame:
         "Comments": table["comments"],
         "Share": 100.0 * table["share"],
         "vs rest (pts)": table["difference"],
-        "Verdict": verdicts,
+        metrics.STATUS_LABEL: verdicts,
     }).sort_values("vs rest (pts)", ascending=False)
 

@@ -38,6 +38,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from portal.errors import InputError
+from portal.numbers import plural
 from portal.text.codeframe import Codeframe, Theme
 from portal.text.keywords import expand, prune, theme_keywords, theme_name
 from portal.text.phrases import GENERIC_WORDS, Corpus, Terms, build_corpus, build_terms, seed_terms
@@ -231,7 +232,7 @@ def discover(
     if not MIN_THEMES <= k <= MAX_THEMES:
         raise InputError(f"Ask for {MIN_THEMES} to {MAX_THEMES} themes, not {k}.")
     if progress:
-        progress(0.0, f"Reading {len(sample):,} comments")
+        progress(0.0, f"Reading {plural(len(sample), 'comment')}")
     # Small matrix products: one BLAS thread is faster than several fighting over shared cores.
     with threadpool_limits(limits=1, user_api="blas"):
         return _discover(sample, k, settings, progress)
@@ -244,10 +245,10 @@ def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: 
     seeds = seed_terms(corpus, terms, k * settings.seeds_per_theme, min_count=settings.min_seed_count,
                        max_share=settings.max_seed_share, noun_share=settings.noun_share)
     if len(seeds) < k:
-        raise InputError(f"The comments repeat too few topics to find {k} themes (only {len(seeds)} words or phrases "
+        raise InputError(f"The comments repeat too few topics to find {plural(k, 'theme')} (only {plural(len(seeds), 'word or phrase', 'words or phrases')} "
                          "come up often enough). Ask for fewer themes, or add themes by hand.")
     if progress:
-        progress(0.45, f"Grouping {len(seeds)} frequent phrases into {k} themes")
+        progress(0.45, f"Grouping {plural(len(seeds), 'frequent phrase')} into {plural(k, 'theme')}")
     groups = _group_seeds(corpus, terms, seeds, k, settings)
     if progress:
         progress(0.85, "Collecting keywords for each theme")
@@ -262,5 +263,5 @@ def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: 
         keywords = theme_keywords(corpus, terms, members, settings.max_keywords)
         themes.append(Theme(key=f"t{number}", name=name, keywords=keywords, origin="discovered"))
     if progress:
-        progress(1.0, f"Found {len(themes)} themes")
+        progress(1.0, f"Found {plural(len(themes), 'theme')}")
     return Codeframe(tuple(themes))

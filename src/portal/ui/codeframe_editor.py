@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from portal.model import DatasetInfo
+from portal.numbers import plural
 from portal.services import themes as theme_service
 from portal.text.codeframe import Codeframe, from_json, to_json
 from portal.text.theme_edits import (
@@ -169,7 +170,7 @@ def export_import(info: DatasetInfo, codeframe: Codeframe, stamp: tuple[Any, ...
     with friendly_errors():
         proposed = from_json(upload.getvalue())
         preview = preview_of(info, stamp, proposed)
-        st.caption(escape_markdown(f"{upload.name}: {len(proposed.themes)} themes. Comments per theme after "
+        st.caption(escape_markdown(f"{upload.name}: {plural(len(proposed.themes), 'theme')}. Comments per theme after "
                                    "applying it:"))
         st.dataframe(preview.rename(columns=_PREVIEW_COLUMNS), hide_index=True, width="stretch", height=220)
         if st.button("Apply this codeframe", key="themes_import_apply", type="primary"):

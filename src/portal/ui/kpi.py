@@ -135,8 +135,8 @@ def group_table(groups: pd.DataFrame, metric: str, label: str) -> None:
         "95% to": groups["high"],
         "Rest": groups["rest"],
         "Difference": groups["difference"],
-        "Adjusted p": [metrics.format_p(p) for p in groups["p_adjusted"]],
-        "Verdict": groups["status"],
+        metrics.P_ADJUSTED_LABEL: [metrics.format_p(p) for p in groups["p_adjusted"]],
+        metrics.STATUS_LABEL: groups["status"],
     })
     formats = {
         short_label(metric): one, "95% from": digits, "95% to": digits, "Rest": one,
@@ -144,7 +144,7 @@ def group_table(groups: pd.DataFrame, metric: str, label: str) -> None:
     }
     config: dict[str, Any] = {
         "Responses": st.column_config.NumberColumn(format="localized"),
-        "Adjusted p": st.column_config.TextColumn(help=metrics.DEFINITIONS["difference"]),
+        metrics.P_ADJUSTED_LABEL: st.column_config.TextColumn(help=metrics.DEFINITIONS["difference"]),
     }
     for column, pattern in formats.items():
         if shown[column].isna().any():  # nothing to compare with: a dash rather than "None"
@@ -182,7 +182,7 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
         alt.Tooltip("high:Q", title="95% interval to", format=digits),
         alt.Tooltip("n:Q", title="Responses", format=","),
         alt.Tooltip("difference:Q", title="Difference from the rest", format="+.1f" if metric == "rating" else "+.0f"),
-        alt.Tooltip("status:N", title="Verdict"),
+        alt.Tooltip("status:N", title=metrics.STATUS_LABEL),
     ]
     low = float(np.nanmin(data[["low", "estimate"]].to_numpy())) if len(data) else 0.0
     high = float(np.nanmax(data[["high", "estimate"]].to_numpy())) if len(data) else 1.0
@@ -240,7 +240,7 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
         alt.Tooltip("estimate:Q", title=short_label(metric), format=digits),
         alt.Tooltip("low:Q", title="95% interval from", format=".2f" if metric == "rating" else ".0f"),
         alt.Tooltip("high:Q", title="95% interval to", format=".2f" if metric == "rating" else ".0f"),
-        alt.Tooltip("n:Q", title="Responses", format=","), alt.Tooltip("status:N", title="Verdict"),
+        alt.Tooltip("n:Q", title="Responses", format=","), alt.Tooltip("status:N", title=metrics.STATUS_LABEL),
     ]
     row_order = list(dict.fromkeys(data.sort_values("n", ascending=False)["value"]))
     col_order = list(dict.fromkeys(data.sort_values("n", ascending=False)["value_2"]))
