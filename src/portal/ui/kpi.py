@@ -253,14 +253,17 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
         color=alt.condition(
             alt.datum.status == STATUSES[3], alt.value("#e9ecef"),
             alt.Color("estimate:Q", title=short_label(metric),
-                      scale=alt.Scale(scheme="redblue", domain=[centre - span, centre + span]))),
+                      scale=alt.Scale(scheme="redblue", domain=[centre - span, centre + span]),
+                      legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=240))),
         stroke=alt.condition(alt.datum.real, alt.value("#212529"), alt.value("#ffffff")),
         strokeWidth=alt.condition(alt.datum.real, alt.value(2), alt.value(1)),
         tooltip=tooltip).add_params(pick)
     text = base.mark_text(fontSize=12).encode(
         x=x, y=y, text="text:N",
         color=alt.Color("ink:N", scale=None), tooltip=tooltip)
-    return alt.layer(cells, text).properties(height=alt.Step(34))
+    # The cells' colour scale is the figure; the text's colours are literal. A shared scale (the layer's
+    # default) cannot be both, and Vega-Lite then fails in the browser and draws nothing.
+    return alt.layer(cells, text).resolve_scale(color="independent").properties(height=alt.Step(34))
 
 
 def drivers_chart(table: pd.DataFrame) -> alt.LayerChart:
