@@ -106,6 +106,16 @@ def test_trend_chart_has_the_interval_band_and_one_point_per_month(demo):
     assert "NPS by month" in texts(at)
 
 
+def test_a_half_year_trend_ticks_each_month_once(demo):
+    # The date filter January-June 2026: one tick per month, June included (Vega's own ticks were weekly).
+    at = open_app(query={"dataset": SURVEY, "from": "2026-01-01", "to": "2026-06-30"})
+    assert not at.exception and not at.error
+    [chart] = charts(at)
+    axis = chart.spec["layer"][0]["encoding"]["x"]["axis"]
+    assert [(v["year"], v["month"], v["date"]) for v in axis["values"]] == [(2026, m, 1) for m in range(1, 7)]
+    assert len(chart.rows()) == 6
+
+
 def test_period_choice_redraws_the_trend_by_quarter(demo):
     at = open_app(query={"dataset": SURVEY})
     [period] = [b for b in at.get("button_group") if b.label == "Period"]

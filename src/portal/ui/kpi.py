@@ -78,12 +78,36 @@ def _events_in(events: pd.DataFrame | None, first: pd.Timestamp, last: pd.Timest
                          "kind": events["kind"][keep].astype(str)})
 
 
+#: A period's name on a time axis (d3 time format; screen readers read it): "6 May", "May 2024", "Q2 2024".
+PERIOD_TICK_FORMATS = {"week": "%-d %b", "month": "%b %Y", "quarter": "Q%q %Y"}
+#: How a period's tick reads (Vega expressions): "6 May", "Q2 2024"; months "Jan 2024", "Feb", ... with the
+#: year on the first tick and on every January, so eighteen months fit a laptop-wide chart.
+PERIOD_TICK_LABELS = {
+    "week": "timeFormat(datum.value, '%-d %b')",
+    "month": "timeFormat(datum.value, datum.index == 0 || month(datum.value) == 0 ? '%b %Y' : '%b')",
+    "quarter": "timeFormat(datum.value, 'Q%q %Y')",
+}
+
+
+def period_axis(periods: Any, period: str, **axis: Any) -> alt.Axis:
+    """Return a time axis with one tick at the start of each of ``periods``, labelled like that period.
+
+    Vega's automatic time ticks follow the width of the chart, not the data: six months get weekly ticks whose
+    labels repeat a month ("Jan, Feb, Mar, Mar, Apr, May") and miss the last one. Explicit ticks show every
+    period once. They are calendar dates in the browser's time zone, as the chart's dates are.
+    """
+    starts = sorted({pd.Timestamp(p) for p in periods})
+    values = [alt.DateTime(year=s.year, month=s.month, date=s.day) for s in starts]
+    # Labels centred on their ticks (not flush with the ends), so thinning a crowded axis keeps every other one.
+    return alt.Axis(values=values, format=PERIOD_TICK_FORMATS[period], labelExpr=PERIOD_TICK_LABELS[period],
+                    labelOverlap=True, labelFlush=False, **axis)
+
+
 def trend_chart(trend: pd.DataFrame, metric: str, period: str, events: pd.DataFrame | None = None, *,
                 height: int = 230) -> alt.LayerChart:
     """Return the KPI by period: a line with its 95% interval as a band, real changes ringed, events as rules."""
     data = metrics.trend_frame(trend, metric, period)
-    fmt_axis = {"week": "%d %b", "month": "%b %Y", "quarter": "%b %Y"}[period]
-    x = alt.X("period:T", title=None, axis=alt.Axis(format=fmt_axis, labelOverlap=True, grid=False))
+    x = alt.X("period:T", title=None, axis=period_axis(data["period"], period, grid=False))
     y_title = short_label(metric)
     y = alt.Y("estimate:Q", title=y_title, scale=alt.Scale(zero=False, nice=True))
     tooltip = [
@@ -253,14 +277,17 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
         color=alt.condition(
             alt.datum.status == STATUSES[3], alt.value("#e9ecef"),
             alt.Color("estimate:Q", title=short_label(metric),
-                      scale=alt.Scale(scheme="redblue", domain=[centre - span, centre + span]))),
+                      scale=alt.Scale(scheme="redblue", domain=[centre - span, centre + span]),
+                      legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=240))),
         stroke=alt.condition(alt.datum.real, alt.value("#212529"), alt.value("#ffffff")),
         strokeWidth=alt.condition(alt.datum.real, alt.value(2), alt.value(1)),
         tooltip=tooltip).add_params(pick)
     text = base.mark_text(fontSize=12).encode(
         x=x, y=y, text="text:N",
         color=alt.Color("ink:N", scale=None), tooltip=tooltip)
-    return alt.layer(cells, text).properties(height=alt.Step(34))
+    # The cells' colour scale is the figure; the text's colours are literal. A shared scale (the layer's
+    # default) cannot be both, and Vega-Lite then fails in the browser and draws nothing.
+    return alt.layer(cells, text).resolve_scale(color="independent").properties(height=alt.Step(34))
 
 
 def drivers_chart(table: pd.DataFrame) -> alt.LayerChart:

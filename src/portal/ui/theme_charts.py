@@ -10,6 +10,7 @@ import pandas as pd
 
 from portal import metrics
 from portal.text.theme_view import RANKINGS
+from portal.ui.kpi import period_axis
 
 #: The chart's selection name (the clicked theme).
 SELECTION = "theme"
@@ -78,8 +79,7 @@ def trend_chart(trend: pd.DataFrame, period: str) -> alt.LayerChart:
     data = trend.assign(share_pct=100.0 * trend["share"], label=[metrics.period_label(p, period)
                                                                   for p in trend["period"]])
     base = alt.Chart(data).encode(
-        x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %Y" if period != "week" else "%d %b",
-                                                      labelAngle=0)),
+        x=alt.X("period:T", title=None, axis=period_axis(trend["period"], period, labelAngle=0)),
         y=alt.Y("share_pct:Q", title="Share of comments (%)", scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("label:N", title=period.capitalize()),
                  alt.Tooltip("share_pct:Q", title="Share of comments (%)", format=".1f"),
