@@ -174,3 +174,18 @@ def test_entry_point_runs_as_a_program(db_url, survey):
                            "--format", "json"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["added"] == 3
+
+
+def test_rows_missing_from_an_id_less_reimport_are_printed_and_written(capsys, db_url, tmp_path):
+    first = tmp_path / "a.csv"
+    first.write_text("score,comment\n9,Great support\n3,Too slow\n7,Fine\n", encoding="utf-8")
+    second = tmp_path / "b.csv"
+    second.write_text("score,comment\n9,Great support\n7,Fine\n", encoding="utf-8")
+    assert run(capsys, "import", str(first), "--dataset", "s", "--db", db_url)[0] == 0
+    out_file = tmp_path / "missing.csv"
+    code, out, err = run(capsys, "import", str(second), "--dataset", "s", "--db", db_url, "--format", "json",
+                         "--missing", str(out_file))
+    assert code == 0 and json.loads(out)["added"] == 0
+    assert "1 stored row is not in this file" in err and "Too slow" in err
+    rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
+    assert [r["comment"] for r in rows] == ["Too slow"]

@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="columns that identify a row when there is no id column (repeatable)")
     p.add_argument("--strict", action="store_true", help="reject the whole file if any row is invalid")
     p.add_argument("--rejects", metavar="FILE", help="write the rejected rows with a `reason` column to FILE (CSV)")
+    p.add_argument("--missing", metavar="FILE",
+                   help="write the stored rows the file no longer has to FILE (CSV); a sample goes to stderr")
     p.add_argument("--sheet", help="Excel worksheet to read (default: the first)")
     p.add_argument("--worksheet", help="Google Sheets worksheet title (default: the first)")
     p.add_argument("--csat-scale", metavar="LOW-HIGH", help="CSAT scale, e.g. 1-5 or 1-7 (default 1-5)")
@@ -141,7 +143,7 @@ def _read_file(args: argparse.Namespace) -> Table:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a file or sheet into a dataset and print what happened (a sheet is linked to the dataset)."""
-    from portal.services.imports import commit, prepare, reject_summary
+    from portal.services.imports import commit, missing_rows, prepare, reject_summary
 
     overrides = parse_pairs(args.map, "--map", allow_empty=True)
     for role, _ in overrides:
@@ -181,6 +183,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         rejects = prepared.validation.rejects
         write_csv(rejects, args.rejects)
         info(f"Wrote {len(rejects):,} rejected rows with their reasons to {args.rejects}.")
+    missing = missing_rows(store, args.dataset, prepared) if existing else None
+    if missing is not None and len(missing):
+        count = "1 stored row is" if len(missing) == 1 else f"{len(missing):,} stored rows are"
+        info(f"{count} not in this file (kept); the first of them:")
+        info(missing.head(5).to_string(index=False, max_colwidth=40))
+        if args.missing:
+            write_csv(missing, args.missing)
+            info(f"Wrote the {len(missing):,} rows missing from the file to {args.missing}.")
     if sheet is not None:
         from portal.services.sheets import commit_sheet
 

@@ -250,3 +250,16 @@ def revert_import(store: Store, import_id: int) -> RevertResult:
     result = store.revert_import(import_id)
     refresh(store, result.dataset)
     return result
+
+
+def missing_rows(store: Store, name: str, prepared: Prepared) -> pd.DataFrame:
+    """Return the stored rows of dataset ``name`` that ``prepared`` no longer has (as exported), oldest first.
+
+    Without an id or key column a row whose content changed is one of these too. Empty for a new dataset.
+    """
+    stored = store.content_hashes(name)
+    gone = set(stored) - set(prepared.validation.canonical["row_key"])
+    if not gone:
+        return pd.DataFrame()
+    frame = store.export_frame(name)
+    return frame[frame["portal_row_key"].isin(gone)].reset_index(drop=True)
