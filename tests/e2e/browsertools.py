@@ -7,12 +7,21 @@ from urllib.parse import parse_qs, urlparse
 CHART = "[data-testid='stVegaLiteChart']"
 
 
-def wait_ready(page, heading: str) -> None:
-    """Wait until the page shows ``heading`` and Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-    page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+#: The app once its script has run and no run is under way (Streamlit marks the state on this element).
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def wait_ready(page, heading: str | None = None) -> None:
+    """Wait until Streamlit has run the page script and is idle, and the page shows ``heading``.
+
+    After a goto the app starts as 'initial', so this waits for a finished run; after a click, first wait for
+    what the click changes (the address bar, a text) so the rerun has started. No fixed pause.
+    """
+    page.wait_for_selector(IDLE, timeout=60_000)
+    if heading is not None:
+        page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(800)
+    page.wait_for_selector(IDLE, timeout=60_000)
 
 
 def assert_clean(page) -> None:
@@ -40,7 +49,7 @@ def main_text(page) -> str:
 def wait_for_query(page, key: str) -> None:
     """Wait until the address bar holds ``key`` (a widget writes its choice there), then for the rerun."""
     page.wait_for_function("k => new URLSearchParams(window.location.search).has(k)", arg=key, timeout=30_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    wait_ready(page)
 
 
 def choose(page, label: str, option: str) -> None:

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_browser import assert_no_exception, wait_ready
+from browsertools import wait_ready
+from test_browser import assert_no_exception
 
 pytestmark = pytest.mark.e2e
 
