@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -137,9 +138,7 @@ class StoreWrites(StoreRows):
         import_id = conn.execute(sa.insert(imports).values(
             dataset_id=dataset_id, dataset_name=name, source=source, source_kind=source_kind,
             checksum=checksum or "", started_at=started, status=STATUS_OK, rejected=int(rejected),
-            duplicates=int(duplicates), message=message or "",
-            mapping=orjson.dumps(merged.mapping.to_dict()).decode(),
-            columns=orjson.dumps([str(c) for c in raw.columns]).decode(),
+            duplicates=int(duplicates), message=message or "", **_mapping_json(merged, raw),
         )).inserted_primary_key[0]
 
         keys = frames.text_values(canonical["row_key"])
@@ -161,33 +160,45 @@ class StoreWrites(StoreRows):
         if n_updated:
             self._save_history(conn, dataset_id, import_id, updated_ids, CHANGE_UPDATED)
             self._update_rows(conn, import_id, canonical, raw, updated_pos, updated_ids, step)
-        removed = 0
-        if delete_missing and len(missing_ids):
-            self._save_history(conn, dataset_id, import_id, missing_ids, CHANGE_REMOVED)
-            delete = sa.delete(responses).where(responses.c.id == sa.bindparam("p_id"))
-            missing_list = missing_ids.tolist()
-            for start in range(0, len(missing_list), self.batch_rows):
-                chunk = missing_list[start:start + self.batch_rows]
-                _execute_many(conn, delete, {"id": chunk})
-                step(len(chunk), "Removing rows missing from the file")
-            removed = len(missing_ids)
+        removed = self._remove_missing(conn, dataset_id, import_id, missing_ids, step) if delete_missing else 0
         if len(added_pos):
             self._insert_rows(conn, dataset_id, import_id, canonical, raw, added_pos, step, progress)
 
         progress(0.97, "Finishing ...")
-        finished = _now()
-        conn.execute(sa.update(imports).where(imports.c.id == import_id).values(
-            finished_at=finished, added=len(added_pos), updated=n_updated, unchanged=unchanged, removed=removed,
-        ))
-        conn.execute(sa.update(datasets).where(datasets.c.id == dataset_id).values(
-            config=orjson.dumps(merged.to_dict()).decode(), kind=merged.kind, updated_at=finished,
-            data_version=datasets.c.data_version + 1,
-        ))
+        self._finish_import(conn, dataset_id, import_id, merged, added=len(added_pos), updated=n_updated,
+                            unchanged=unchanged, removed=removed)
         progress(1.0, "Import finished.")
         return ImportResult(
             dataset=name, import_id=int(import_id), added=len(added_pos), updated=n_updated, unchanged=unchanged,
             rejected=int(rejected), duplicates=int(duplicates), missing=len(missing_ids), removed=removed,
         )
+
+    def _remove_missing(self, conn: sa.Connection, dataset_id: int, import_id: int, missing_ids: np.ndarray,
+                        step: Callable[[int, str], None]) -> int:
+        """Delete the stored rows the file no longer has (kept in the history for revert); return how many."""
+        if not len(missing_ids):
+            return 0
+        self._save_history(conn, dataset_id, import_id, missing_ids, CHANGE_REMOVED)
+        delete = sa.delete(responses).where(responses.c.id == sa.bindparam("p_id"))
+        missing_list = missing_ids.tolist()
+        for start in range(0, len(missing_list), self.batch_rows):
+            chunk = missing_list[start:start + self.batch_rows]
+            _execute_many(conn, delete, {"id": chunk})
+            step(len(chunk), "Removing rows missing from the file")
+        return len(missing_ids)
+
+    @staticmethod
+    def _finish_import(conn: sa.Connection, dataset_id: int, import_id: int, merged: DatasetConfig, *, added: int,
+                       updated: int, unchanged: int, removed: int) -> None:
+        """Record the import's counts and bump the dataset's configuration and data version."""
+        finished = _now()
+        conn.execute(sa.update(imports).where(imports.c.id == import_id).values(
+            finished_at=finished, added=added, updated=updated, unchanged=unchanged, removed=removed,
+        ))
+        conn.execute(sa.update(datasets).where(datasets.c.id == dataset_id).values(
+            config=orjson.dumps(merged.to_dict()).decode(), kind=merged.kind, updated_at=finished,
+            data_version=datasets.c.data_version + 1,
+        ))
 
     def _lock_or_create(
         self, conn: sa.Connection, name: str, config: DatasetConfig, now: datetime
@@ -369,3 +380,9 @@ def _write_failure(
         return open_error(url, err)
     return StoreError(f"{what} was refused by the database ({detail}), so nothing was changed. "
                       "Check the file, and report the problem if it happens again.")
+
+
+def _mapping_json(config: DatasetConfig, raw: pd.DataFrame) -> dict[str, str]:
+    """Return the import row's ``mapping`` and ``columns`` as JSON text (what the file was read with)."""
+    return {"mapping": orjson.dumps(config.mapping.to_dict()).decode(),
+            "columns": orjson.dumps([str(c) for c in raw.columns]).decode()}
