@@ -24,6 +24,30 @@ def wait_ready(page, heading: str | None = None) -> None:
     page.wait_for_selector(IDLE, timeout=60_000)
 
 
+#: Counts the animation frames in a row on which the ``index``-th element matching ``selector`` kept the same box
+#: while the app was idle; true once that is ``frames`` frames (no rerun, no stale element, nothing moving).
+STILL = """([selector, index, frames]) => {
+  const el = document.querySelectorAll(selector)[index];
+  const idle = document.querySelector("%s")
+    && !document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]');
+  const box = el && idle ? JSON.stringify(el.getBoundingClientRect()) : null;
+  const state = window.__still || {};
+  const same = box !== null && state.key === selector + index && state.box === box;
+  window.__still = {key: selector + index, box: box, count: same ? state.count + 1 : 0};
+  return window.__still.count >= frames;
+}""" % IDLE
+
+
+def wait_still(page, selector: str, index: int = 0) -> None:
+    """Wait until the ``index``-th element matching the CSS ``selector`` is drawn and keeps its place.
+
+    A forced click (needed on a chart mark that an interval line covers) skips Playwright's own check that the
+    target stopped moving, and a chart still taking its width or a table above it still growing would move
+    the mark under the pointer. This waits for the condition on animation frames, not for a fixed time.
+    """
+    page.wait_for_function(STILL, arg=[selector, index, 3], polling="raf", timeout=60_000)
+
+
 def assert_clean(page) -> None:
     """Fail when the page shows a Python exception or an error box."""
     assert page.locator("[data-testid='stException']").count() == 0

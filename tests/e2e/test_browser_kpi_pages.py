@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browsertools import CHART, assert_clean, query_of, sidebar_tags, wait_ready
+from browsertools import CHART, assert_clean, query_of, sidebar_tags, wait_ready, wait_still
 
 pytestmark = pytest.mark.e2e
 
@@ -31,10 +31,11 @@ def test_clicking_a_group_on_segments_filters_the_whole_portal(portal_server, pa
     page.goto(f"{portal_server}/segments?dataset=Acme+NPS+survey")
     wait_ready(page, "Segments")
     assert_clean(page)
-    row = page.locator(f"{CHART} [aria-label^='value: Enterprise;']").first
+    enterprise = f"{CHART} [aria-label^='value: Enterprise;']"
+    row = page.locator(enterprise).first
     row.wait_for(timeout=30_000)
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1_000)
+    wait_still(page, enterprise)  # the table above has its height and the chart its width: the bar stays put
     page.screenshot(path=str(tmp_path / "segments.png"))
     row.click(force=True)
     page.wait_for_function("() => window.location.search.includes('where=Plan%3DEnterprise')", timeout=30_000)
