@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from browsertools import assert_clean, choose, main_text, wait_ready
+from browsertools import WAIT_MS, assert_clean, choose, main_text, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -18,14 +18,14 @@ def upload(page, name: str, text: str) -> None:
     """Drop ``text`` as file ``name`` into the page's file uploader and wait for the page to read it."""
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
-    page.get_by_text("Check what each column is").wait_for(timeout=60_000)
+    page.get_by_text("Check what each column is").wait_for(timeout=WAIT_MS)
     wait_ready(page)
 
 
 def wait_for_text(page, words: str) -> None:
     """Wait until the main area shows ``words``, then for the run to finish."""
     page.wait_for_function("w => document.querySelector('[data-testid=\"stMain\"]').innerText.includes(w)",
-                           arg=words, timeout=60_000)
+                           arg=words, timeout=WAIT_MS)
     wait_ready(page)
 
 
@@ -41,7 +41,7 @@ def test_missing_rows_are_listed_and_downloaded_before_and_after_the_import(fres
     assert_clean(page)
     page.get_by_text("Stored rows that are not in this file").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "import-preview.png"))
-    with page.expect_download(timeout=60_000) as download:
+    with page.expect_download(timeout=WAIT_MS) as download:
         page.get_by_role("button", name="Download all 3 stored rows not in the file (CSV)").click()
     assert download.value.suggested_filename == "a-missing.csv"
     data = download.value.path().read_bytes()

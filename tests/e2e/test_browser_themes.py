@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from browsertools import WAIT_MS, wait_still
 from browsertools import wait_ready as wait_for_page
-from browsertools import wait_still
 
 pytestmark = pytest.mark.e2e
 
@@ -37,10 +37,10 @@ def test_clicking_a_bar_shows_that_themes_comments(portal_server, page, tmp_path
     wait_ready(page)
     assert_clean(page)
     for words in ("have at least one theme", "Grey: comments without a theme", "What customers say"):
-        page.get_by_text(words).first.wait_for(timeout=60_000)
+        page.get_by_text(words).first.wait_for(timeout=WAIT_MS)
     bar = f"{CHART} [aria-label*='; tone: ']"  # the bars (not the interval lines)
     bars = page.locator(bar)
-    bars.first.wait_for(timeout=30_000)
+    bars.first.wait_for(timeout=WAIT_MS)
     wait_still(page, bar)  # drawn at its final width, nothing above it still growing
     shot = tmp_path / "themes.png"
     page.screenshot(path=str(shot))
@@ -53,7 +53,7 @@ def test_clicking_a_bar_shows_that_themes_comments(portal_server, page, tmp_path
     wait_still(page, bar, labels.index(target))
     bars.nth(labels.index(target)).click(force=True)
     page.wait_for_function("t => document.querySelector('[data-testid=\"stMain\"]').innerText"
-                           ".includes(`comments about '${t}'`)", arg=theme, timeout=30_000)
+                           ".includes(`comments about '${t}'`)", arg=theme, timeout=WAIT_MS)
     wait_ready(page)
     assert_clean(page)
     assert chosen_theme(page) == theme
