@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from portal.cli import main
+from portal.store import Store
 
 SURVEY = (
     "Response ID,Date,Plan,NPS_SCORE,Comment\n"
@@ -174,3 +175,57 @@ def test_entry_point_runs_as_a_program(db_url, survey):
                            "--format", "json"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["added"] == 3
+
+
+def test_rows_missing_from_an_id_less_reimport_are_printed_listed_and_written(capsys, db_url, tmp_path):
+    first = tmp_path / "a.csv"
+    first.write_text("score,comment\n9,Great support\n3,Too slow\n7,Fine\n4,=cmd()\n", encoding="utf-8")
+    second = tmp_path / "b.csv"  # "Fine" edited to "Fine now": without an id that row is missing too
+    second.write_text("score,comment\n9,Great support\n7,Fine now\n", encoding="utf-8")
+    assert run(capsys, "import", str(first), "--dataset", "s", "--db", db_url)[0] == 0
+    out_file = tmp_path / "missing.csv"
+    code, out, err = run(capsys, "import", str(second), "--dataset", "s", "--db", db_url, "--format", "json",
+                         "--missing", str(out_file))
+    assert code == 0
+    doc = json.loads(out)  # stdout holds the one document, the sample went to stderr
+    assert (doc["added"], doc["unchanged"], doc["missing"], doc["removed"]) == (1, 1, 3, 0)
+    assert [r["comment"] for r in doc["missing_rows"]] == ["Too slow", "Fine", "=cmd()"]
+    assert {"portal_row_key", "portal_nps"} <= set(doc["missing_rows"][0])
+    assert "3 rows stored in 's' were not in the file. They were kept." in err and "no id column" in err
+    assert "Too slow" in err
+    rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
+    assert [r["comment"] for r in rows] == ["Too slow", "Fine", "'=cmd()"]  # a formula is neutralised
+    every = tmp_path / "c.csv"  # the kept rows and the new one: nothing stored is missing
+    every.write_text(first.read_text(encoding="utf-8") + "7,Fine now\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", str(every), "--dataset", "s", "--db", db_url, "--missing", str(out_file))
+    assert code == 0 and out.startswith("Imported into 's': 0 added") and "not in the file" not in err
+    assert out_file.read_text(encoding="utf-8").strip() == ""  # an earlier run's rows are not left behind
+
+
+def test_rows_missing_by_id_are_reported_and_a_new_dataset_has_none(capsys, db_url, survey, tmp_path):
+    code, out, _ = run(capsys, "import", str(survey), "--dataset", "s", "--db", db_url, "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and (doc["missing"], doc["missing_rows"]) == (0, [])
+    fewer = tmp_path / "fewer.csv"
+    fewer.write_text("\n".join(SURVEY.splitlines()[:2]) + "\n", encoding="utf-8")  # only 00123 left
+    proc = subprocess.run([str(Path(sys.executable).parent / "portal"), "import", str(fewer), "--dataset", "s", "--db", db_url,
+                           "--format", "json"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["missing"] == 2 and [r["Response ID"] for r in doc["missing_rows"]] == ["00124", "00126"]
+    assert "2 rows stored in 's' were not in the file. They were kept." in proc.stderr
+    assert "no id column" not in proc.stderr
+
+
+@pytest.mark.parametrize("currency", ["", "   ", "x" * 20, "<b>$</b>", "=1+1", "12", "U S D"])
+def test_a_bad_currency_is_refused_before_the_file_is_read(capsys, db_url, survey, currency):
+    code, out, err = run(capsys, "import", str(survey), "--dataset", "s", "--db", db_url, "--currency", currency)
+    assert code != 0 and out == ""
+    assert "--currency" in err and "such as £, $ or €" in err and "Traceback" not in err
+    assert "Reading" not in err
+
+
+@pytest.mark.parametrize("currency", ["€", "CHF", "R$", "Fr.", "kr", "zł", "₹"])
+def test_a_currency_is_stored_with_the_dataset(capsys, db_url, survey, currency):
+    assert run(capsys, "import", str(survey), "--dataset", "s", "--db", db_url, "--currency", currency)[0] == 0
+    assert Store(db_url).dataset("s").config.currency == currency

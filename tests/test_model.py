@@ -32,3 +32,26 @@ def test_the_currency_is_stored_with_the_dataset_and_defaults_to_the_setting(mon
     assert DatasetConfig.from_dict(DatasetConfig(currency="€").to_dict()).currency == "€"
     monkeypatch.setenv("PORTAL_CURRENCY", "USD")
     assert DatasetConfig.from_dict({}).currency == "USD"  # a dataset stored before currencies existed
+
+
+@pytest.mark.parametrize("currency", ["£", "$", "€", "¥", "₹", "R$", "CHF", "USD", "Fr.", "kr", "zł", " € "])
+def test_signs_and_codes_are_currencies(currency):
+    from portal.model import currency_problem
+
+    assert currency_problem(currency) is None
+
+
+@pytest.mark.parametrize(("currency", "said"), [
+    (None, "empty"), ("", "empty"), ("  ", "empty"),
+    ("x" * 20, "too long (20 characters; at most 5)"), ("EUROS", None), ("EUROSS", "too long"),
+    ("<b>", "'<', '>'"), ("=1+1", "'=', '1', '+'"), ("@A1", "'@'"), ("-$", "'-'"), ("U S D", "' '"),
+    ("[$](x)", "'[', ']', '(', ')'"), ("€\n", None), ("\u200b$", "U+200B"), ("*£*", "'*'"),
+])
+def test_a_bad_currency_is_named_with_what_to_type_instead(currency, said):
+    from portal.model import currency_problem
+
+    problem = currency_problem(currency)
+    if said is None:
+        assert problem is None
+    else:
+        assert problem and said in problem and "such as £, $ or €, or a code such as USD" in problem

@@ -23,6 +23,7 @@ original name (a segment whose name collides with a canonical column gets the su
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -203,6 +204,30 @@ def dataset_name_problem(name: object) -> str | None:
         return "The dataset needs a name. Give it a short name such as 'NPS 2024'."
     if len(name) > MAX_DATASET_NAME_LENGTH:
         return f"The dataset name is too long: use at most {MAX_DATASET_NAME_LENGTH} characters."
+    return None
+
+
+#: The longest currency the portal shows with a money figure ("£", "R$", "CHF", "Fr.").
+MAX_CURRENCY_LENGTH = 5
+
+
+def currency_problem(text: object) -> str | None:
+    """Return why ``text`` cannot be a dataset's currency, or None when it can.
+
+    A currency is a sign or a code of at most ``MAX_CURRENCY_LENGTH`` characters, made of letters, currency
+    signs and dots: "£", "$", "€", "R$", "CHF", "Fr.". Markup, formulas, digits and spaces are refused, since
+    the currency is written beside every money figure.
+    """
+    example = "Type a sign such as £, $ or €, or a code such as USD or CHF."
+    if not isinstance(text, str) or not text.strip():
+        return f"The currency is empty. {example}"
+    text = text.strip()
+    odd = [c for c in text if c != "." and unicodedata.category(c) not in {"Lu", "Ll", "Lt", "Lm", "Lo", "Sc"}]
+    if odd:
+        shown = ", ".join(dict.fromkeys(repr(c) if c.isprintable() else f"U+{ord(c):04X}" for c in odd))
+        return f"A currency is letters or a currency sign only; it cannot hold {shown}. {example}"
+    if len(text) > MAX_CURRENCY_LENGTH:
+        return f"The currency is too long ({len(text)} characters; at most {MAX_CURRENCY_LENGTH}). {example}"
     return None
 
 

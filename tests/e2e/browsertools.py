@@ -5,6 +5,9 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 CHART = "[data-testid='stVegaLiteChart']"
+#: The longest any wait below lasts (ms). Each waits for a condition and returns as soon as it holds, so this
+#: only bounds a broken test; it is generous because a first run on a busy two-core machine can take a minute.
+WAIT_MS = 180_000
 
 
 #: The app once its script has run and no run is under way (Streamlit marks the state on this element).
@@ -17,11 +20,35 @@ def wait_ready(page, heading: str | None = None) -> None:
     After a goto the app starts as 'initial', so this waits for a finished run; after a click, first wait for
     what the click changes (the address bar, a text) so the rerun has started. No fixed pause.
     """
-    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=WAIT_MS)
     if heading is not None:
-        page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_selector(IDLE, timeout=60_000)
+        page.get_by_role("heading", name=heading).wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_MS)
+    page.wait_for_selector(IDLE, timeout=WAIT_MS)
+
+
+#: Counts the animation frames in a row on which the ``index``-th element matching ``selector`` kept the same box
+#: while the app was idle; true once that is ``frames`` frames (no rerun, no stale element, nothing moving).
+STILL = """([selector, index, frames]) => {
+  const el = document.querySelectorAll(selector)[index];
+  const idle = document.querySelector("%s")
+    && !document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]');
+  const box = el && idle ? JSON.stringify(el.getBoundingClientRect()) : null;
+  const state = window.__still || {};
+  const same = box !== null && state.key === selector + index && state.box === box;
+  window.__still = {key: selector + index, box: box, count: same ? state.count + 1 : 0};
+  return window.__still.count >= frames;
+}""" % IDLE
+
+
+def wait_still(page, selector: str, index: int = 0) -> None:
+    """Wait until the ``index``-th element matching the CSS ``selector`` is drawn and keeps its place.
+
+    A forced click (needed on a chart mark that an interval line covers) skips Playwright's own check that the
+    target stopped moving, and a chart still taking its width or a table above it still growing would move
+    the mark under the pointer. This waits for the condition on animation frames, not for a fixed time.
+    """
+    page.wait_for_function(STILL, arg=[selector, index, 3], polling="raf", timeout=WAIT_MS)
 
 
 def assert_clean(page) -> None:
@@ -48,7 +75,7 @@ def main_text(page) -> str:
 
 def wait_for_query(page, key: str) -> None:
     """Wait until the address bar holds ``key`` (a widget writes its choice there), then for the rerun."""
-    page.wait_for_function("k => new URLSearchParams(window.location.search).has(k)", arg=key, timeout=30_000)
+    page.wait_for_function("k => new URLSearchParams(window.location.search).has(k)", arg=key, timeout=WAIT_MS)
     wait_ready(page)
 
 
@@ -69,7 +96,7 @@ def shows(page, label: str, value: str) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator("[data-testid='stMain']").get_by_role("combobox", name=label, exact=True)).to_have_value(
-        value, timeout=30_000)
+        value, timeout=WAIT_MS)
 
 
 def is_on(page, label: str) -> None:
@@ -78,7 +105,7 @@ def is_on(page, label: str) -> None:
 
     on = page.locator("[data-testid='stMain']").locator(
         "[role='radio'][aria-checked='true'], [role='tab'][aria-selected='true']").filter(has_text=label)
-    expect(on.first).to_be_visible(timeout=30_000)
+    expect(on.first).to_be_visible(timeout=WAIT_MS)
 
 
 def reopen(browser, url: str, heading: str):

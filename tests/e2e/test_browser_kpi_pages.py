@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browsertools import CHART, assert_clean, query_of, sidebar_tags, wait_ready
+from browsertools import CHART, WAIT_MS, assert_clean, query_of, sidebar_tags, wait_ready, wait_still
 
 pytestmark = pytest.mark.e2e
 
@@ -12,7 +12,7 @@ def test_overview_fits_one_laptop_screen(portal_server, page, tmp_path):
     page.goto(f"{portal_server}/?dataset=Acme+NPS+survey")
     wait_ready(page, "Overview")
     assert_clean(page)
-    page.locator(f"{CHART} svg").first.wait_for(timeout=30_000)
+    page.locator(f"{CHART} svg").first.wait_for(timeout=WAIT_MS)
     main = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
                          " return [m.scrollHeight, m.clientHeight, m.scrollWidth, m.clientWidth]; }")
     assert main[0] <= main[1] + 1, f"the Overview needs scrolling at 1366x768: {main}"
@@ -31,13 +31,14 @@ def test_clicking_a_group_on_segments_filters_the_whole_portal(portal_server, pa
     page.goto(f"{portal_server}/segments?dataset=Acme+NPS+survey")
     wait_ready(page, "Segments")
     assert_clean(page)
-    row = page.locator(f"{CHART} [aria-label^='value: Enterprise;']").first
-    row.wait_for(timeout=30_000)
-    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1_000)
+    enterprise = f"{CHART} [aria-label^='value: Enterprise;']"
+    row = page.locator(enterprise).first
+    row.wait_for(timeout=WAIT_MS)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=WAIT_MS)
+    wait_still(page, enterprise)  # the table above has its height and the chart its width: the bar stays put
     page.screenshot(path=str(tmp_path / "segments.png"))
     row.click(force=True)
-    page.wait_for_function("() => window.location.search.includes('where=Plan%3DEnterprise')", timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('where=Plan%3DEnterprise')", timeout=WAIT_MS)
     wait_ready(page, "Segments")
     assert sidebar_tags(page) == ["Enterprise"]
     assert_clean(page)
@@ -45,7 +46,7 @@ def test_clicking_a_group_on_segments_filters_the_whole_portal(portal_server, pa
     # The filter follows the person to the Overview and stays in its link.
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Overview").click()
     wait_ready(page, "Overview")
-    page.wait_for_function("() => window.location.search.includes('where=')", timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('where=')", timeout=WAIT_MS)
     assert query_of(page)["where"] == ["Plan=Enterprise"]
     assert "Filtered to Plan: Enterprise" in page.inner_text("[data-testid='stMain']")
     assert sidebar_tags(page) == ["Enterprise"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from browsertools import WAIT_MS, wait_still
 from browsertools import wait_ready as wait_for_page
 
 pytestmark = pytest.mark.e2e
@@ -36,10 +37,11 @@ def test_clicking_a_bar_shows_that_themes_comments(portal_server, page, tmp_path
     wait_ready(page)
     assert_clean(page)
     for words in ("have at least one theme", "Grey: comments without a theme", "What customers say"):
-        page.get_by_text(words).first.wait_for(timeout=60_000)
-    bars = page.locator(f"{CHART} [aria-label*='; tone: ']")  # the bars (not the interval lines)
-    bars.first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1_000)
+        page.get_by_text(words).first.wait_for(timeout=WAIT_MS)
+    bar = f"{CHART} [aria-label*='; tone: ']"  # the bars (not the interval lines)
+    bars = page.locator(bar)
+    bars.first.wait_for(timeout=WAIT_MS)
+    wait_still(page, bar)  # drawn at its final width, nothing above it still growing
     shot = tmp_path / "themes.png"
     page.screenshot(path=str(shot))
     print(f"Themes screenshot: {shot}")
@@ -48,9 +50,10 @@ def test_clicking_a_bar_shows_that_themes_comments(portal_server, page, tmp_path
     assert len(labels) >= 10, labels
     target = next(label for label in labels if f"Theme: {first};" not in label and "Uncategorised" not in label)
     theme = target.split("Theme: ", 1)[1].split(";", 1)[0]
+    wait_still(page, bar, labels.index(target))
     bars.nth(labels.index(target)).click(force=True)
     page.wait_for_function("t => document.querySelector('[data-testid=\"stMain\"]').innerText"
-                           ".includes(`comments about '${t}'`)", arg=theme, timeout=30_000)
+                           ".includes(`comments about '${t}'`)", arg=theme, timeout=WAIT_MS)
     wait_ready(page)
     assert_clean(page)
     assert chosen_theme(page) == theme

@@ -61,7 +61,7 @@ def options(emulator: SheetsEmulator, waits: list[float]) -> HttpOptions:
     return HttpOptions(
         api_url=emulator.url,
         docs_url=emulator.url,
-        timeout=2.0,
+        timeout=60.0,  # far beyond any answer on a busy machine; a test of a slow answer holds it and sets 0.5
         attempts=4,
         backoff=0.5,
         max_wait=30.0,

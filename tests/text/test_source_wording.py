@@ -6,6 +6,7 @@ from datetime import datetime
 
 from portal.text.source_wording import (
     dataset_title,
+    missing_sentence,
     read_line,
     result_sentence,
     revert_sentence,
@@ -39,3 +40,15 @@ def test_dataset_lines():
     assert sync_state_line(None, None, "") == "Last successful sync: never. Last result: —. "
     assert sync_state_line(datetime(2024, 1, 5, 9, 30), "ok", "3 added") == ("Last successful sync: 05 Jan 2024 "
                                                                             "09:30 UTC. Last result: ok. 3 added")
+
+
+def test_missing_rows_are_counted_and_their_fate_said_before_and_after_the_import():
+    assert missing_sentence("NPS", 1, keyed=True, done=False) == (
+        "1 row stored in 'NPS' is not in this file. Importing keeps it.")
+    assert missing_sentence("NPS", 1234, keyed=True, done=True) == (
+        "1,234 rows stored in 'NPS' were not in the file. They were kept.")
+    assert missing_sentence("NPS", 1, keyed=True, done=True, removed=True) == (
+        "1 row stored in 'NPS' was not in the file. It was removed.")
+    id_less = missing_sentence("NPS", 2, keyed=False, done=False)
+    assert id_less.startswith("2 rows stored in 'NPS' are not in this file. Importing keeps them. The file has no id")
+    assert "a row edited since the last import counts as missing" in id_less

@@ -7,14 +7,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from portal import settings
 from portal.commands.output import add_common, info, open_store, print_json, print_table
 from portal.errors import InputError
-from portal.model import KINDS, ROLES
+from portal.model import KINDS, ROLES, currency_problem
 from portal.safe_csv import write_csv
 from portal.services import datasets as dataset_service
-from portal.services.imports import Prepared, commit, prepare, reject_summary
+from portal.services.imports import Prepared, commit, missing_rows, prepare, reject_summary
 from portal.services.sheets import commit_sheet
+from portal.text.source_wording import missing_sentence
 
 if TYPE_CHECKING:
     from portal.ingest.gsheets import SheetData
@@ -35,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="columns that identify a row when there is no id column (repeatable)")
     p.add_argument("--strict", action="store_true", help="reject the whole file if any row is invalid")
     p.add_argument("--rejects", metavar="FILE", help="write the rejected rows with a `reason` column to FILE (CSV)")
+    p.add_argument("--missing", metavar="FILE",
+                   help="write the stored rows the file no longer has to FILE (CSV); a sample goes to stderr")
     p.add_argument("--sheet", help="Excel worksheet to read (default: the first)")
     p.add_argument("--worksheet", help="Google Sheets worksheet title (default: the first)")
     p.add_argument("--csat-scale", metavar="LOW-HIGH", help="CSAT scale, e.g. 1-5 or 1-7 (default 1-5)")
@@ -152,6 +157,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     existing = dataset_service.find_dataset(store, args.dataset)
     prepared = prepare(table, existing=existing.config if existing else None, **options)
     _report_prepared(prepared, args.rejects)
+    missing = missing_rows(store, args.dataset, prepared) if existing else pd.DataFrame()
     if sheet is not None:
         result = commit_sheet(store, args.dataset, sheet, prepared, strict=args.strict,
                               progress=_progress_to_stderr).result
@@ -161,11 +167,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                         progress=_progress_to_stderr)
     if result.themes_message:
         info(result.themes_message)
+    _report_missing(args, prepared, missing, removed=bool(result.removed))
     if args.format == "json":
         print_json({
             "dataset": args.dataset, "import_id": result.import_id, "added": result.added,
             "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected,
-            "duplicates": result.duplicates, "mapping": prepared.config.mapping.to_dict(),
+            "duplicates": result.duplicates, "missing": result.missing, "removed": result.removed,
+            "missing_rows": missing, "mapping": prepared.config.mapping.to_dict(),
         })
     else:
         print(f"Imported into '{args.dataset}': {result.added:,} added, {result.updated:,} updated, "
@@ -179,6 +187,9 @@ def _mapping_options(args: argparse.Namespace) -> dict[str, Any]:
     for role, _ in overrides:
         if role not in ROLES:
             raise InputError(f"--map {role}=... names no role. Use one of: {', '.join(ROLES)}.")
+    problem = currency_problem(args.currency) if args.currency is not None else None
+    if problem:
+        raise InputError(f"--currency {args.currency!r}: {problem}")
     return {
         "kind": args.kind,
         "overrides": overrides,
@@ -207,6 +218,17 @@ def _report_prepared(prepared: Prepared, rejects_file: str | None) -> None:
         info(f"Wrote {len(rejects):,} rejected rows with their reasons to {rejects_file}.")
 
 
+def _report_missing(args: argparse.Namespace, prepared: Prepared, missing: pd.DataFrame, *, removed: bool) -> None:
+    """Say on stderr how many stored rows the file no longer has and show the first five; write all to --missing
+    (an empty file when there are none, so an earlier run's file is never mistaken for this one's)."""
+    if args.missing:
+        write_csv(missing, args.missing)
+        info(f"Wrote the {len(missing):,} stored rows missing from the file to {args.missing}.")
+    if not missing.empty:
+        info(missing_sentence(args.dataset, len(missing), keyed=prepared.keyed, done=True, removed=removed))
+        info(f"The first of them:\n{missing.head(5).to_string(index=False, max_colwidth=40)}")
+
+
 def _progress_to_stderr(fraction: float, message: str) -> None:
     """Print progress lines to stderr."""
     info(f"[{fraction:4.0%}] {message}")
@@ -230,8 +252,6 @@ def cmd_datasets(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({"datasets": rows})
     else:
-        import pandas as pd
-
         frame = pd.DataFrame(rows, columns=["name", "kind", "rows", "date_min", "date_max", "imports", "roles"])
         frame["roles"] = frame["roles"].map(lambda r: ", ".join(sorted(k for k in r if k != "segments")))
         print_table(frame)

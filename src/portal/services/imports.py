@@ -20,7 +20,7 @@ from portal.errors import InputError, ValidationError
 from portal.ingest.detect import Detection, apply_overrides, detect
 from portal.ingest.read import Table, file_checksum
 from portal.ingest.validate import Validation, validate
-from portal.model import DatasetConfig
+from portal.model import DatasetConfig, currency_problem
 from portal.services.themes import after_import, refresh
 from portal.store import ImportResult, RevertResult, Store
 from portal.text.enrich import enrich as enrich_rows
@@ -48,6 +48,11 @@ class Prepared:
         if v.duplicates:
             parts.append(f"{v.duplicates:,} exact duplicate rows (kept, as they may be genuine)")
         return ", ".join(parts) + "."
+
+    @property
+    def keyed(self) -> bool:
+        """Return whether rows are matched to stored ones by an id or identifying columns (else by content)."""
+        return bool(self.config.mapping.id or self.config.key_columns)
 
 
 def propose(
@@ -85,9 +90,10 @@ def propose(
         rating_scale=rating_scale,
         key_columns=key_columns,
     )
-    chosen = (currency or "").strip() or (existing.currency if existing is not None else "")
-    if chosen:
-        config = replace(config, currency=chosen)
+    if currency is not None:  # given, even empty: checked by ``prepare``
+        config = replace(config, currency=currency.strip())
+    elif existing is not None:
+        config = replace(config, currency=existing.currency)
     return replace(detection, config=config)
 
 
@@ -101,11 +107,14 @@ def prepare(
     """Validate every row of ``table`` under ``config`` (the mapping the person confirmed) or, without it,
     under the proposed configuration (see ``propose``, which takes the keyword arguments in ``proposal``).
 
-    Raises ``InputError`` (or a subclass) when the table cannot be used at all.
+    Raises ``InputError`` (or a subclass) when the table cannot be used at all or the currency is not one.
     """
     if config is None:
         detection = propose(table, **proposal)
         config = detection.config
+    problem = currency_problem(config.currency)
+    if problem:
+        raise InputError(problem)
     validation = validate(table.frame, config, row_numbers=table.row_numbers)
     detection = detection or Detection(config=config, reasons={}, warnings=())
     return Prepared(table, detection, validation.config, validation, _checksum(table))
@@ -250,3 +259,18 @@ def revert_import(store: Store, import_id: int) -> RevertResult:
     result = store.revert_import(import_id)
     refresh(store, result.dataset)
     return result
+
+
+def missing_rows(store: Store, name: str, prepared: Prepared) -> pd.DataFrame:
+    """Return the stored rows of dataset ``name`` that ``prepared`` no longer has (as exported), oldest first.
+
+    These are the rows ``commit`` counts as ``missing`` (a stored row whose new version is rejected is one).
+    Without an id or key column (``Prepared.keyed``) a row whose content changed is one of these too. Empty
+    for a new dataset.
+    """
+    stored = store.content_hashes(name)
+    gone = set(stored) - set(prepared.validation.canonical["row_key"])
+    if not gone:
+        return pd.DataFrame()
+    frame = store.export_frame(name)
+    return frame[frame["portal_row_key"].isin(gone)].reset_index(drop=True)

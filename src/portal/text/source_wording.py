@@ -27,6 +27,26 @@ def result_sentence(dataset: str, added: int, updated: int, unchanged: int, reje
             f"{rejected:,} rejected.")
 
 
+def missing_sentence(dataset: str, count: int, *, keyed: bool, done: bool, removed: bool = False) -> str:
+    """Return what happens to the ``count`` rows stored in ``dataset`` that a new file no longer has.
+
+    ``keyed``: the rows are matched by an id or identifying columns (else by content, so an edited row is
+    one of these). ``done``: the import has run (else it is a preview). ``removed``: the import removed them.
+    """
+    one = count == 1
+    rows = "1 row" if one else f"{count:,} rows"
+    if done:
+        verb, fate = ("was", "It was") if one else ("were", "They were")
+        fate = f"{fate} {'removed' if removed else 'kept'}"
+    else:
+        verb, fate = ("is", "Importing keeps it") if one else ("are", "Importing keeps them")
+    sentence = f"{rows} stored in '{dataset}' {verb} not in {'the' if done else 'this'} file. {fate}."
+    if not keyed:
+        sentence += (" The file has no id column, so rows are matched by their content: a row edited since the "
+                     "last import counts as missing here, and its new version is added.")
+    return sentence
+
+
 def revert_sentence(import_id: int, removed: int, restored: int) -> str:
     """Return the one-line outcome of reverting an import."""
     return f"Reverted import {import_id}: {removed:,} rows removed, {restored:,} restored."

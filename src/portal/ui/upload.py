@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -15,9 +16,9 @@ from portal.ingest.read import EXCEL_EXTENSIONS, TEXT_EXTENSIONS, Table, read_ta
 from portal.model import KINDS, DatasetInfo, dataset_name_problem
 from portal.services import datasets as dataset_service
 from portal.services.imports import Prepared, commit, prepare, propose
-from portal.text.source_wording import read_line, result_sentence
+from portal.text.source_wording import missing_sentence, read_line, result_sentence
 from portal.ui.errors import friendly_errors
-from portal.ui.importing import configure, show_validation
+from portal.ui.importing import configure, missing_preview, show_missing, show_validation
 from portal.ui.markdown import escape_markdown
 from portal.ui.progress import progress_bar
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 NEW = "➕ New dataset"
 _SUPPORTED = ", ".join(sorted(e for e in TEXT_EXTENSIONS | EXCEL_EXTENSIONS if e))
+_LAST_MISSING = "upload_last_missing"
 _KIND_LABELS = {"survey": "Survey (NPS / CSAT)", "reviews": "Reviews (star ratings)"}
 
 
@@ -74,8 +76,9 @@ def _target(store: Store, table: Table, digest: str) -> tuple[str, DatasetInfo |
     return name, existing, kind if existing is None else existing.kind
 
 
-def _finish(store: Store, name: str, prepared: Prepared, nonce: int) -> None:
-    """Draw the Import and Cancel buttons; import the valid rows when asked."""
+def _finish(store: Store, name: str, prepared: Prepared, nonce: int, missing: pd.DataFrame) -> None:
+    """Draw the Import and Cancel buttons; import the valid rows when asked (``missing``: the stored rows the
+    file no longer has, shown again after the import)."""
     left, right = st.columns([1, 4])
     v = prepared.validation
     go = left.button(f"Import {len(v.canonical):,} rows", type="primary", key=f"import_{nonce}",
@@ -90,6 +93,10 @@ def _finish(store: Store, name: str, prepared: Prepared, nonce: int) -> None:
                                                           result.unchanged, result.rejected)
         st.session_state["upload_nonce"] = nonce + 1
         st.session_state["dataset"] = result.dataset
+        if len(missing):
+            sentence = missing_sentence(result.dataset, len(missing), keyed=prepared.keyed, done=True,
+                                        removed=bool(result.removed))
+            st.session_state[_LAST_MISSING] = (missing, sentence, result.dataset)
         st.rerun()
 
 
@@ -102,6 +109,11 @@ def _upload_step(store: Store) -> None:
                                      f"header row. Files ending in {_SUPPORTED} are read.")
     if "last_result" in st.session_state:
         st.success(escape_markdown(st.session_state.pop("last_result")), icon=":material/check_circle:")
+    if uploaded is not None:
+        st.session_state.pop(_LAST_MISSING, None)
+    elif _LAST_MISSING in st.session_state:  # stays until the next file, so its download can be clicked
+        missing, sentence, dataset = st.session_state[_LAST_MISSING]
+        show_missing(missing, sentence, dataset, key="last")
     if uploaded is None:
         st.caption(
             "The portal reads the file, shows you which column it takes as score, date, comment and segment, "
@@ -121,11 +133,14 @@ def _upload_step(store: Store) -> None:
         return
     prepared = prepare(table, config=config)
     show_validation(prepared, key=str(nonce))
+    missing = missing_preview(store, name, existing, prepared)
+    show_missing(missing, missing_sentence(name, len(missing), keyed=prepared.keyed, done=False), name,
+                 key=str(nonce))
     problem = dataset_name_problem(name)
     if problem:
         st.warning(problem)
         return
-    _finish(store, name, prepared, nonce)
+    _finish(store, name, prepared, nonce, missing)
 
 
 def upload_tab(store: Store) -> None:
