@@ -112,3 +112,9 @@ def test_service_adds_the_request_column_by_row_key():
     assert with_requests(frame)["request"].tolist() == [True, False, False]
     assert with_requests(frame, frozenset({"c"}))["request"].tolist() == [False, False, True]
     assert request_keys(frame[["row_key"]]) == frozenset()
+
+
+@pytest.mark.parametrize("text", ["Support team rocks.", "Offer was great, sign-up took a minute.",
+                                  "Great app. Support always answers within an hour."])
+def test_a_sentence_starting_with_a_noun_that_is_also_a_verb_is_not_an_imperative(text):
+    assert not is_request(text)

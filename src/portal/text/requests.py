@@ -90,8 +90,9 @@ _RULES: list[tuple[tuple[str, ...], str]] = [
     (("add", "bring", "allow", "let", "give", "introduce", "include", "implement", "make", "enable", "offer",
       "provide", "integrate", "support", "remove", "rid", "change", "extend", "expand", "keep", "go back", "revert",
       "roll back"),
+     # "offer" and "support" are left out: at the start of a sentence they are mostly nouns ("Support team rocks").
      r"(?:(?<=^)|(?<=[.!?\n] )|(?<=[.!?\n])|(?<=please )|(?<=please, ))(?:add|bring back|allow|let (?:me|us|users)|"
-     r"give us|introduce|include|implement|make it possible|enable|offer|provide|integrate|support|remove the|"
+     r"give us|introduce|include|implement|make it possible|enable|provide|integrate|remove the|"
      r"get rid|change the|extend|expand|keep it (?:simple|like|as)|go back to|revert|roll back|put back)\b"),
     (("back",), r"\b(?:bring(?:ing)?|put|change it|roll(?:ed)?) back\b"),
     (("need",), r"\bneeds?\s+(?<!\bi need )(?<!you need )(?<!\bwe need )(?<!they need )(?!(?:some |more |a lot of |"
