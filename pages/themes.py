@@ -15,6 +15,7 @@ from portal.ui.context import data_page
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import Filters
 from portal.ui.links import from_link, linked
+from portal.ui.requests import no_requests, requests_toggle
 from portal.ui.theme_data import has_comment_text, theme_stamp, theme_view
 from portal.ui.theme_detail import theme_detail
 from portal.ui.theme_list import header, ranked_chart, summary, theme_table
@@ -58,10 +59,11 @@ def main() -> None:
             theme_states.no_comments(info)
         return
     stamp = theme_stamp(info)
+    requests_only = requests_toggle()
     view = theme_view(info, stamp, ctx.filters)
     header(info, view, stamp[0], ctx.filters, ctx.choices)
     if view.comments == 0:
-        theme_states.nothing_selected(info, ctx.filters.active)
+        no_requests() if requests_only else theme_states.nothing_selected(info, ctx.filters.active)
         return
     tabs = ["Explore", "Edit the codeframe"]
     explore, edit = st.tabs(tabs, **linked("themes_tab", tabs, what="the tab"))

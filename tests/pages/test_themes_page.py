@@ -11,6 +11,7 @@ from kpitools import SURVEY, charts, import_survey, survey_frame, texts
 from pagetools import errors_of, open_page
 
 from portal.services import themes as theme_service
+from portal.services.requests import with_requests
 from portal.store import Store
 from portal.text import figures
 from portal.text.codeframe import UNCATEGORISED, add_keywords
@@ -225,3 +226,28 @@ def test_highlight_escapes_customer_text_and_bolds_only_the_spans():
     assert "\\*now\\*" in out and "\\$5" in out
     assert highlight("customer  service team", [(0, 8), (10, 17)]) == "**customer service** team"
 
+
+
+def test_only_requests_counts_and_shows_the_requests_alone_and_lives_in_the_link(demo):
+    with Store(demo) as store:
+        frame = with_requests(theme_service.with_corrected_sentiment(store, SURVEY, store.load(SURVEY)))
+        info = store.dataset(SURVEY)
+        asked = frame[frame["request"]]
+        expected = figures.theme_table(asked, theme_service.assignments(store, SURVEY),
+                                       theme_service.current_codeframe(store, SURVEY), info.config)
+    assert 0 < len(asked) < len(frame)
+    at = open_page("themes", query={"dataset": SURVEY})
+    every = themes_table(at)
+    assert (every["Requests"] <= every["Comments"]).all() and every["Requests"].sum() > 0
+    at.toggle(key="themes_requests").set_value(True).run()
+    assert errors_of(at) == []
+    table = themes_table(at).set_index("Theme")
+    wanted = expected.set_index("theme")
+    assert table["Comments"].to_dict() == wanted["n"].to_dict()
+    assert (table["Requests"] == table["Comments"]).all()
+    texts_of = set(asked["comment"].astype(str))
+    for block in cards_text(at).split("\n\n---\n\n"):
+        assert any(t.split()[0] in block for t in texts_of)
+    linked = open_page("themes", query={"dataset": SURVEY, "themes_requests": "true"})
+    assert linked.toggle(key="themes_requests").value is True
+    assert themes_table(linked).set_index("Theme")["Comments"].to_dict() == wanted["n"].to_dict()

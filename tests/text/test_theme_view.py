@@ -70,7 +70,7 @@ def _table(value: list[float], nps: list[float]) -> pd.DataFrame:
         "theme": ["fees", UNCATEGORISED], "n": [4, 2], "share": [0.4, 0.2], "sentiment": [-0.2, 0.1],
         "negative_share": [0.5, 0.0], "nps": nps, "nps_impact": [-3.0, np.nan], "nps_impact_low": [-5.0, np.nan],
         "nps_impact_high": [-1.0, np.nan], "value": value, "emerging": [True, False],
-        "keywords": [("fee", "charge"), ()],
+        "keywords": [("fee", "charge"), ()], "requests": [3, 0],
     })
 
 
@@ -78,6 +78,7 @@ def test_theme_rows_read_as_people_read_them():
     rows = theme_rows(_table([10.0, np.nan], [5.0, 20.0]))
     assert list(rows["Share"]) == [40.0, 20.0] and list(rows["Negative"]) == [50.0, 0.0]
     assert list(rows["Keywords"]) == ["fee, charge", ""] and list(rows["Emerging"]) == [True, False]
+    assert list(rows["Requests"]) == [3, 0]
 
 
 def test_shown_theme_rows_drop_nps_without_scores_and_revenue_without_values():

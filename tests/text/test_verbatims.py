@@ -25,6 +25,7 @@ from portal.text.verbatims import (
     theme_verbatims,
     themes_of,
     unthemed,
+    verbatims_file,
 )
 
 CODEFRAME = Codeframe((Theme("t1", "fees", ("fee",)), Theme("t2", "support", ("support",))))
@@ -99,8 +100,16 @@ def test_sentiment_split_shows_unknown_only_when_there_is_some():
 def test_export_verbatims_names_the_columns_for_a_spreadsheet():
     comments = comment_frame(responses(), assignments(), CODEFRAME, ["Region"])
     out = export_verbatims(theme_verbatims(comments, assignments(), "t1"), ["Region"])
-    assert list(out.columns) == ["Date", "Comment", "Sentiment", "Language", "Region", "Themes", "Why this theme",
-                                 "Response key"]
+    assert list(out.columns) == ["Date", "Comment", "Sentiment", "Language", "Region", "Themes", "Request",
+                                 "Why this theme", "Response key"]
+
+
+def test_the_comments_download_names_the_portal_columns_as_the_export_does():
+    comments = comment_frame(responses(), assignments(), CODEFRAME, ["Region"])
+    out = verbatims_file(theme_verbatims(comments, assignments(), "t1"), ["Region"])
+    assert list(out.columns) == ["portal_date", "Comment", "portal_sentiment_label", "portal_language", "Region",
+                                 "portal_themes", "portal_request", "portal_theme_reason", "portal_row_key"]
+    assert set(out["portal_request"]) <= {"true", "false"}
 
 
 def test_spans_are_found_case_insensitively_and_joined_across_spaces_and_hyphens():

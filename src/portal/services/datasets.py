@@ -11,9 +11,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from portal.model import DatasetInfo
+from portal.services.requests import REQUEST_COLUMN, request_keys
 from portal.services.themes import themes_per_row
 from portal.store import Store
 from portal.store.store import segment_names
+
+#: What every column the portal adds to an export starts with (``portal_sentiment``, ``portal_themes``, ...).
+EXPORT_PREFIX = "portal_"
 
 
 def open_store(url: str | None = None) -> Store:
@@ -42,11 +46,24 @@ def import_history(store: Store, name: str) -> pd.DataFrame:
 
 
 def export_frame(store: Store, name: str) -> pd.DataFrame:
-    """Return the stored responses as exported: original columns, the portal's columns and ``themes``."""
+    """Return the stored responses as exported: original columns, then every column the portal adds.
+
+    Naming rule: every column the portal adds is ``portal_`` + its name (``portal_sentiment``,
+    ``portal_sentiment_label``, ``portal_language``, ``portal_themes``, ``portal_request``, ...), a ``_`` added
+    while an original column already has that name. ``portal_request`` is ``true`` or ``false``.
+    """
     frame = store.export_frame(name)
     if "portal_row_key" in frame.columns:
         themes = themes_per_row(store, name)
-        frame["themes"] = frame["portal_row_key"].map(themes).astype(object).fillna("")
+        keys = frame["portal_row_key"]
+        requests = request_keys(load_responses(store, name, columns=["row_key", "comment"]))
+        added = {"themes": keys.map(themes).astype(object).fillna(""),
+                 REQUEST_COLUMN: keys.astype(object).map(str).isin(requests).map({True: "true", False: "false"})}
+        for column, values in added.items():
+            export_name = EXPORT_PREFIX + column
+            while export_name in frame.columns:
+                export_name += "_"
+            frame[export_name] = values.astype(object)
     return frame
 
 

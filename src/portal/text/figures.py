@@ -19,6 +19,8 @@ Definitions
   much the theme moves the overall score (negative: the theme drags NPS down). Its 95% interval is a
   percentile bootstrap over 1,000 resamples of the responses with a fixed seed, computed exactly and fast
   by resampling the six counts (mentions or not x promoter, passive, detractor) from a multinomial.
+* ``requests``: how many of the responses that mention the theme ask for something new or changed
+  (``portal.text.requests``).
 * ``value``: revenue of the responses that mention the theme (per customer, the latest value, when there is
   a customer column).
 * Emerging: the theme's mentions in the latest period are more than two standard deviations above the mean
@@ -41,6 +43,7 @@ from portal.model import DatasetConfig
 from portal.text.codeframe import Codeframe
 from portal.text.impact import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, nps_impact
 from portal.text.mentions import ThemeMentions, grouped_figures, mentions, negative_below, nps_categories
+from portal.text.requests import frame_requests
 from portal.text.trends import ALPHA, EMERGING_HISTORY, emerging_themes, theme_trend
 
 __all__ = [
@@ -62,7 +65,7 @@ __all__ = [
 TABLE_COLUMNS: tuple[str, ...] = (
     "theme", "theme_key", "keywords", "n", "customers", "share", "sentiment", "negative_share", "nps", "nps_n",
     "csat", "rating", "nps_impact", "nps_impact_low", "nps_impact_high", "value", "emerging", "emerging_p",
-    "emerging_p_adjusted",
+    "emerging_p_adjusted", "requests",
 )
 
 
@@ -216,6 +219,7 @@ def theme_table(
         **_impact_columns(frame, config, m, resamples, seed),
         "value": pd.Series(_value_affected(frame, config, m), dtype=object),
         **_emerging_columns(frame, men, period),
+        "requests": (m & frame_requests(frame)[:, None]).sum(axis=0).astype("int64"),
     })
     order = np.lexsort((np.arange(t), -n, np.arange(t) == t - 1))
     return table.iloc[order].reset_index(drop=True)[list(TABLE_COLUMNS)]
@@ -328,6 +332,7 @@ def _theme_record(row: Any) -> dict[str, Any]:
                           if _num(row.nps_impact) is not None else None),
         "value": _num(row.value, 2),
         "emerging": bool(row.emerging),
+        "requests": int(row.requests),
     }
 
 
@@ -353,7 +358,7 @@ def theme_records(table: pd.DataFrame, breakdown: pd.DataFrame | None = None) ->
     """Return the themes as the CLI's JSON records (``portal themes --format json``), with ``groups`` if given.
 
     Keys: theme, keywords, n, customers, share, sentiment, negative_share, nps, nps_impact, nps_impact_ci
-    ([low, high]), value, emerging; ``groups`` lists value, n, comments, share, share_other, difference,
+    ([low, high]), value, emerging, requests; ``groups`` lists value, n, comments, share, share_other, difference,
     p_value, p_adjusted, significant, low_sample, nps and sentiment per group.
     """
     records = []

@@ -114,6 +114,7 @@ def theme_rows(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Theme": table["theme"].astype(object),
         "Comments": table["n"].astype("int64"),
+        "Requests": table["requests"].astype("int64"),
         "Share": 100.0 * table["share"].astype(float),
         "Sentiment": table["sentiment"].astype(float),
         "Negative": 100.0 * table["negative_share"].astype(float),

@@ -15,6 +15,7 @@ import pandas as pd
 from portal.text import sentiment
 from portal.text.assign import parse_spans
 from portal.text.codeframe import Codeframe
+from portal.text.requests import frame_requests
 
 #: Label of a comment whose sentiment is unknown.
 NO_SENTIMENT = "unknown"
@@ -56,7 +57,8 @@ def comment_frame(frame: pd.DataFrame, assigned: pd.DataFrame, codeframe: Codefr
     """Return one row per response of ``frame`` with a comment: its key, date, text, labels and themes.
 
     Columns: ``row_key``, ``date``, ``comment``, ``sentiment`` (the comment's label or ``unknown``),
-    ``language``, the ``segments`` columns, ``themes`` (names joined by "; ", codeframe order).
+    ``language``, the ``segments`` columns, ``themes`` (names joined by "; ", codeframe order) and ``request``
+    (the comment asks for something new or changed).
     """
     text = frame["comment"].astype(object) if "comment" in frame.columns else pd.Series(None, index=frame.index)
     has = (text.notna() & (text.fillna("").map(str).str.strip() != "")).to_numpy()
@@ -75,6 +77,7 @@ def comment_frame(frame: pd.DataFrame, assigned: pd.DataFrame, codeframe: Codefr
         out[column] = rows[column].astype(object).to_numpy() if column in rows.columns else None
     joined = _themes_per_row(assigned, set(rows["row_key"]), codeframe)
     out["themes"] = pd.Series([joined.get(k, "") for k in out["row_key"]], dtype=object)
+    out["request"] = frame_requests(rows)
     for column in ("row_key", "comment", "sentiment", "language", "themes"):
         out[column] = out[column].astype(object)
     return out
@@ -180,10 +183,39 @@ def export_verbatims(verbatims: pd.DataFrame, segments: Sequence[str]) -> pd.Dat
         if column in verbatims.columns:
             out[column] = verbatims[column]
     out["Themes"] = verbatims["themes"]
+    if "request" in verbatims.columns:
+        out["Request"] = verbatims["request"].astype(bool)
     if "reason" in verbatims.columns:
         out["Why this theme"] = verbatims["reason"]
     out["Response key"] = verbatims["row_key"]
     return out
+
+
+#: The download's name for each column of ``export_verbatims`` that the portal adds (the export's rule:
+#: ``portal_`` + its name, as in ``portal export``).
+FILE_NAMES: dict[str, str] = {
+    "Date": "portal_date", "Sentiment": "portal_sentiment_label", "Language": "portal_language",
+    "Themes": "portal_themes", "Request": "portal_request", "Why this theme": "portal_theme_reason",
+    "Response key": "portal_row_key",
+}
+
+
+def verbatims_file(verbatims: pd.DataFrame, segments: Sequence[str]) -> pd.DataFrame:
+    """Return ``export_verbatims`` for the CSV download: the portal's columns named as ``portal export`` names them.
+
+    ``portal_request`` is ``true`` or ``false``, as in the export; a segment or the comment keeps its name.
+    """
+    out = export_verbatims(verbatims, segments)
+    if "Request" in out.columns:
+        out["Request"] = out["Request"].map({True: "true", False: "false"}).astype(object)
+    taken = set(out.columns) - set(FILE_NAMES)
+    names = {}
+    for column in out.columns:
+        name = FILE_NAMES.get(column, column)
+        while column in FILE_NAMES and name in taken:
+            name += "_"
+        names[column] = name
+    return out.rename(columns=names)
 
 
 def page_count(rows: int, page_size: int) -> int:

@@ -102,6 +102,8 @@ def theme_table(info: DatasetInfo, view: ThemeView) -> None:
     rows = shown_theme_rows(view.table, view.has_nps)
     config = {
         "Comments": st.column_config.NumberColumn(format="localized"),
+        "Requests": st.column_config.NumberColumn(format="localized", help="Comments of the theme that ask for "
+                                                  "something new or changed."),
         "Share": st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100,
                                                  help="Share of all comments that mention the theme."),
         "Sentiment": st.column_config.NumberColumn(format="%+.2f", help="Average sentiment of the mentions, "

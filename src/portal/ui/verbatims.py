@@ -29,6 +29,7 @@ from portal.text.verbatims import (
     term_spans,
     themes_of,
     unthemed,
+    verbatims_file,
 )
 from portal.ui.context import choices_of, get_store
 from portal.ui.downloads import csv_download
@@ -118,7 +119,7 @@ def verbatim_section(info: DatasetInfo, view: ThemeView, comments: pd.DataFrame,
     exported = export_verbatims(shown, view.segments)
     with st.expander(f"All {len(shown):,} comments as a table"):
         st.dataframe(exported.drop(columns="Response key"), hide_index=True, width="stretch", height=320)
-    csv_download(exported, "Download these comments (CSV)", f"{info.name}-{theme}-comments.csv".replace("/", "-"),
+    csv_download(verbatims_file(shown, view.segments), "Download these comments (CSV)", f"{info.name}-{theme}-comments.csv".replace("/", "-"),
                  key="themes_comments_csv")
     correction(info, view, shown)
 
