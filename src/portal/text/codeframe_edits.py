@@ -23,17 +23,7 @@ from dataclasses import replace
 from portal.errors import InputError
 from portal.text.codeframe import Codeframe, Theme, clean_keywords, clean_name, fold_name
 
-__all__ = [
-    "add_keywords",
-    "add_theme",
-    "delete_theme",
-    "merge_themes",
-    "move_theme",
-    "promote_theme",
-    "remove_keywords",
-    "rename_theme",
-    "split_theme",
-]
+# The edits are public through ``portal.text.codeframe`` (its ``__all__`` lists them).
 
 
 def _replace_theme(codeframe: Codeframe, old: Theme, new: Sequence[Theme]) -> Codeframe:
