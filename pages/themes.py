@@ -8,7 +8,7 @@ import streamlit as st
 
 from portal.model import DatasetInfo
 from portal.services import themes as theme_service
-from portal.text.theme_view import ThemeView
+from portal.text.theme_view import ThemeView, theme_labels
 from portal.ui import theme_states
 from portal.ui.codeframe_editor import edit_tab, no_codeframe
 from portal.ui.context import data_page
@@ -24,9 +24,10 @@ from portal.ui.theme_states import THEME_KEY
 
 def explore_tab(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], filters: Filters) -> None:
     """Draw the ranked themes beside their summary, the full table, then the chosen theme in depth."""
-    names = view.table["theme"].tolist()
-    link = linked(THEME_KEY, names, what="the theme")
-    st.session_state[THEME_KEY] = from_link(THEME_KEY, names) or names[0]
+    labels = theme_labels(view.table)
+    names, label = list(labels), labels.get
+    link = linked(THEME_KEY, names, label, what="the theme")
+    st.session_state[THEME_KEY] = from_link(THEME_KEY, names, label) or names[0]
     chart_col, side_col = st.columns([3, 1], gap="medium")
     with chart_col:
         ranked_chart(info, view, st.session_state[THEME_KEY])
@@ -36,7 +37,8 @@ def explore_tab(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], filt
         theme_table(info, view)
     st.divider()
     pick_col, _ = st.columns([2, 3])
-    theme = pick_col.selectbox("Theme", names, **link, help="Click a bar in the chart, or choose a theme here.")
+    theme = pick_col.selectbox("Theme", names, format_func=label, **link,
+                               help="Click a bar in the chart, or choose a theme or a sub-theme here.")
     theme_detail(info, view, stamp, filters, theme)
 
 

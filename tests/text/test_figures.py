@@ -208,7 +208,7 @@ def test_records_have_exactly_the_cli_keys() -> None:
     frame["Region"] = ["a", "b"] * 5
     table = theme_table(frame, pairs, CODEFRAME, CONFIG)
     records = theme_records(table, theme_breakdown(frame, pairs, CODEFRAME, CONFIG, "Region"))
-    assert set(records[0]) == {"theme", "keywords", "n", "customers", "share", "sentiment", "negative_share", "nps",
+    assert set(records[0]) == {"theme", "parent", "keywords", "n", "customers", "share", "sentiment", "negative_share", "nps",
                                "nps_impact", "nps_impact_ci", "value", "emerging", "requests", "groups"}
     fees = next(r for r in records if r["theme"] == "fees")
     assert fees["keywords"] == ["fee"]

@@ -31,10 +31,17 @@ def test_every_action_makes_its_edit_with_a_note():
         "Remove keywords": ({"theme": "fees", "keywords": ["charge"]}, "removed charge from 'fees'"),
         "Add a theme": ({"name": "app", "keywords": "app, mobile"}, "added the theme 'app' (app, mobile)"),
         "Delete": ({"theme": "support"}, "deleted 'support'"),
+        "Add a sub-theme": ({"name": "late fees", "keywords": "late fee", "under": "fees"},
+                            "added the sub-theme 'late fees' (late fee) under 'fees'"),
+        "Move to another theme": ({"theme": "support", "under": "fees"}, "moved 'support' under 'fees'"),
+        "Make it a sub-theme of": ({"theme": "support", "under": "fees"}, "moved 'support' under 'fees'"),
+        "Make it a theme of its own": ({"theme": "fees › support"},
+                                       "made 'support' a theme of its own (it was under 'fees')"),
     }
     assert set(notes) == set(ACTIONS)
+    nested = Codeframe((Theme("t1", "fees", ("fee", "charge")), Theme("t2", "support", ("support",), parent="t1")))
     for action, (values, note) in notes.items():
-        change = proposed_change(CODEFRAME, action, values)
+        change = proposed_change(nested if action == "Make it a theme of its own" else CODEFRAME, action, values)
         assert change is not None and change[1] == note, action
     assert proposed_change(CODEFRAME, "Rename", {"theme": "fees", "name": "pricing"})[0].names == ["pricing",
                                                                                                    "support"]

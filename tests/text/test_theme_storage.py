@@ -248,7 +248,7 @@ def test_cli_themes_json_contract(coded, db_url: str, capsys: pytest.CaptureFixt
     out = orjson.loads(capsys.readouterr().out)
     assert [t["theme"] for t in out["themes"]][-1] == "Uncategorised"
     first = out["themes"][0]
-    assert set(first) == {"theme", "keywords", "n", "customers", "share", "sentiment", "negative_share", "nps",
+    assert set(first) == {"theme", "parent", "keywords", "n", "customers", "share", "sentiment", "negative_share", "nps",
                           "nps_impact", "nps_impact_ci", "value", "emerging", "requests", "groups"}
     assert {g["value"] for g in first["groups"]} == {"North", "South"}
     assert sum(t["n"] for t in out["themes"] if t["theme"] != "Uncategorised") >= 120 - first["n"]

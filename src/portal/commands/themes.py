@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_common(p)
     p.set_defaults(handler=cmd_discover)
 
-    p = sub.add_parser("codeframe", help="export, import, list or undo a dataset's codeframe (its themes)")
+    p = sub.add_parser("codeframe", help="export, import, list, undo or rearrange a dataset's codeframe (its themes "
+                                         "and sub-themes)")
     p.add_argument("--dataset", required=True)
     action = p.add_mutually_exclusive_group(required=True)
     action.add_argument("--export", metavar="FILE", help="write the current codeframe as JSON ('-' for stdout)")
@@ -40,6 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     action.add_argument("--show", action="store_true", help="list the current themes and their keywords")
     action.add_argument("--history", action="store_true", help="list every version of the codeframe")
     action.add_argument("--undo", action="store_true", help="go back to the previous codeframe version")
+    action.add_argument("--move", metavar="THEME",
+                        help="make THEME a sub-theme of the theme given with --under (moves a sub-theme to another "
+                             "theme)")
+    action.add_argument("--promote", metavar="SUB_THEME", help="make a sub-theme a theme of its own")
+    p.add_argument("--under", metavar="THEME", help="with --move: the theme THEME goes under")
     add_common(p)
     p.set_defaults(handler=cmd_codeframe)
 
@@ -98,7 +104,10 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def _table_view(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the theme table formatted for reading in a terminal."""
+    """Return the theme table formatted for reading in a terminal (each theme followed by its sub-themes)."""
+    from portal.text.theme_view import nested, theme_label
+
+    table = nested(table)
 
     def pct(x: float) -> str:
         return "" if pd.isna(x) else f"{100 * x:.0f}%"
@@ -107,7 +116,7 @@ def _table_view(table: pd.DataFrame) -> pd.DataFrame:
         return "" if x is None or pd.isna(x) else f"{x:.{digits}f}"
 
     return pd.DataFrame({
-        "theme": table["theme"],
+        "theme": [theme_label(r) for _, r in table.iterrows()],
         "n": table["n"],
         "share": table["share"].map(pct),
         "sentiment": table["sentiment"].map(lambda x: num(x, 2)),
@@ -156,12 +165,34 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def _codeframe_view(codeframe) -> pd.DataFrame:
-    """Return the themes and their first keywords as a small table."""
+    """Return the themes (each followed by its sub-themes, "Flight › Delayed") and their first keywords."""
+    themes = codeframe.ordered()
     return pd.DataFrame({
-        "theme": [t.name for t in codeframe.themes],
-        "keywords": [", ".join(t.keywords[:8]) + (" ..." if len(t.keywords) > 8 else "") for t in codeframe.themes],
-        "count": [len(t.keywords) for t in codeframe.themes],
+        "theme": [codeframe.label(t) for t in themes],
+        "keywords": [", ".join(t.keywords[:8]) + (" ..." if len(t.keywords) > 8 else "") for t in themes],
+        "count": [len(t.keywords) for t in themes],
     })
+
+
+def _rearrange(store, args: argparse.Namespace) -> int:
+    """Move a theme under another one (``--move`` with ``--under``) or make a sub-theme a theme of its own."""
+    from portal.services import themes as theme_service
+    from portal.text.theme_edits import MOVE, PROMOTE, proposed_change
+
+    codeframe = _require_codeframe(store, args.dataset)
+    if args.move and not args.under:
+        raise InputError("Say which theme it goes under, e.g. `--move 'delayed' --under 'flight'`.")
+    values = {"theme": args.move or args.promote, "under": args.under}
+    changed, note = proposed_change(codeframe, MOVE if args.move else PROMOTE, values) or (codeframe, "")
+    result = theme_service.save_codeframe(store, args.dataset, changed, note=note, source="edited",
+                                          progress=_progress)
+    if args.format == "json":
+        print_json({"dataset": args.dataset, "version": result.version, "change": note, "themes": result.themes,
+                    "comments": result.comments, "with_theme": result.with_theme,
+                    "coverage": round(result.coverage, 4)})
+    else:
+        print(f"Done: {note}. " + result.message)
+    return 0
 
 
 def cmd_codeframe(args: argparse.Namespace) -> int:
@@ -173,6 +204,10 @@ def cmd_codeframe(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     _require_dataset(store, args.dataset)
+    if args.under and not args.move:
+        raise InputError("--under goes with --move: `--move THEME --under PARENT`.")
+    if args.move or args.promote:
+        return _rearrange(store, args)
     if args.export:
         codeframe = _require_codeframe(store, args.dataset)
         data = to_json(codeframe)

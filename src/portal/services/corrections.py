@@ -1,22 +1,27 @@
 """Each comment's themes as stored, and the hand corrections a person puts on top of them.
 
 Corrections (``theme_corrections``) are applied on top of the automatic result every time, so they survive
-any re-application, and they refer to themes by key, so they follow renames and merges.
+any re-application, and they refer to themes by key, so they follow renames and merges. The store holds the
+hits of each theme's own keywords; the parent level (a parent's comments are the union of its own hits and
+its sub-themes') is added on reading (``portal.text.theme_levels``). Removing a parent from a comment
+removes its sub-themes from it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from portal.errors import InputError, NotFoundError
 from portal.store import Store
 from portal.store import themes as stored
 from portal.text.assign import reason
-from portal.text.codeframe import Codeframe, Theme, from_dict
+from portal.text.codeframe import Codeframe, from_dict
+from portal.text.theme_levels import direct_labels, wanted_keys, with_parents
 
 SENTIMENT_LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
 #: Polarity given to a comment whose sentiment a person set by label only.
@@ -55,22 +60,44 @@ def assignments(store: Store, name: str, *, corrected: bool = True) -> pd.DataFr
     columns["theme_key"] = mapped
     fixes = snapshot.corrections
     if fixes is not None and not fixes.empty:
-        columns = _apply_theme_fixes(columns, fixes, by_key)
-    return _finish(columns, codeframe)
+        columns = _apply_theme_fixes(columns, fixes, codeframe)
+    frame = with_parents(_finish(columns, codeframe), codeframe, clause_polarity=_polarities(store, name))
+    fixed = set() if fixes is None else set(fixes.loc[fixes["sentiment_label"].notna(), "row_key"])
+    if fixed:
+        # A comment whose sentiment a person set loses its clause sentiment, so all its themes use the set one.
+        frame.loc[frame["row_key"].isin(fixed).to_numpy(), "sentiment"] = np.nan
+    return frame
+
+
+def _polarities(store: Store, name: str) -> Callable[[object], list[float] | None]:
+    """Return a function giving one comment's stored clause polarities (read once, on first use)."""
+    cache: dict[str, Any] = {}
+
+    def polarity(row_key: object) -> list[float] | None:
+        if "texts" not in cache:
+            cache["texts"] = stored.read_themes(store, name, texts=True).texts
+        found = cache["texts"].get(row_key)
+        if found is None or found.polarities is None:
+            return None
+        return [float("nan") if v is None else float(v) for v in orjson.loads(found.polarities)]
+
+    return polarity
 
 
 def _apply_theme_fixes(columns: dict[str, list[Any]], fixes: pd.DataFrame,
-                       by_key: dict[str, Theme]) -> dict[str, list[Any]]:
+                       codeframe: Codeframe) -> dict[str, list[Any]]:
     """Return the assignment columns with the corrections' removed themes dropped and added themes put in.
 
-    A comment whose sentiment a person set loses its clause sentiment, so all its themes use the set one.
+    A removed parent takes its sub-themes' hits on that comment with it.
     """
+    by_key = codeframe.by_key()
     drop: set[tuple[str, str]] = set()
     add: list[tuple[str, str]] = []
     for row_key, added, removed in zip(fixes["row_key"], fixes["added"], fixes["removed"], strict=True):
         for key in removed:
             if key in by_key:
-                drop.add((row_key, by_key[key].key))
+                theme = by_key[key]
+                drop.update((row_key, k) for k in (theme.key, *(t.key for t in codeframe.children(theme))))
         for key in added:
             if key in by_key:
                 add.append((row_key, by_key[key].key))
@@ -86,10 +113,6 @@ def _apply_theme_fixes(columns: dict[str, list[Any]], fixes: pd.DataFrame,
         for name, value in (("row_key", row_key), ("theme_key", theme_key), ("how", "manual"), ("phrase", ""),
                             ("matched", ""), ("spans", ""), ("clauses", ""), ("sentiment", None)):
             columns[name].append(value)
-    fixed = set(fixes.loc[fixes["sentiment_label"].notna(), "row_key"])
-    if fixed:
-        columns["sentiment"] = [None if k in fixed else v for k, v in zip(columns["row_key"], columns["sentiment"],
-                                                                          strict=True)]
     return columns
 
 
@@ -106,10 +129,11 @@ def _finish(columns: dict[str, list[Any]], codeframe: Codeframe) -> pd.DataFrame
 
 
 def themes_per_row(store: Store, name: str) -> pd.Series:
-    """Return row_key -> theme names joined by "; " (codeframe order), for comments with at least one theme.
+    """Return row_key -> theme labels joined by "; " (display order), for comments with at least one theme.
 
-    Hand corrections are applied. Empty when the dataset has no codeframe; the export fills the other rows
-    with "".
+    A sub-theme is listed as "Parent › Sub-theme", a hit of a parent's own keywords alone as "Parent" (left
+    out when a sub-theme of it is listed). Hand corrections are applied. Empty when the dataset has no
+    codeframe; the export fills the other rows with "".
     """
     snapshot = stored.read_themes(store, name, codeframe=True, pairs=True, corrections=True)
     codeframe = _codeframe(snapshot)
@@ -117,20 +141,24 @@ def themes_per_row(store: Store, name: str) -> pd.Series:
         return pd.Series(dtype=object, name="themes")
     fixes = snapshot.corrections
     assert fixes is not None
-    by_key = codeframe.by_key()
-    position = {t.key: i for i, t in enumerate(codeframe.themes)}
-    index = {key: position[theme.key] for key, theme in by_key.items()}
-    per_row: dict[str, set[int]] = {}
+    index = {key: theme.key for key, theme in codeframe.by_key().items()}
+    per_row: dict[str, set[str]] = {}
     for row_key, theme_key in snapshot.pairs:
-        i = index.get(theme_key)
-        if i is not None:
-            per_row.setdefault(row_key, set()).add(i)
+        if theme_key in index:
+            per_row.setdefault(row_key, set()).add(index[theme_key])
     for row_key, added, removed in zip(fixes["row_key"], fixes["added"], fixes["removed"], strict=True):
         chosen = per_row.setdefault(row_key, set())
-        chosen -= {index[k] for k in removed if k in index}
+        for key in (index[k] for k in removed if k in index):
+            chosen -= {key, *(t.key for t in codeframe.themes if t.parent == key)}
         chosen |= {index[k] for k in added if k in index}
-    names = codeframe.names
-    joined = {key: "; ".join(names[i] for i in sorted(chosen)) for key, chosen in per_row.items() if chosen}
+    labels: dict[frozenset[str], str] = {}
+    joined = {}
+    for key, chosen in per_row.items():
+        if chosen:
+            frozen = frozenset(chosen)
+            if frozen not in labels:
+                labels[frozen] = "; ".join(direct_labels(frozen, codeframe))
+            joined[key] = labels[frozen]
     return pd.Series(joined, dtype=object, name="themes")
 
 
@@ -194,11 +222,16 @@ def correct_themes(store: Store, name: str, row_key: str, themes: Sequence[str])
     codeframe = _codeframe(stored.read_themes(store, name, codeframe=True))
     if codeframe is None:
         raise InputError(f"The dataset '{name}' has no codeframe yet, so there are no themes to choose from.")
-    wanted = {codeframe.theme(t).key for t in themes}
-    automatic = assignments(store, name, corrected=False)
-    auto = set(automatic.loc[automatic["row_key"] == row_key, "theme_key"])
+    named = {codeframe.theme(t).key for t in themes}
+    hits = stored.read_themes(store, name, pairs=True).pairs
+    by_key = codeframe.by_key()
+    auto = {by_key[k].key for r, k in hits if r == row_key and k in by_key}
+    now = assignments(store, name)
+    current = set(now.loc[now["row_key"] == row_key, "theme_key"])
+    wanted = wanted_keys(named, current, auto, codeframe)
     stored.set_correction_themes(store, name, row_key, added=sorted(wanted - auto), removed=sorted(auto - wanted))
-    return [t.name for t in codeframe.themes if t.key in wanted]
+    shown = wanted | {t.parent for t in codeframe.themes if t.key in wanted and t.parent is not None}
+    return [t.name for t in codeframe.ordered() if t.key in shown]
 
 
 def correct_sentiment(store: Store, name: str, row_key: str, label: str | None,

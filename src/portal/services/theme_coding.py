@@ -29,6 +29,7 @@ from portal.store import themes as stored
 from portal.text.assign import assign, compile_codeframe
 from portal.text.codeframe import UNCATEGORISED, Codeframe, from_dict
 from portal.text.sentiment import polarity
+from portal.text.theme_levels import theme_counts
 
 
 @dataclass(frozen=True)
@@ -153,19 +154,21 @@ def preview(store: Store, name: str, codeframe: Codeframe) -> pd.DataFrame:
     """Return how many comments each theme would have under ``codeframe`` compared with now (nothing is saved).
 
     Columns: ``theme``, ``before``, ``after``, ``change``; the last row is ``Uncategorised``. Themes are
-    matched by key, so a renamed theme shows its new name. Hand corrections are not included.
+    matched by key, so a renamed theme shows its new name, a sub-theme its label ("Flight › Delayed"), and a
+    parent counts its comments and its sub-themes' once each, under the old and the new codeframe. Hand
+    corrections are not included.
     """
     snapshot = stored.read_themes(store, name, codeframe=True, texts=True, pairs=True)
     frame = dataset_comments(store, name)
     prepared = prepare_texts(frame, snapshot.texts, None, None)
     matches = assign(frame["comment"].tolist(), codeframe, clauses=prepared.spans)
-    before_counts = pd.Series([k for _, k in snapshot.pairs], dtype=object).value_counts()
-    after_counts = matches["theme_key"].value_counts()
     old = from_dict(snapshot.codeframe.body) if snapshot.codeframe else Codeframe()
-    names: dict[str, str] = {t.key: t.name for t in old.themes}
-    names.update({t.key: t.name for t in codeframe.themes})
-    order = [t.key for t in codeframe.themes] + [t.key for t in old.themes if t.key not in
-                                                 {x.key for x in codeframe.themes}]
+    before_counts = theme_counts(snapshot.pairs, old)
+    after_counts = theme_counts(zip(matches["row"], matches["theme_key"], strict=True), codeframe)
+    names: dict[str, str] = {t.key: old.label(t) for t in old.themes}
+    names.update({t.key: codeframe.label(t) for t in codeframe.themes})
+    order = [t.key for t in codeframe.ordered()] + [t.key for t in old.ordered() if t.key not in
+                                                    {x.key for x in codeframe.themes}]
     rows = []
     for key in order:
         before = int(before_counts.get(key, 0))

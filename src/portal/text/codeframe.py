@@ -6,14 +6,22 @@ renames, merges and splits, a readable ``name`` and the ``keywords`` (words or s
 comment under it. Keywords match whole words, ignore upper/lower case and plural endings ("price" also
 matches "Prices"), and phrases match across spaces or hyphens ("customer service", "customer-service").
 
-Codeframes move between datasets as JSON (``to_json`` / ``from_json``). Every problem with an edit or a file
-raises ``InputError`` with a sentence for the person.
+A codeframe has two levels: themes (what: flight, bag, app) and sub-themes (what about it: flight › delayed).
+A sub-theme names its parent by key; a parent's comments are those matching its own keywords plus every
+comment of its sub-themes (``portal.text.theme_levels``), so a parent needs no keyword of its own when it has
+sub-themes. Names are unique across both levels, so a theme is found by its name or by its label
+("Flight › Delayed"). The edits (rename, merge, split, delete, add, move, promote) are in
+``portal.text.codeframe_edits`` and re-exported here.
+
+Codeframes move between datasets as JSON (``to_json`` / ``from_json``). Version 2 files carry ``parent``;
+version 1 files (and codeframes stored before sub-themes existed) load as flat codeframes. Every problem with
+an edit or a file raises ``InputError`` with a sentence for the person.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,6 +31,8 @@ from portal.errors import InputError
 
 __all__ = [
     "FORMAT",
+    "FORMAT_VERSION",
+    "LEVEL_MARK",
     "MAX_KEYWORD_LENGTH",
     "MAX_NAME_LENGTH",
     "UNCATEGORISED",
@@ -34,6 +44,8 @@ __all__ = [
     "delete_theme",
     "from_json",
     "merge_themes",
+    "move_theme",
+    "promote_theme",
     "remove_keywords",
     "rename_theme",
     "split_theme",
@@ -44,7 +56,10 @@ __all__ = [
 UNCATEGORISED = "Uncategorised"
 #: Marks a JSON file as a codeframe of this portal.
 FORMAT = "insights-portal/codeframe"
-FORMAT_VERSION = 1
+#: Version 2 adds ``parent`` (sub-themes); version 1 files load as flat codeframes.
+FORMAT_VERSION = 2
+#: Joins a parent's name and a sub-theme's name in a label ("Flight › Delayed").
+LEVEL_MARK = " \u203a "
 MAX_NAME_LENGTH = 80
 MAX_KEYWORD_LENGTH = 60
 MAX_THEMES = 200
@@ -97,10 +112,16 @@ class Codeframe:
         return [t.name for t in self.themes]
 
     def theme(self, name: str) -> Theme:
-        """Return the theme called ``name`` (case-insensitive); raise ``InputError`` when there is none."""
+        """Return the theme called ``name`` or labelled so ("Flight › Delayed", case-insensitive).
+
+        Raises ``InputError`` when there is none.
+        """
         wanted = _fold(name)
         for theme in self.themes:
             if _fold(theme.name) == wanted:
+                return theme
+        for theme in self.themes:
+            if theme.parent is not None and _fold(self.label(theme)) == wanted:
                 return theme
         known = ", ".join(f"'{t.name}'" for t in self.themes[:8])
         more = " ..." if len(self.themes) > 8 else ""
@@ -116,6 +137,39 @@ class Codeframe:
         for theme in self.themes:
             out[theme.key] = theme
         return out
+
+    def parent_of(self, theme: Theme) -> Theme | None:
+        """Return the parent of ``theme`` (None for a top-level theme)."""
+        if theme.parent is None:
+            return None
+        return next((t for t in self.themes if t.key == theme.parent), None)
+
+    def children(self, theme: Theme) -> list[Theme]:
+        """Return the sub-themes of ``theme`` in codeframe order (none for a sub-theme or a theme without any)."""
+        return [t for t in self.themes if t.parent == theme.key]
+
+    def label(self, theme: Theme | str) -> str:
+        """Return how a theme is shown: its name, after its parent's for a sub-theme ("Flight › Delayed")."""
+        found = self.theme(theme) if isinstance(theme, str) else theme
+        parent = self.parent_of(found)
+        return found.name if parent is None else f"{parent.name}{LEVEL_MARK}{found.name}"
+
+    def ordered(self) -> list[Theme]:
+        """Return the themes as shown: each top-level theme followed by its sub-themes."""
+        out: list[Theme] = []
+        for theme in self.themes:
+            if theme.parent is None:
+                out.append(theme)
+                out.extend(self.children(theme))
+        return out
+
+    def labels(self) -> list[str]:
+        """Return every theme's label in display order (what a person picks from)."""
+        return [self.label(t) for t in self.ordered()]
+
+    def parent_keys(self) -> dict[str, str]:
+        """Return sub-theme key -> parent key, for every sub-theme."""
+        return {t.key: t.parent for t in self.themes if t.parent is not None}
 
     def next_key(self) -> str:
         """Return a key no theme of this codeframe uses (``t<n>`` with n one above the highest)."""
@@ -187,7 +241,7 @@ def _check(themes: Sequence[Theme]) -> None:
             raise InputError(f"The theme '{theme.name}' has a missing or repeated key. Export the codeframe again "
                              "from the portal, or remove the 'key' fields from the file.")
         keys.add(theme.key)
-        if not theme.keywords:
+        if not theme.keywords and not any(t.parent == theme.key for t in themes):
             raise InputError(f"The theme '{theme.name}' has no keywords, so no comment could ever get it. "
                              "Add at least one keyword, or delete the theme.")
         if theme.origin not in ORIGINS:
@@ -210,142 +264,9 @@ def _check_parents(themes: Sequence[Theme]) -> None:
                              "codeframe has themes and sub-themes, two levels at most.")
 
 
-def _replace_theme(codeframe: Codeframe, old: Theme, new: Sequence[Theme]) -> Codeframe:
-    """Return ``codeframe`` with ``old`` replaced by the themes ``new`` (in its place)."""
-    out: list[Theme] = []
-    for theme in codeframe.themes:
-        if theme.key == old.key:
-            out.extend(new)
-        else:
-            out.append(theme)
-    return Codeframe(tuple(out))
-
-
-def _name_free(codeframe: Codeframe, name: str, *, except_key: str | None = None) -> None:
-    """Raise ``InputError`` when another theme than ``except_key`` is already called ``name``."""
-    for theme in codeframe.themes:
-        if theme.key != except_key and _fold(theme.name) == _fold(name):
-            raise InputError(f"There is already a theme called '{theme.name}'. Choose another name, or merge the "
-                             "two themes.")
-
-
-def rename_theme(codeframe: Codeframe, name: str, new_name: str) -> Codeframe:
-    """Return the codeframe with theme ``name`` renamed to ``new_name``; raise ``InputError`` on a clash."""
-    theme = codeframe.theme(name)
-    new_name = clean_name(new_name)
-    _name_free(codeframe, new_name, except_key=theme.key)
-    return _replace_theme(codeframe, theme, [replace(theme, name=new_name)])
-
-
-def merge_themes(codeframe: Codeframe, names: Sequence[str], into: str | None = None) -> Codeframe:
-    """Return the codeframe with the themes ``names`` merged into one (in the first one's place).
-
-    The merged theme keeps the first theme's key, takes every keyword, and is called ``into`` (default: the
-    first theme's name). Raises ``InputError`` for fewer than two themes, an unknown one or a name clash.
-    """
-    themes = [codeframe.theme(n) for n in names]
-    keys = list(dict.fromkeys(t.key for t in themes))
-    if len(keys) < 2:
-        raise InputError("Choose at least two different themes to merge.")
-    themes = [next(t for t in themes if t.key == k) for k in keys]
-    first = themes[0]
-    new_name = clean_name(into) if into else first.name
-    merged_keys = {t.key for t in themes}
-    for theme in codeframe.themes:
-        if theme.key not in merged_keys and _fold(theme.name) == _fold(new_name):
-            raise InputError(f"There is already a theme called '{theme.name}'. Choose another name for the "
-                             "merged theme.")
-    keywords = tuple(dict.fromkeys(k for t in themes for k in t.keywords))
-    absorbed = tuple(dict.fromkeys([*first.absorbed, *(k for t in themes[1:] for k in (t.key, *t.absorbed))]))
-    origin = "discovered" if all(t.origin == "discovered" for t in themes) else "manual"
-    merged = Theme(key=first.key, name=new_name, keywords=keywords, origin=origin, absorbed=absorbed)
-    out = [merged if t.key == first.key else t for t in codeframe.themes if t.key not in merged_keys - {first.key}]
-    return Codeframe(tuple(out))
-
-
-def split_theme(codeframe: Codeframe, name: str, parts: Mapping[str, Sequence[str] | str]) -> Codeframe:
-    """Return the codeframe with keywords of theme ``name`` moved out into new themes.
-
-    ``parts`` maps each new theme's name to its keywords (usually some of the theme's own; new ones are
-    allowed). Keywords given to a part leave the original theme, which keeps the rest; when nothing is left
-    it disappears and the first part takes its key (so corrections follow). Raises ``InputError`` for an
-    unknown theme, an empty part or a name clash.
-    """
-    theme = codeframe.theme(name)
-    if not parts:
-        raise InputError(f"Say which keywords of '{theme.name}' go into which new theme.")
-    cleaned: list[tuple[str, tuple[str, ...]]] = []
-    seen: set[str] = set()
-    for part_name, keywords in parts.items():
-        part = clean_name(part_name)
-        if _fold(part) in seen:
-            raise InputError(f"Two parts are called '{part}'. Give each new theme its own name.")
-        seen.add(_fold(part))
-        words = clean_keywords(keywords)
-        if not words:
-            raise InputError(f"The new theme '{part}' needs at least one keyword.")
-        cleaned.append((part, words))
-    moved = {k for _, words in cleaned for k in words}
-    rest = tuple(k for k in theme.keywords if k not in moved)
-    new_themes: list[Theme] = [replace(theme, keywords=rest)] if rest else []
-    number = int(codeframe.next_key()[1:])
-    for index, (part, words) in enumerate(cleaned):
-        takes_over = not rest and index == 0
-        _name_free(codeframe, part, except_key=theme.key if takes_over else None)
-        if not takes_over and rest and _fold(part) == _fold(theme.name):
-            raise InputError(f"'{theme.name}' keeps its other keywords, so give the new theme another name.")
-        if takes_over:
-            new_themes.append(Theme(key=theme.key, name=part, keywords=words, origin="manual",
-                                    absorbed=theme.absorbed))
-        else:
-            new_themes.append(Theme(key=f"t{number}", name=part, keywords=words, origin="manual"))
-            number += 1
-    return _replace_theme(codeframe, theme, new_themes)
-
-
-def delete_theme(codeframe: Codeframe, name: str) -> Codeframe:
-    """Return the codeframe without theme ``name``; raise ``InputError`` when there is none."""
-    theme = codeframe.theme(name)
-    return Codeframe(tuple(t for t in codeframe.themes if t.key != theme.key))
-
-
-def add_theme(codeframe: Codeframe, name: str, keywords: Sequence[str] | str) -> Codeframe:
-    """Return the codeframe with a new hand-made theme at the end; raise ``InputError`` on a clash or no keyword."""
-    name = clean_name(name)
-    _name_free(codeframe, name)
-    words = clean_keywords(keywords)
-    if not words:
-        raise InputError(f"The new theme '{name}' needs at least one keyword, such as a word customers use for it.")
-    theme = Theme(key=codeframe.next_key(), name=name, keywords=words, origin="manual")
-    return Codeframe((*codeframe.themes, theme))
-
-
-def add_keywords(codeframe: Codeframe, name: str, keywords: Sequence[str] | str) -> Codeframe:
-    """Return the codeframe with ``keywords`` added to theme ``name`` (duplicates ignored)."""
-    theme = codeframe.theme(name)
-    words = clean_keywords(keywords)
-    if not words:
-        raise InputError("Type at least one keyword to add.")
-    merged = tuple(dict.fromkeys([*theme.keywords, *words]))
-    return _replace_theme(codeframe, theme, [replace(theme, keywords=merged)])
-
-
-def remove_keywords(codeframe: Codeframe, name: str, keywords: Sequence[str] | str) -> Codeframe:
-    """Return the codeframe with ``keywords`` taken from theme ``name``.
-
-    Raises ``InputError`` for a keyword the theme does not have, or when no keyword would be left (delete the
-    theme instead).
-    """
-    theme = codeframe.theme(name)
-    words = clean_keywords(keywords)
-    unknown = [w for w in words if w not in theme.keywords]
-    if unknown:
-        raise InputError(f"The theme '{theme.name}' has no keyword '{unknown[0]}'.")
-    rest = tuple(k for k in theme.keywords if k not in words)
-    if not rest:
-        raise InputError(f"That would leave '{theme.name}' without keywords. Delete the theme instead, or add "
-                         "another keyword first.")
-    return _replace_theme(codeframe, theme, [replace(theme, keywords=rest)])
+def fold_name(text: str) -> str:
+    """Return ``text`` as theme names are compared: trimmed, single spaces, case-folded."""
+    return _fold(text)
 
 
 def to_json(codeframe: Codeframe) -> bytes:
@@ -362,6 +283,11 @@ def from_dict(data: Any) -> Codeframe:
     if isinstance(data, dict) and data.get("format") not in (None, FORMAT):
         raise InputError("This file is not a codeframe of the portal. Export one with "
                          "`portal codeframe --export FILE`, or from the Themes page.")
+    version = data.get("version", 1) if isinstance(data, dict) else 1
+    if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
+        raise InputError(f"This codeframe file was written by a newer version of the portal (format version "
+                         f"{version}; this one reads up to {FORMAT_VERSION}). Update the portal, or export the "
+                         "codeframe again from the portal that made it.")
     if not isinstance(items, list):
         raise InputError("A codeframe file holds a list of themes under \"themes\", each with a \"name\" and its "
                          "\"keywords\".")
@@ -416,3 +342,17 @@ def from_json(data: bytes | str) -> Codeframe:
         raise InputError(f"The codeframe file is not valid JSON ({err.args[0] if err.args else err}). "
                          "Export it again, or fix the file.") from None
     return from_dict(parsed)
+
+
+# The edits live in their own module; they are part of this module's interface.
+from portal.text.codeframe_edits import (  # noqa: E402  (needs the classes above)
+    add_keywords,
+    add_theme,
+    delete_theme,
+    merge_themes,
+    move_theme,
+    promote_theme,
+    remove_keywords,
+    rename_theme,
+    split_theme,
+)

@@ -7,6 +7,10 @@ matrix lives in ``portal.text.mentions``, the NPS impact in ``portal.text.impact
 (trend, emerging) in ``portal.text.trends``; this module assembles the theme table, the breakdown by segment
 and the CLI's JSON records, and re-exports the rest.
 
+Themes come on two levels: a parent's figures are over the union of its comments and its sub-themes'
+(``portal.text.theme_levels`` gives assignments with the parent rows), each comment counted once, and the
+table's ``parent`` column names a sub-theme's parent (None for a top-level theme and Uncategorised).
+
 Definitions
 -----------
 * ``n``: responses whose comment mentions the theme; ``customers``: distinct customers among them (None when
@@ -63,7 +67,7 @@ __all__ = [
 ]
 
 TABLE_COLUMNS: tuple[str, ...] = (
-    "theme", "theme_key", "keywords", "n", "customers", "share", "sentiment", "negative_share", "nps", "nps_n",
+    "theme", "theme_key", "parent", "keywords", "n", "customers", "share", "sentiment", "negative_share", "nps", "nps_n",
     "csat", "rating", "nps_impact", "nps_impact_low", "nps_impact_high", "value", "emerging", "emerging_p",
     "emerging_p_adjusted", "requests",
 )
@@ -186,6 +190,13 @@ def _emerging_columns(frame: pd.DataFrame, men: ThemeMentions, period: str | Non
     }
 
 
+def _parent_names(codeframe: Codeframe, keys: list[str]) -> list[str | None]:
+    """Return per theme key its parent's name (None for a top-level theme or Uncategorised)."""
+    names = {t.key: t.name for t in codeframe.themes}
+    parents = codeframe.parent_keys()
+    return [names.get(parents[k]) if k in parents else None for k in keys]
+
+
 def theme_table(
     frame: pd.DataFrame,
     assignments: pd.DataFrame,
@@ -210,6 +221,7 @@ def theme_table(
     table = pd.DataFrame({
         "theme": pd.Series(men.names, dtype=object),
         "theme_key": pd.Series(men.keys, dtype=object),
+        "parent": pd.Series(_parent_names(codeframe, men.keys), dtype=object),
         "keywords": pd.Series(men.keywords, dtype=object),
         "n": n.astype("int64"),
         "customers": pd.Series(_customers(frame, config, m), dtype=object),
@@ -320,6 +332,7 @@ def _theme_record(row: Any) -> dict[str, Any]:
     """Return one row of ``theme_table`` as the CLI's JSON record."""
     return {
         "theme": row.theme,
+        "parent": row.parent,
         "keywords": list(row.keywords),
         "n": int(row.n),
         "customers": None if row.customers is None else int(row.customers),
@@ -357,7 +370,8 @@ def _group_record(g: Any) -> dict[str, Any]:
 def theme_records(table: pd.DataFrame, breakdown: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """Return the themes as the CLI's JSON records (``portal themes --format json``), with ``groups`` if given.
 
-    Keys: theme, keywords, n, customers, share, sentiment, negative_share, nps, nps_impact, nps_impact_ci
+    Keys: theme, parent (the parent theme's name for a sub-theme; null for a top-level theme, whose figures
+    cover its sub-themes' comments too), keywords, n, customers, share, sentiment, negative_share, nps, nps_impact, nps_impact_ci
     ([low, high]), value, emerging, requests; ``groups`` lists value, n, comments, share, share_other, difference,
     p_value, p_adjusted, significant, low_sample, nps and sentiment per group.
     """

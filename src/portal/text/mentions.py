@@ -66,7 +66,7 @@ def _cells(frame: pd.DataFrame, assignments: pd.DataFrame, codeframe: Codeframe)
     """Return (row, theme column, clause polarity) of every assignment whose row is in ``frame``."""
     position = pd.Series(np.arange(len(frame)), index=pd.Index(frame["row_key"].astype(object)))
     position = position[~position.index.duplicated()]
-    column = {th.key: i for i, th in enumerate(codeframe.themes)}
+    column = {th.key: i for i, th in enumerate(codeframe.ordered())}
     rows = assignments["row_key"].astype(object).map(position)
     cols = assignments["theme_key"].map(column)
     ok = (rows.notna() & cols.notna()).to_numpy()
@@ -82,7 +82,7 @@ def mentions(frame: pd.DataFrame, assignments: pd.DataFrame, codeframe: Codefram
 
     Assignments of rows that are not in ``frame`` are ignored. Never raises for empty inputs.
     """
-    themes = list(codeframe.themes)
+    themes = codeframe.ordered()
     n, t = len(frame), len(themes) + 1
     matrix = np.zeros((n, t), dtype=bool)
     polarity = np.full((n, t), np.nan)

@@ -2,7 +2,9 @@
 
 Pure functions of the responses, their theme assignments and the codeframe (no store, no Streamlit). Every
 figure itself comes from ``portal.text.figures``; this module decides what is shown, in which order and
-under which verdict.
+under which verdict. Themes come on two levels: the ranked chart ranks one level at a time (the top-level
+themes, or the sub-themes of one theme) and the table lists each theme followed by its sub-themes, labelled
+"Flight › Delayed".
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pandas as pd
 from portal import metrics
 from portal.model import DatasetConfig
 from portal.text import figures
-from portal.text.codeframe import UNCATEGORISED, Codeframe
+from portal.text.codeframe import LEVEL_MARK, UNCATEGORISED, Codeframe
 
 #: How the chart can rank the themes: key -> words on the control.
 RANKINGS: dict[str, str] = {"volume": "Volume", "negative": "Negative share", "impact": "NPS impact"}
@@ -71,15 +73,51 @@ def rankings_for(has_nps: bool) -> list[str]:
     return [r for r in RANKINGS if r != "impact" or has_nps]
 
 
-def ranking_frame(table: pd.DataFrame, ranking: str, comments: int) -> pd.DataFrame:
-    """Return one chart row per theme for ``ranking`` (volume, negative or impact), best first.
+def theme_label(row: Any) -> str:
+    """Return how a row of ``figures.theme_table`` names its theme: "Flight › Delayed" for a sub-theme."""
+    parent = row["parent"] if "parent" in row else None
+    return f"{parent}{LEVEL_MARK}{row['theme']}" if isinstance(parent, str) and parent else str(row["theme"])
 
-    Columns: ``theme``, ``value``, ``low``, ``high`` (95% interval, percent or NPS points), ``n``, ``label``
-    (the figure in words), ``uncategorised``. Themes without the figure are left out. Raises ``ValueError``
-    for an unknown ranking.
+
+def theme_labels(table: pd.DataFrame) -> dict[str, str]:
+    """Return theme name -> label for every row of ``table``, in nested order (what the theme picker lists)."""
+    return {str(r["theme"]): theme_label(r) for _, r in nested(table).iterrows()}
+
+
+def level_rows(table: pd.DataFrame, parent: str | None = None) -> pd.DataFrame:
+    """Return the rows of one level of ``table``: top-level themes and Uncategorised, or ``parent``'s sub-themes."""
+    if "parent" not in table.columns:
+        return table if parent is None else table.iloc[:0]
+    under = table["parent"].astype(object)
+    return table[under.isna().to_numpy()] if parent is None else table[(under == parent).to_numpy()]
+
+
+def sub_themes(table: pd.DataFrame, theme: str) -> list[str]:
+    """Return the names of ``theme``'s sub-themes in ``table`` (largest first; none for a sub-theme)."""
+    return level_rows(table, theme)["theme"].tolist()
+
+
+def nested(table: pd.DataFrame) -> pd.DataFrame:
+    """Return ``table`` with each top-level theme followed by its sub-themes, each level in table order."""
+    top = level_rows(table)
+    parts = []
+    for name in top["theme"]:
+        parts.append(top[top["theme"] == name])
+        parts.append(level_rows(table, name))
+    return pd.concat(parts) if parts else table
+
+
+def ranking_frame(table: pd.DataFrame, ranking: str, comments: int, *, parent: str | None = None) -> pd.DataFrame:
+    """Return one chart row per theme of one level for ``ranking`` (volume, negative or impact), best first.
+
+    The level is the top-level themes and Uncategorised, or the sub-themes of ``parent``. Columns:
+    ``theme``, ``value``, ``low``, ``high`` (95% interval, percent or NPS points), ``n``, ``label`` (the
+    figure in words), ``uncategorised``. Themes without the figure are left out. Raises ``ValueError`` for an
+    unknown ranking.
     """
     if ranking not in RANKINGS:
         raise ValueError(f"unknown ranking {ranking!r}")
+    table = level_rows(table, parent)
     n = table["n"].to_numpy(dtype=float)
     if ranking == "volume":
         value = 100.0 * n / comments if comments else np.full(len(n), np.nan)
@@ -110,9 +148,11 @@ def ranking_frame(table: pd.DataFrame, ranking: str, comments: int) -> pd.DataFr
 
 
 def theme_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the theme table as people read it (one row per theme, Uncategorised last), unrounded."""
+    """Return the theme table as people read it, unrounded: one row per theme, each top-level theme followed
+    by its sub-themes ("Flight › Delayed"), Uncategorised last."""
+    table = nested(table)
     return pd.DataFrame({
-        "Theme": table["theme"].astype(object),
+        "Theme": pd.Series([theme_label(r) for _, r in table.iterrows()], dtype=object, index=table.index),
         "Comments": table["n"].astype("int64"),
         "Requests": table["requests"].astype("int64"),
         "Share": 100.0 * table["share"].astype(float),
@@ -139,8 +179,8 @@ def shown_theme_rows(table: pd.DataFrame, has_nps: bool) -> pd.DataFrame:
 
 
 def emerging_themes(table: pd.DataFrame) -> list[str]:
-    """Return the names of the themes growing faster than chance would explain, in table order."""
-    return table.loc[table["emerging"], "theme"].tolist()
+    """Return the labels of the themes growing faster than chance would explain, in table order."""
+    return [theme_label(r) for _, r in table[table["emerging"].astype(bool)].iterrows()]
 
 
 def trend_period(date_min: datetime | None, date_max: datetime | None) -> str:

@@ -20,9 +20,11 @@ _RANKING_NOTES = {
 }
 
 
-def dataset_line(name: str, comments: int, themes: int, version: int, where: str = "") -> str:
-    """Return the title line: the dataset, its comments, its themes, the codeframe version and the filters."""
-    words = f"{name}: {comments:,} comments, {themes} themes (codeframe version {version})."
+def dataset_line(name: str, comments: int, themes: int, version: int, where: str = "", sub_themes: int = 0) -> str:
+    """Return the title line: the dataset, its comments, its themes (and sub-themes), the codeframe version and
+    the filters (``themes`` counts the top-level themes when ``sub_themes`` is given)."""
+    subs = f" with {sub_themes} sub-theme{'' if sub_themes == 1 else 's'}" if sub_themes else ""
+    words = f"{name}: {comments:,} comments, {themes} themes{subs} (codeframe version {version})."
     return words + (f" Filtered to {where}." if where else "")
 
 
@@ -31,9 +33,20 @@ def coverage_line(coverage: float, comments: int) -> str:
     return f"{round(coverage * comments):,} of {comments:,} comments have at least one theme."
 
 
-def ranking_note(ranking: str, missing: int) -> str:
-    """Return the note under the ranked chart (how to read it; how many themes lack the figure)."""
-    note = _RANKING_NOTES[ranking] + " Grey: comments without a theme. Click a bar to see its comments."
+def ranking_note(ranking: str, missing: int, *, parent: str | None = None, has_sub_themes: bool = False) -> str:
+    """Return the note under a ranked chart (how to read it; how many themes lack the figure).
+
+    ``parent`` names the theme whose sub-themes are charted; ``has_sub_themes`` says the top-level chart
+    leaves sub-themes to the chosen theme's own chart.
+    """
+    if parent is not None:
+        note = (_RANKING_NOTES[ranking] +
+                f" A comment can mention several sub-themes; each of them also counts once for '{parent}'.")
+    else:
+        note = _RANKING_NOTES[ranking] + " Grey: comments without a theme."
+        if has_sub_themes:
+            note += " Each theme counts the comments of its sub-themes once; pick a theme to see its sub-themes."
+    note += " Click a bar to see its comments."
     return note + (f" {missing} themes without this figure are not shown." if missing else "")
 
 
@@ -50,11 +63,23 @@ def theme_facts(row: pd.Series, has_nps: bool) -> str:
     return "; ".join(parts) + "."
 
 
+def level_line(theme: str, parent: Any, children: Sequence[str]) -> str:
+    """Return where a theme sits in the codeframe, for a person ("" for a theme without sub-themes)."""
+    if isinstance(parent, str) and parent:
+        return (f"'{theme}' is a sub-theme of '{parent}': its comments also count for '{parent}', once each.")
+    if children:
+        return (f"'{theme}' counts the comments that mention its own keywords or any of its {len(children)} "
+                "sub-themes, each comment once. Its comments below are all of them.")
+    return ""
+
+
 def keyword_line(theme: str, keywords: Sequence[str]) -> str:
     """Return a theme's keywords for one line: the first 15 and how many more."""
     if theme == UNCATEGORISED:
         return "none: these comments match no theme"
     words = list(keywords)
+    if not words:
+        return "none of its own: it gathers the comments of its sub-themes"
     more = f" and {len(words) - KEYWORDS_SHOWN} more" if len(words) > KEYWORDS_SHOWN else ""
     return ", ".join(words[:KEYWORDS_SHOWN]) + more
 

@@ -14,8 +14,9 @@ import pandas as pd
 
 from portal.text import sentiment
 from portal.text.assign import parse_spans
-from portal.text.codeframe import Codeframe
+from portal.text.codeframe import LEVEL_MARK, Codeframe
 from portal.text.requests import frame_requests
+from portal.text.theme_levels import direct_labels
 
 #: Label of a comment whose sentiment is unknown.
 NO_SENTIMENT = "unknown"
@@ -57,7 +58,8 @@ def comment_frame(frame: pd.DataFrame, assigned: pd.DataFrame, codeframe: Codefr
     """Return one row per response of ``frame`` with a comment: its key, date, text, labels and themes.
 
     Columns: ``row_key``, ``date``, ``comment``, ``sentiment`` (the comment's label or ``unknown``),
-    ``language``, the ``segments`` columns, ``themes`` (names joined by "; ", codeframe order) and ``request``
+    ``language``, the ``segments`` columns, ``themes`` (labels joined by "; " in display order: "Flight ›
+    Delayed" for a sub-theme, "Flight" only for a comment of the parent that no sub-theme of it covers) and ``request``
     (the comment asks for something new or changed).
     """
     text = frame["comment"].astype(object) if "comment" in frame.columns else pd.Series(None, index=frame.index)
@@ -84,14 +86,19 @@ def comment_frame(frame: pd.DataFrame, assigned: pd.DataFrame, codeframe: Codefr
 
 
 def _themes_per_row(assigned: pd.DataFrame, keys: set[Any], codeframe: Codeframe) -> dict[Any, str]:
-    """Return the theme names of each response in ``keys`` joined by "; ", in codeframe order."""
-    order = {t.key: i for i, t in enumerate(codeframe.themes)}
-    names = {t.key: t.name for t in codeframe.themes}
+    """Return the theme labels of each response in ``keys`` joined by "; ", in display order."""
     keyed = assigned[assigned["row_key"].isin(keys)] if len(assigned) else assigned
-    per_row: dict[Any, list[str]] = {}
+    per_row: dict[Any, set[str]] = {}
     for key, theme_key in zip(keyed["row_key"], keyed["theme_key"], strict=True):
-        per_row.setdefault(key, []).append(theme_key)
-    return {k: "; ".join(names[t] for t in sorted(set(v), key=order.get) if t in names) for k, v in per_row.items()}
+        per_row.setdefault(key, set()).add(theme_key)
+    joined: dict[frozenset[str], str] = {}
+    out: dict[Any, str] = {}
+    for key, chosen in per_row.items():
+        frozen = frozenset(chosen)
+        if frozen not in joined:
+            joined[frozen] = "; ".join(direct_labels(frozen, codeframe))
+        out[key] = joined[frozen]
+    return out
 
 
 def theme_verbatims(comments: pd.DataFrame, assigned: pd.DataFrame, theme_key: str) -> pd.DataFrame:
@@ -243,9 +250,17 @@ def card_facts(row: dict[str, Any], segments: Sequence[str], label: Callable[[st
     return facts
 
 
-def themes_of(verbatim: pd.Series, names: Sequence[str]) -> list[str]:
-    """Return the themes a verbatim has now that are still in the codeframe (``names``)."""
-    return [t for t in str(verbatim["themes"]).split("; ") if t and t in names]
+def themes_of(verbatim: pd.Series, labels: Sequence[str]) -> list[str]:
+    """Return the themes a verbatim shows now that are still in the codeframe (``labels``, in their order).
+
+    A sub-theme ("Flight › Delayed") brings its parent ("Flight"), which the comment has through it.
+    """
+    shown: set[str] = set()
+    for label in str(verbatim["themes"]).split("; "):
+        if label:
+            shown.add(label)
+            shown.add(label.split(LEVEL_MARK)[0])
+    return [t for t in labels if t in shown]
 
 
 def short_text(text: Any, width: int = 90) -> str:

@@ -13,13 +13,17 @@ from portal.services import themes as theme_service
 from portal.text.codeframe import Codeframe, from_json, to_json
 from portal.text.theme_edits import (
     ACTIONS,
+    ADD_SUB,
     NAMED,
     ON_ONE_THEME,
+    UNDER,
     change_summary,
     changed_themes,
     keywords_table,
     proposed_change,
+    theme_choices,
     theme_keywords,
+    under_choices,
 )
 from portal.text.themes import MAX_THEMES, MIN_COMMENTS, MIN_THEMES, default_theme_count
 from portal.ui.context import get_store
@@ -33,7 +37,8 @@ ACTION_KEY = "themes_edit_action"
 _PREVIEW_HELP = ("Nothing is saved until you press Apply. The table shows how many comments each theme has now "
                  "and would have after the change.")
 _NAME_LABELS = {"Rename": "New name", "Merge": "Name of the merged theme (optional)",
-                "Split": "Name of the new theme", "Add a theme": "Name"}
+                "Split": "Name of the new theme", "Add a theme": "Name", ADD_SUB: "Name of the sub-theme"}
+_UNDER_LABELS = {ADD_SUB: "Under which theme?"}
 _PREVIEW_COLUMNS = {"theme": "Theme", "before": "Now", "after": "After", "change": "Change"}
 
 
@@ -59,20 +64,27 @@ def _keyword_field(codeframe: Codeframe, action: str, theme: str | None, key: st
 
 def edit_fields(codeframe: Codeframe, action: str) -> dict[str, Any]:
     """Draw the fields of one edit and return what was entered."""
-    names = codeframe.names
     values: dict[str, Any] = {}
     key = f"themes_edit|{action}|"
     if action in ON_ONE_THEME:
-        values["theme"] = st.selectbox("Theme", names, key=key + "theme", index=None, placeholder="Choose a theme")
+        choices = theme_choices(codeframe, action)
+        values["theme"] = st.selectbox("Theme", choices, key=key + "theme", index=None,
+                                       placeholder="Choose a theme" if choices else "No theme fits this change")
     if action == "Merge":
-        values["themes"] = st.multiselect("Themes to merge", names, key=key + "themes",
+        values["themes"] = st.multiselect("Themes to merge", codeframe.labels(), key=key + "themes",
                                           placeholder="Choose two or more themes",
-                                          help="The merged theme takes every keyword and the first theme's place.")
+                                          help="The merged theme takes every keyword and the first theme's place. "
+                                               "A sub-theme merged with its own theme folds into it.")
+    if action in UNDER:
+        values["under"] = st.selectbox(_UNDER_LABELS.get(action, "Under which theme?"),
+                                       under_choices(codeframe, action, values.get("theme")), key=key + "under",
+                                       index=None, placeholder="Choose a theme",
+                                       help="Its comments then also count for that theme.")
     if action in NAMED:
         values["name"] = st.text_input(_NAME_LABELS[action], key=key + "name", max_chars=80,
                                        placeholder="e.g. delivery time" if action != "Merge" else
                                        "the first theme's name")
-    if action in ("Split", "Remove keywords", "Add keywords", "Add a theme"):
+    if action in ("Split", "Remove keywords", "Add keywords", "Add a theme", ADD_SUB):
         values["keywords"] = _keyword_field(codeframe, action, values.get("theme"), key + "keywords")
     if action in ("Rename", "Add keywords", "Remove keywords", "Split") and values.get("theme"):
         st.caption(escape_markdown("Keywords now: " + ", ".join(theme_keywords(codeframe, values["theme"]))))
@@ -114,7 +126,7 @@ def editor(info: DatasetInfo, codeframe: Codeframe, stamp: tuple[Any, ...], *,
                           "previous version back."):
             result = theme_service.save_codeframe(get_store(), info.name, proposed, note=note, source="edited",
                                             progress=progress_bar("Applying the codeframe ..."))
-            if action == "Rename" and st.session_state.get(THEME_KEY) == values.get("theme"):
+            if action == "Rename" and st.session_state.get(THEME_KEY) == codeframe.theme(values["theme"]).name:
                 st.session_state[THEME_KEY] = values["name"].strip()
             _clear_edit_fields()
             say_after_rerun(f"Done: {note}. " + result.message)
@@ -185,7 +197,8 @@ def edit_tab(info: DatasetInfo, codeframe: Codeframe, stamp: tuple[Any, ...]) ->
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown("**Change the codeframe**", help="Rename, merge, split or delete themes, add or remove "
-                                                      "keywords, or add a theme by hand. You see how many comments "
+                                                      "keywords, add a theme or a sub-theme by hand, or move a "
+                                                      "sub-theme to another theme. You see how many comments "
                                                       "move before anything is saved.")
         editor(info, codeframe, stamp)
         with st.expander("Keywords of every theme"):

@@ -11,8 +11,8 @@ import streamlit as st
 from portal import settings
 from portal.metrics import MISSING_LABEL
 from portal.model import DatasetInfo
-from portal.text.theme_view import ThemeView, group_rows, trend_period
-from portal.text.theme_wording import keyword_line, split_line, theme_facts
+from portal.text.theme_view import ThemeView, group_rows, sub_themes, trend_period
+from portal.text.theme_wording import keyword_line, level_line, split_line, theme_facts
 from portal.text.verbatims import sentiment_split, theme_verbatims
 from portal.ui.context import choices_of
 from portal.ui.errors import friendly_errors
@@ -21,6 +21,7 @@ from portal.ui.links import linked
 from portal.ui.markdown import escape_markdown
 from portal.ui.theme_charts import sentiment_chart, trend_chart
 from portal.ui.theme_data import breakdown_of, comments_of, trend_of
+from portal.ui.theme_list import current_ranking, level_chart
 from portal.ui.verbatims import verbatim_section
 
 
@@ -36,6 +37,7 @@ def _theme_detail(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], fi
     row = view.table[view.table["theme"] == theme].iloc[0]
     keywords = keyword_line(theme, row["keywords"])
     st.markdown(f"{escape_markdown(theme_facts(row, view.has_nps))}  \n:gray[Keywords: {escape_markdown(keywords)}]")
+    levels(info, view, theme, row)
     comments, assigned = comments_of(info, stamp, filters)
     verbatims = theme_verbatims(comments, assigned, str(row["theme_key"]))
     left, right = st.columns([3, 2], gap="large")
@@ -46,6 +48,16 @@ def _theme_detail(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], fi
     with friendly_errors():
         groups_of_theme(info, view, stamp, filters, theme)
     verbatim_section(info, view, comments, verbatims, theme)
+
+
+def levels(info: DatasetInfo, view: ThemeView, theme: str, row: pd.Series) -> None:
+    """Draw where the theme sits: the ranked chart of its sub-themes, or the theme it is a sub-theme of."""
+    line = level_line(theme, row["parent"], sub_themes(view.table, theme))
+    if line:
+        st.caption(escape_markdown(line))
+    if sub_themes(view.table, theme):
+        st.markdown(f"**What about {escape_markdown(theme)}: its sub-themes**")
+        level_chart(info, view, theme, current_ranking(view), parent=theme)
 
 
 def trend(info: DatasetInfo, stamp: tuple[Any, ...], filters: Filters, theme: str) -> None:

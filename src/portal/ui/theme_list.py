@@ -9,10 +9,12 @@ from portal.text.theme_view import (
     RANKINGS,
     ThemeView,
     emerging_themes,
+    level_rows,
     pct,
     ranking_frame,
     rankings_for,
     shown_theme_rows,
+    theme_labels,
 )
 from portal.text.theme_wording import coverage_line, dataset_line, ranking_note, theme_facts
 from portal.ui.downloads import csv_download
@@ -37,8 +39,9 @@ HELP = {
 
 def header(info: DatasetInfo, view: ThemeView, version: int, filters: Filters, choices: FilterChoices) -> None:
     """Draw the title line: how many comments, the coverage and the codeframe version."""
-    words = dataset_line(info.name, view.comments, len(view.codeframe.themes), version,
-                         describe_filters(filters, choices))
+    subs = len(view.codeframe.parent_keys())
+    words = dataset_line(info.name, view.comments, len(view.codeframe.themes) - subs, version,
+                         describe_filters(filters, choices), sub_themes=subs)
     st.caption(escape_markdown(words))
 
 
@@ -57,8 +60,15 @@ def ranked_chart(info: DatasetInfo, view: ThemeView, selected: str) -> None:
         _ranked_chart(info, view, selected)
 
 
+def current_ranking(view: ThemeView) -> str:
+    """Return the ranking chosen on the page (volume until one is chosen)."""
+    rankings = rankings_for(view.has_nps)
+    chosen = st.session_state.get(RANKING_KEY)
+    return chosen if chosen in rankings else "volume"
+
+
 def _ranked_chart(info: DatasetInfo, view: ThemeView, selected: str) -> None:
-    """Draw the ranking choice and the ranked chart of themes."""
+    """Draw the ranking choice and the ranked chart of the top-level themes."""
     rankings = rankings_for(view.has_nps)
     if st.session_state.get(RANKING_KEY) not in rankings:
         st.session_state[RANKING_KEY] = "volume"
@@ -66,14 +76,21 @@ def _ranked_chart(info: DatasetInfo, view: ThemeView, selected: str) -> None:
         "Rank themes by", rankings, format_func=RANKINGS.get,
         **linked(RANKING_KEY, rankings, RANKINGS.get, what="the ranking"),
         help=" ".join(HELP[r] for r in rankings)) or "volume"
-    data = ranking_frame(view.table, ranking, view.comments)
+    level_chart(info, view, selected, ranking)
+
+
+def level_chart(info: DatasetInfo, view: ThemeView, selected: str, ranking: str, parent: str | None = None) -> None:
+    """Draw the ranked chart of one level: the top-level themes, or the sub-themes of ``parent``."""
+    data = ranking_frame(view.table, ranking, view.comments, parent=parent)
     if data.empty:
         st.info("No theme has this figure in the selection.", icon=":material/info:")
         return
-    chart_key = f"themes_chart|{info.name}|{ranking}"
+    chart_key = f"themes_chart|{info.name}|{ranking}|{parent or ''}"
     st.altair_chart(ranking_chart(data, ranking, selected), width="stretch", key=chart_key,
                     on_select=lambda: _pick_from_chart(chart_key), selection_mode=SELECTION)
-    st.caption(ranking_note(ranking, len(view.table) - len(data)))
+    level = level_rows(view.table, parent)
+    st.caption(ranking_note(ranking, len(level) - len(data), parent=parent,
+                            has_sub_themes=bool(view.codeframe.parent_keys())))
 
 
 def summary(view: ThemeView, theme: str) -> None:
@@ -84,7 +101,7 @@ def summary(view: ThemeView, theme: str) -> None:
     chosen = view.table[view.table["theme"] == theme]
     if len(chosen):
         with st.container(border=True):
-            st.markdown(f"**{escape_markdown(theme)}**  \n"
+            st.markdown(f"**{escape_markdown(theme_labels(view.table).get(theme, theme))}**  \n"
                         f"{escape_markdown(theme_facts(chosen.iloc[0], view.has_nps))}")
             st.caption("Its trend, groups and comments are below the chart.")
     emerging = emerging_themes(view.table)

@@ -163,7 +163,7 @@ def correction(info: DatasetInfo, view: ThemeView, shown: pd.DataFrame) -> None:
                                format_func=lambda k: short_text(texts.get(k, k)))
         if row_key is None:
             return
-        names = view.codeframe.names
+        names = view.codeframe.labels()
         current = shown.loc[shown["row_key"] == row_key].iloc[0]
         _start_from(row_key, themes_of(current, names), _hand_set_label(info, row_key))
         themes = st.multiselect("Its themes", names, key="themes_fix_themes", placeholder="No theme")
