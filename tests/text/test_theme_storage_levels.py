@@ -75,7 +75,7 @@ def test_adding_a_sub_theme_by_hand_brings_its_parent(levels) -> None:
 def test_the_export_lists_parent_and_sub_theme_names(levels, capsys: pytest.CaptureFixture[str], db_url) -> None:
     assert cli(db_url, "export", "--dataset", "survey") == 0
     exported = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
-    by_id = dict(zip(exported["Response ID"], exported["themes"], strict=True))
+    by_id = dict(zip(exported["Response ID"], exported["portal_themes"], strict=True))
     for key in with_words(("late", "slow")):
         assert "delivery › slow delivery" in by_id[key.removeprefix("id:")]
     bare = with_words(("delivery", "courier", "parcel")) - with_words(("late", "slow"))
