@@ -51,6 +51,9 @@ def _store_at_0001(url: str, make, rows) -> Store:
     store = Store(url, migrate=False)  # the store's own engine: foreign keys on, as in real use
     upgrade(store.engine, "0001_initial")
     assert current_revisions(store.engine) == {"0001_initial"}
+    # Today's code writes the would-recommend column, so the rows need it; the other branches still
+    # upgrade a store full of rows in place.
+    upgrade(store.engine, "0005_recommend")
     first = make(rows(30), segments=("Region",))
     store.import_rows("old", first.config, first.canonical, first.raw, source="a.csv")
     changed = make([dict(r, Score="1") for r in rows(10)], segments=("Region",))

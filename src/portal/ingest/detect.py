@@ -29,6 +29,7 @@ from portal.ingest.roles import (
     score_candidates,
     score_hint,
     score_scale,
+    recommend_candidates,
     value_candidates,
 )
 from portal.ingest.values import date_order
@@ -63,6 +64,7 @@ def detect(frame: pd.DataFrame, *, kind: str | None = None) -> Detection:
     picker.pick("id", id_candidates(profiles), "a response id")
     dayfirst = _pick_date(picker, profiles)
     csat_scale, rating_scale, sentinels = _pick_scores(picker, profiles, kind)
+    picker.pick("recommend", recommend_candidates(profiles), "a would-recommend answer")
     picker.pick("value", value_candidates(profiles), "a revenue / value column")
     picker.pick("customer", customer_candidates(profiles), "a customer id")
     picker.pick("brand", brand_candidates(profiles), "the brand")
@@ -73,9 +75,9 @@ def detect(frame: pd.DataFrame, *, kind: str | None = None) -> Detection:
     csat_from_rating = derives_csat(mapping, rating_scale)
     if csat_from_rating and mapping.rating:
         picker.reasons[mapping.rating] += "; CSAT is derived from it (4 and 5 stars count as satisfied)"
-    if not (mapping.nps or mapping.csat or mapping.rating or mapping.comment):
+    if not (mapping.nps or mapping.csat or mapping.rating or mapping.recommend or mapping.comment):
         picker.warnings.append(
-            "No column looks like a score (NPS, CSAT or star rating) or a comment, so there is nothing to analyse "
+            "No column looks like a score (NPS, CSAT, star rating or would recommend) or a comment, so there is nothing to analyse "
             "yet. Choose which column holds the score or the comment."
         )
     config = DatasetConfig(

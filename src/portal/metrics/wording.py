@@ -16,6 +16,7 @@ from portal.metrics.definitions import (
     ESTIMATE_COLUMNS,
     METRIC_LABELS,
     NO_MARGIN,
+    PROPORTIONS,
     STATUSES,
 )
 from portal.metrics.stats import number_or_none
@@ -37,7 +38,7 @@ def format_value(metric: str, x: Any) -> str:
         return "–"
     if metric == "rating":
         return f"{x:.1f}"
-    return f"{x:.0f}%" if metric == "csat" else f"{x:.0f}"
+    return f"{x:.0f}%" if metric in PROPORTIONS else f"{x:.0f}"
 
 
 def format_interval(metric: str, low: Any, high: Any) -> str:
@@ -46,7 +47,7 @@ def format_interval(metric: str, low: Any, high: Any) -> str:
         return ""
     if metric == "rating":
         return f"{low:.2f} to {high:.2f}"
-    unit = "%" if metric == "csat" else ""
+    unit = "%" if metric in PROPORTIONS else ""
     return f"{low:.0f}{unit} to {high:.0f}{unit}"
 
 
@@ -145,6 +146,14 @@ def describe_csat(csat: float | None, ci: tuple[float, float] | None, n: int, *,
     return _sentence(f"CSAT {csat:.0f}%", ci, 0, plural(n, "response"), " points") + _caution(n, min_n)
 
 
+def describe_recommend(share: float | None, ci: tuple[float, float] | None, n: int, *,
+                       min_n: int = DEFAULT_MIN_N) -> str:
+    """Return a sentence such as "43% would recommend, give or take 3 points, from 1,324 answers"."""
+    if not n or share is None or not np.isfinite(share):
+        return "No would-recommend answers in this selection yet."
+    return _sentence(f"{share:.0f}% would recommend", ci, 0, plural(n, "answer"), " points") + _caution(n, min_n)
+
+
 def describe_rating(mean: float | None, ci: tuple[float, float] | None, n: int, *,
                     scale: tuple[int, int] = (1, 5), min_n: int = DEFAULT_MIN_N) -> str:
     """Return a sentence such as "Average rating 4.1 out of 5, give or take 0.1, from 950 ratings"."""
@@ -164,6 +173,8 @@ def describe(metric: str, row: MappingT[str, Any], config: DatasetConfig, *, min
         return describe_nps(est, ci, n, min_n=min_n)
     if metric == "csat":
         return describe_csat(est, ci, n, min_n=min_n)
+    if metric == "recommend":
+        return describe_recommend(est, ci, n, min_n=min_n)
     return describe_rating(est, ci, n, scale=config.rating_scale, min_n=min_n)
 
 
