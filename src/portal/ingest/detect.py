@@ -26,10 +26,10 @@ from portal.ingest.roles import (
     id_candidates,
     infer_kind,
     leftover_role,
+    recommend_candidates,
     score_candidates,
     score_hint,
     score_scale,
-    recommend_candidates,
     value_candidates,
 )
 from portal.ingest.values import date_order
