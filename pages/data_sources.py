@@ -7,6 +7,7 @@ import streamlit as st
 from portal.ui.context import get_store, run_through_app
 from portal.ui.datasets import datasets_tab
 from portal.ui.errors import friendly_errors
+from portal.ui.links import linked
 from portal.ui.sheets import sheet_tab
 from portal.ui.upload import upload_tab
 
@@ -16,7 +17,8 @@ def main() -> None:
     run_through_app()
     st.title("Data sources")
     store = get_store()
-    upload, sheet, manage = st.tabs(["Upload a file", "Google Sheet", "Datasets and history"])
+    tabs = ["Upload a file", "Google Sheet", "Datasets and history"]
+    upload, sheet, manage = st.tabs(tabs, **linked("sources_tab", tabs, what="the tab"))
     with upload:
         upload_tab(store)
     with sheet:

@@ -13,6 +13,7 @@ from portal.ui import kpi
 from portal.ui.context import PageContext, data_page, event_comparison, get_store, overview_of
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import FilterChoices, Filters, describe_filters
+from portal.ui.links import from_link, linked
 from portal.ui.markdown import escape_markdown
 
 PERIODS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
@@ -71,11 +72,13 @@ def trend(view: metrics.Overview, info: DatasetInfo, choices: FilterChoices) -> 
     with row.container(horizontal=True, horizontal_alignment="right", width="content"):
         if len(available) > 1 and view.trend is not None:
             chosen = st.segmented_control("KPI", available, format_func=metrics.kpi_name, default=view.metric,
-                                          key=TREND_METRIC_KEY, label_visibility="collapsed")
+                                          **linked(TREND_METRIC_KEY, available, metrics.kpi_name, what="the KPI"),
+                                          label_visibility="collapsed")
             metric = chosen or view.metric
         if choices.first is not None:
             st.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, default="month",
-                                 key=PERIOD_KEY, label_visibility="collapsed")
+                                 **linked(PERIOD_KEY, PERIODS, PERIODS.get, what="the period"),
+                                 label_visibility="collapsed")
     if view.trend is None or metric is None:
         head.markdown("**Trend**")
         if choices.first is None:
@@ -141,9 +144,10 @@ def before_after(info: DatasetInfo, filters: Filters) -> None:
     if not marked:
         st.caption("No event is marked yet. Mark one first; it then shows on the trend chart.")
         return
-    chosen = st.selectbox("Event", marked, index=len(marked) - 1, key="overview_compare_event",
-                          format_func=lambda e: f"{metrics.day_text(e.date)}: {e.label} ({e.kind})")
-    days = st.slider("Days before and after", 7, 91, 28, step=7, key="overview_compare_days")
+    name = lambda e: f"{metrics.day_text(e.date)}: {e.label} ({e.kind})"  # noqa: E731
+    chosen = st.selectbox("Event", marked, index=len(marked) - 1, format_func=name,
+                          **linked("overview_compare_event", marked, name, what="the event"))
+    days = st.slider("Days before and after", 7, 91, 28, step=7, **linked("overview_compare_days"))
     result = event_comparison(info, filters, chosen.date, days)
     if result.table.empty:
         st.caption("This dataset has no scores to compare.")
@@ -159,7 +163,7 @@ def main() -> None:
     ctx = data_page("overview", empty_state)
     if ctx is None:
         return
-    view = overview_of(ctx.info, ctx.filters, st.session_state.get(PERIOD_KEY) or "month")
+    view = overview_of(ctx.info, ctx.filters, from_link(PERIOD_KEY, PERIODS, PERIODS.get) or "month")
     add_pending_event(ctx.info)
     header(ctx, view)
     if view.n == 0:

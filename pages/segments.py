@@ -12,6 +12,7 @@ from portal.ui.context import PageContext, data_page, driver_columns, drivers_of
 from portal.ui.downloads import csv_download
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import FilterChoices, Filters, pick_callback
+from portal.ui.links import linked
 from portal.ui.markdown import escape_markdown
 
 GRAINS = {"all": "All dates", "quarter": "Quarter", "month": "Month", "week": "Week"}
@@ -35,13 +36,15 @@ def period_choice(filters: Filters, choices: FilterChoices) -> tuple[Filters, st
         return filters, "all dates"
     grain_col, which_col, _ = st.columns([3, 2, 3], vertical_alignment="bottom")
     grain = grain_col.segmented_control("Period", list(GRAINS), format_func=GRAINS.get, default="all",
-                                        key="segments_grain", help="Look at all dates, or at one week, month or "
+                                        **linked("segments_grain", GRAINS, GRAINS.get, what="the period"),
+                                        help="Look at all dates, or at one week, month or "
                                                                    "quarter (the newest is preselected).")
     if not grain or grain == "all":
         return filters, "all dates"
     starts = metrics.period_starts(filters.start or choices.first, filters.end or choices.last, grain)[::-1]
-    start = which_col.selectbox(GRAINS[grain], starts, format_func=lambda s: metrics.period_label(s, grain),
-                                key=f"segments_period_{grain}", label_visibility="collapsed")
+    name = lambda s: metrics.period_label(s, grain)  # noqa: E731
+    start = which_col.selectbox(GRAINS[grain], starts, format_func=name, label_visibility="collapsed",
+                                **linked(f"segments_period_{grain}", starts, name, what=GRAINS[grain].lower()))
     lo, hi = start.date(), metrics.period_end(start, grain).date()
     narrowed = Filters(start=max(lo, filters.start or lo), end=min(hi, filters.end or hi), where=filters.where)
     return narrowed, metrics.period_label(start, grain)
@@ -124,7 +127,8 @@ def key_drivers_section(ctx: PageContext, filters: Filters, n: int) -> None:
         st.info("This dataset has no score to explain.")
         return
     left, right = st.columns([1, 3])
-    target = left.selectbox("Score to explain", targets, format_func=drivers.SCORE_NAMES.get, key="drivers_target")
+    target = left.selectbox("Score to explain", targets, format_func=drivers.SCORE_NAMES.get,
+                            **linked("drivers_target", targets, drivers.SCORE_NAMES.get, what="the score"))
     derived = drivers.derived_from(target, config)
     candidates = [c for c in driver_columns(ctx.info, filters, target) if c not in derived]
     if not candidates:
@@ -133,7 +137,8 @@ def key_drivers_section(ctx: PageContext, filters: Filters, n: int) -> None:
     labelled = dict(drivers.driver_labels(candidates, config, ctx.choices.label, target))
     chosen = right.multiselect(
         "Columns that might drive it", candidates, default=drivers.default_drivers(candidates),
-        format_func=labelled.get, max_selections=drivers.MAX_PREDICTORS, key=f"drivers_columns|{target}")
+        format_func=labelled.get, max_selections=drivers.MAX_PREDICTORS,
+        **linked(f"drivers_columns_{target}", candidates, labelled.get, what="the driver column"))
     if not chosen:
         st.caption("Choose at least one column.")
         return
@@ -157,14 +162,18 @@ def main() -> None:
         return
     label = ctx.choices.label
     by_col, by2_col, metric_col = st.columns([3, 3, 2])
-    by = by_col.selectbox("Break down by", columns, format_func=label, key="segments_by")
-    by2 = by2_col.selectbox("Heat-map with", [NO_HEATMAP, *(c for c in columns if c != by)], key="segments_by2",
-                            format_func=lambda c: "No heat-map" if c == NO_HEATMAP else label(c),
+    by = by_col.selectbox("Break down by", columns, format_func=label,
+                          **linked("segments_by", columns, label, what="the column to break down by"))
+    second = [NO_HEATMAP, *(c for c in columns if c != by)]
+    heat_label = lambda c: "No heat-map" if c == NO_HEATMAP else label(c)  # noqa: E731
+    by2 = by2_col.selectbox("Heat-map with", second, format_func=heat_label,
+                            **linked("segments_by2", second, heat_label, what="the heat-map column"),
                             help="A second column shows the KPI for every combination of the two.")
     metric = metrics_here[0]
     if len(metrics_here) > 1:
         metric = metric_col.selectbox("KPI", metrics_here, format_func=metrics.METRIC_LABELS.get,
-                                      key="segments_metric")
+                                      **linked("segments_metric", metrics_here, metrics.METRIC_LABELS.get,
+                                               what="the KPI"))
     narrowed, window = period_choice(ctx.filters, ctx.choices)
     selected = segments_of(ctx.info, narrowed, (by,), metric).n
     if not selected:

@@ -14,6 +14,7 @@ from portal.ui.codeframe_editor import edit_tab, no_codeframe
 from portal.ui.context import data_page
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import Filters
+from portal.ui.links import from_link, linked
 from portal.ui.theme_data import has_comment_text, theme_stamp, theme_view
 from portal.ui.theme_detail import theme_detail
 from portal.ui.theme_list import header, ranked_chart, summary, theme_table
@@ -23,8 +24,8 @@ from portal.ui.theme_states import THEME_KEY
 def explore_tab(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], filters: Filters) -> None:
     """Draw the ranked themes beside their summary, the full table, then the chosen theme in depth."""
     names = view.table["theme"].tolist()
-    if st.session_state.get(THEME_KEY) not in names:
-        st.session_state[THEME_KEY] = names[0]
+    link = linked(THEME_KEY, names, what="the theme")
+    st.session_state[THEME_KEY] = from_link(THEME_KEY, names) or names[0]
     chart_col, side_col = st.columns([3, 1], gap="medium")
     with chart_col:
         ranked_chart(info, view, st.session_state[THEME_KEY])
@@ -34,7 +35,7 @@ def explore_tab(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], filt
         theme_table(info, view)
     st.divider()
     pick_col, _ = st.columns([2, 3])
-    theme = pick_col.selectbox("Theme", names, key=THEME_KEY, help="Click a bar in the chart, or choose a theme here.")
+    theme = pick_col.selectbox("Theme", names, **link, help="Click a bar in the chart, or choose a theme here.")
     theme_detail(info, view, stamp, filters, theme)
 
 
@@ -62,7 +63,8 @@ def main() -> None:
     if view.comments == 0:
         theme_states.nothing_selected(info, ctx.filters.active)
         return
-    explore, edit = st.tabs(["Explore", "Edit the codeframe"])
+    tabs = ["Explore", "Edit the codeframe"]
+    explore, edit = st.tabs(tabs, **linked("themes_tab", tabs, what="the tab"))
     with explore:
         explore_tab(info, view, stamp, ctx.filters)
     with edit:

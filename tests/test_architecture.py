@@ -150,3 +150,18 @@ def test_one_error_handler_per_page():
     for path in sorted((REPO / "pages").glob("*.py")):
         uses = path.read_text(encoding="utf-8").count("friendly_errors()")
         assert uses <= 1, f"{_where(path)} uses friendly_errors() {uses} times"
+
+
+#: Longest function, in lines (docstring included): past this a function does several steps that want names.
+MAX_FUNCTION_LINES = 60
+
+
+def test_functions_are_split_into_named_steps():
+    long = []
+    for path in _python_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{_where(path)}:{node.lineno} {node.name} has {lines} lines")
+    assert long == []

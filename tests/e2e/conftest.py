@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,37 +38,58 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def portal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the portal with the demo data in a fresh store; yield its base URL."""
-    folder = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def running_portal(folder: Path) -> Iterator[str]:
+    """Start the portal with the demo data in a fresh store in ``folder``; yield its base URL, then stop it."""
     env = {**os.environ, "PORTAL_DATABASE_URL": f"sqlite:///{folder / 'portal.db'}"}
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "portal"), "demo", "--if-empty"], env=env, check=True, capture_output=True)
     port = _free_port()
+    log = folder / "portal.log"  # a file, not a pipe nobody reads: a full pipe would stall the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=REPO, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as r:
                 if r.status == 200:
                     break
         except OSError:
+            if proc.poll() is not None:
+                break
             time.sleep(0.3)
     else:
         proc.kill()
-        raise RuntimeError("the portal did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    proc.terminate()
+        raise RuntimeError("the portal did not start: " + log.read_text(errors="replace")[-2000:])
+    if proc.poll() is not None:
+        raise RuntimeError("the portal stopped: " + log.read_text(errors="replace")[-2000:])
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def portal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The portal with the demo data in a fresh store, shared by the session's browser tests; its base URL."""
+    with running_portal(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_portal(tmp_path: Path) -> Iterator[str]:
+    """A portal of this test's own, started just now and never visited yet; its base URL."""
+    with running_portal(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

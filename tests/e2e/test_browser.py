@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from browsertools import wait_ready
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_ready(page) -> None:
-    """Wait until Streamlit has finished running the page script."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
-    page.wait_for_timeout(500)
 
 
 def assert_no_exception(page) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from test_browser import assert_no_exception, wait_ready
+from browsertools import wait_ready
+from test_browser import assert_no_exception
 
 pytestmark = pytest.mark.e2e
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from browsertools import wait_ready as wait_for_page
 
 pytestmark = pytest.mark.e2e
 
@@ -14,10 +15,7 @@ SURVEY = "Acme+NPS+survey"
 
 def wait_ready(page) -> None:
     """Wait until the Themes page is drawn and Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-    page.get_by_role("heading", name="Themes").wait_for(timeout=60_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(800)
+    wait_for_page(page, "Themes")
 
 
 def assert_clean(page) -> None:

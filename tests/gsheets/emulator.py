@@ -84,6 +84,9 @@ class Spreadsheet:
     public: bool = False
 
 
+#: The longest a held request waits (seconds): only a broken test waits that long.
+HOLD_LIMIT = 120.0
+
 @dataclass
 class Fault:
     """An injected misbehaviour of one endpoint, used ``times`` times (None: for ever)."""
@@ -95,6 +98,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     times: int | None = 1
+    hold: threading.Event | None = None
 
 
 class _Server(ThreadingHTTPServer):
@@ -113,6 +117,10 @@ class SheetsEmulator:
         self._tokens: dict[str, str] = {}
         self._public_keys: dict[str, rsa.RSAPublicKey] = {}
         self._key: rsa.RSAPrivateKey | None = None
+        #: Set when the emulator stops: ``fail(..., hold=emulator.stopped)`` answers only then (never in a test).
+        self.stopped = threading.Event()
+        #: Set each time a held request has arrived and waits for its ``hold`` event.
+        self.holding = threading.Event()
         self.hits: Counter[str] = Counter()
         self.log: list[tuple[str, str]] = []
         self._server = _Server(("127.0.0.1", 0), _Handler)
@@ -135,7 +143,8 @@ class SheetsEmulator:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
+        """Release held requests, stop serving and close the socket."""
+        self.stopped.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -191,16 +200,19 @@ class SheetsEmulator:
         headers: dict[str, str] | None = None,
         delay: float = 0.0,
         times: int | None = 1,
+        hold: threading.Event | None = None,
     ) -> None:
         """Make ``endpoint`` misbehave: answer ``status`` (with ``body``) and/or wait ``delay`` seconds first.
 
         With neither status nor body the request is answered normally after the delay; with a body but no
-        status it is answered 200 with that body. ``times=None`` keeps the fault for ever.
+        status it is answered 200 with that body. ``times=None`` keeps the fault for ever. With ``hold`` the
+        answer waits until that event is set (``emulator.stopped``: a server that never answers while the test
+        runs), so a test orders events instead of racing a delay against the client's timeout.
         """
         if endpoint not in ENDPOINTS:
             raise ValueError(f"unknown endpoint {endpoint!r}")
         with self._lock:
-            self._faults.append(Fault(endpoint, status, body, content_type, dict(headers or {}), delay, times))
+            self._faults.append(Fault(endpoint, status, body, content_type, dict(headers or {}), delay, times, hold))
 
     def clear_faults(self) -> None:
         """Remove every injected fault."""
@@ -378,6 +390,9 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         if fault.delay:
             time.sleep(fault.delay)
+        if fault.hold is not None:
+            self.server.emulator.holding.set()
+            fault.hold.wait(timeout=HOLD_LIMIT)
         if fault.status is None and fault.body is None:
             return False
         self._send(fault.status or 200, fault.body or b"", fault.content_type, fault.headers)

@@ -319,13 +319,13 @@ def test_server_error_for_ever(survey, emulator, account, options) -> None:
 
 
 def test_slow_api_times_out(survey, emulator, account, options) -> None:
-    emulator.fail("values", delay=1.5)
+    emulator.fail("values", hold=emulator.stopped)  # no answer while the reader waits
     with pytest.raises(SourceError, match="did not answer within 0.5 seconds"):
         read_sheet(KEY, credentials=account, options=replace(options, timeout=0.5))
 
 
 def test_slow_token_endpoint_times_out(survey, emulator, account, options) -> None:
-    emulator.fail("token", delay=1.5)
+    emulator.fail("token", hold=emulator.stopped)
     with pytest.raises(SourceError, match="did not answer within 0.5 seconds"):
         read_sheet(KEY, credentials=account, options=replace(options, timeout=0.5))
 
@@ -435,7 +435,7 @@ def test_link_quota_for_ever(public, emulator, options) -> None:
 
 
 def test_link_slow_export_times_out(public, emulator, options) -> None:
-    emulator.fail("export", delay=1.5)
+    emulator.fail("export", hold=emulator.stopped)
     with pytest.raises(SourceError, match="did not answer within 0.5 seconds"):
         read_sheet(URL, mode="link", options=replace(options, timeout=0.5))
 

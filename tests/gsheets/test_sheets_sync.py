@@ -228,7 +228,7 @@ FAILURES = {
                                     times=None),
         "too many requests",
     ),
-    "slow answer": (lambda emu, sheet: emu.fail("values", delay=1.5), "did not answer within 0.5 seconds"),
+    "slow answer": (lambda emu, sheet: emu.fail("values", hold=emu.stopped), "did not answer within 0.5 seconds"),
     "malformed body": (lambda emu, sheet: emu.fail("values", body=b'{"values": [['), "answer could not be read"),
     "worksheet deleted": (
         lambda emu, sheet: setattr(emu.spreadsheet(KEY), "worksheets", [Worksheet("Other", 7, [["a"], ["1"]])]),
@@ -359,7 +359,10 @@ def test_a_sync_held_by_another_process_is_refused_and_not_recorded(store, db_ur
 
 
 def test_two_refreshes_at_once_run_one_at_a_time(db_url, emulator, sheet, linked, account, options) -> None:
-    emulator.fail("values", delay=1.5, times=2)  # within the 2-second timeout, even on a busy machine
+    # The refresh that takes the lease has its read held until the other one has been refused: the order is
+    # fixed by events, and the reader's timeout is far beyond the wait, so a busy machine cannot reorder it.
+    refused = threading.Event()
+    emulator.fail("values", hold=refused)
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -367,10 +370,11 @@ def test_two_refreshes_at_once_run_one_at_a_time(db_url, emulator, sheet, linked
         own = Store(db_url)  # its own engine, as another portal instance would have
         start.wait()
         try:
-            resync(own, NAME, credentials=account, options=options)
+            resync(own, NAME, credentials=account, options=replace(options, timeout=120))
             outcomes.append("ok")
         except SyncBusy:
             outcomes.append("busy")
+            refused.set()
         finally:
             own.close()
 
@@ -378,8 +382,10 @@ def test_two_refreshes_at_once_run_one_at_a_time(db_url, emulator, sheet, linked
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join(timeout=240)
+    refused.set()  # never leave a held request behind, whatever happened
     assert sorted(outcomes) == ["busy", "ok"]
+    assert emulator.holding.is_set()  # the lease holder's read really was under way while the other was refused
 
 
 # -- schedule ---------------------------------------------------------------------------------------------

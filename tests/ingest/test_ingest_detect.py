@@ -366,3 +366,24 @@ def test_mapping_a_date_settles_the_day_order():
     data = frame(when=["25/12/2023", "01/02/2024"] * 10, nps=nps_values(20))
     config = apply_overrides(DatasetConfig(mapping=Mapping(nps="nps")), data, overrides=[("date", "when")])
     assert config.dayfirst is True
+
+
+def test_guess_kind_from_the_columns():
+    from portal.ingest.detect import guess_kind
+
+    reviews = pd.DataFrame({"Rating": ["5", "1", "4", "3"], "Review": ["Great app, love it", "Crashes all the time",
+                                                                       "Good but slow", "It is fine I guess"]})
+    survey = pd.DataFrame({"NPS": ["9", "3", "10", "7"], "Comment": ["Great support", "Too expensive",
+                                                                    "Love it", "Fine"]})
+    assert guess_kind(reviews.astype(object)) == "reviews"
+    assert guess_kind(survey.astype(object)) == "survey"
+
+
+def test_a_score_column_with_no_valid_value_is_named_in_the_warnings():
+    data = pd.DataFrame({"NPS": ["11", "15", "20", "30", "12"],
+                         "Comment": ["slow app today", "great", "fine really", "bad support", "ok then"]}, dtype=object)
+    d = detect(data)
+    assert d.config.mapping.nps is None
+    warning = " ".join(d.warnings)
+    assert "'NPS' looks like an NPS score" in warning and "not whole numbers from 0 to 10" in warning
+    assert "11" in warning

@@ -143,3 +143,8 @@ def test_unreadable_legacy_xls_says_to_save_as_xlsx():
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8
     message = _error(data, "old.xls")
     assert "old.xls" in message and ".xlsx or CSV" in message
+
+
+def test_a_macro_enabled_workbook_is_read(xlsx):
+    table = read_table(xlsx({"Responses": [["id", "score"], ["a1", 9]]}), "survey.xlsm")
+    assert table.frame.to_dict("records") == [{"id": "a1", "score": "9"}]

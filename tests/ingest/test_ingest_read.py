@@ -66,11 +66,12 @@ def _zip(members: dict[str, bytes]) -> bytes:
         (np.random.default_rng(3).integers(0, 256, 4096, dtype=np.uint8).tobytes(), "binary data"),
         (b"\x00" * 64, "binary data"),
         (b"a,b\n1,2\x00\x01\x02\x03\n", "binary data"),
+        (b"a,b\n" + b"\x00" * 40 + b"\n", "binary data"),
         (_zip({"notes.txt": b"hello"}), "a ZIP archive"),
         (_zip({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<x/>"}), "a word-processor document"),
         (b"\x1f\x8b\x08\x00" + bytes(range(200)), "a compressed (gzip) file"),
     ],
-    ids=["png", "pdf", "random", "nul-bytes", "control-bytes", "zip", "docx", "gzip"],
+    ids=["png", "pdf", "random", "nul-bytes", "control-bytes", "nul-row", "zip", "docx", "gzip"],
 )
 def test_binary_files_are_refused_with_what_they_are(data, kind):
     message = error(data, "upload.csv")
@@ -321,3 +322,17 @@ def test_quoted_csv_round_trips(rows):
         return
     expected = [[c if c.strip() else None for c in r] for r in rows if any(c.strip() for c in r)]
     assert table.frame.to_numpy().tolist() == expected
+
+
+def test_a_few_nul_bytes_in_cells_are_removed_with_a_warning():
+    data = b"id,comment\n" + b"".join(b"%d,hello there number %d\n" % (i, i) for i in range(200))
+    data = data.replace(b"number 5\n", b"num\x00ber 5\n").replace(b"number 7\n", b"number\x00\x00 7\n")
+    table = read_table(data, "x.csv")
+    assert table.frame["comment"].iloc[5] == "hello there number 5"
+    assert table.frame["comment"].iloc[7] == "hello there number 7"
+    assert any("2 cells" in w and "NUL" in w for w in table.warnings), table.warnings
+
+
+def test_utf16_without_bom_still_reads_despite_its_nul_bytes():
+    table = read_table("id,comment\n1,héllo\n2,wörld\n".encode("utf-16-le"), "x.csv")
+    assert table.frame["comment"].tolist() == ["héllo", "wörld"] and not table.warnings

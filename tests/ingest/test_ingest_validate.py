@@ -138,7 +138,8 @@ def test_canonical_columns_and_types():
     assert c["recommend"].isna().all()  # no would-recommend column mapped
     assert c.iloc[0].drop("recommend").to_dict() | {"content_hash": None} == {
         "row_key": "id:1", "content_hash": None, "response_id": "1", "customer": "c1",
-        "date": pd.Timestamp("2024-01-05 10:00"), "nps": 9.0, "csat": 4.0, "rating": 4.0, "value": 10.5, "brand": "Acme", "comment": "Title\n\nGood",
+        "date": pd.Timestamp("2024-01-05 10:00"), "nps": 9.0, "csat": 4.0, "rating": 4.0, "value": 10.5,
+        "brand": "Acme", "comment": "Title.\n\nGood",
     }
     second = c.iloc[1]
     assert second["comment"] == "Only title" and second["customer"] is None and pd.isna(second["date"])
@@ -307,3 +308,10 @@ def test_date_order_and_parse_dates():
     got = parse_dates(pd.Series(["03/05/2018", "5 May 2018", "2018", "12", "31/12/9999", None, "May"]), dayfirst=True)
     assert got.tolist()[:2] == [pd.Timestamp("2018-05-03"), pd.Timestamp("2018-05-05")]
     assert got.iloc[2:].isna().all()
+
+
+def test_joined_comment_columns_keep_their_sentences_apart():
+    data = frame([{"t": "mediocre at best", "c": "Just returned."}, {"t": "Great!", "c": "Fine"},
+                  {"t": None, "c": "Body only"}])
+    v = validate(data, config(comment=("t", "c")))
+    assert v.canonical["comment"].tolist() == ["mediocre at best.\n\nJust returned.", "Great!\n\nFine", "Body only"]

@@ -125,3 +125,44 @@ def test_a_hostile_file_name_in_an_error_is_shown_literally(page_db):
     at = upload(open_page("data_sources"), "![x](p.png).csv", b"")  # a file name holds no slash
     errors = errors_of(at)
     assert len(errors) == 1 and "![x](p.png)" not in errors[0] and "\\!\\[x\\]\\(p\\.png\\)" in errors[0], errors
+
+
+def test_new_dataset_with_a_taken_name_asks_before_adding(page_db):
+    at = open_page("data_sources")
+    at = upload(at, "survey.csv", SURVEY)
+    at = button(at, "Import 3 rows").click().run()
+    at = upload(at, "survey.csv", SURVEY)
+    assert any("already exists" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert not [b for b in at.button if b.label.startswith("Import")]
+    at.checkbox[0].check().run()
+    at = button(at, "Import").click().run()
+    assert any("0 added" in s.value for s in at.success), [s.value for s in at.success]
+    at = upload(at, "survey.csv", SURVEY)
+    at.text_input(key="upload_name").set_value("survey 2").run()
+    assert not any("already exists" in w.value for w in at.warning)
+    assert [b for b in at.button if b.label.startswith("Import")]
+
+
+def test_kind_is_guessed_from_the_columns(page_db):
+    reviews = b"Rating,Review\n5,Great app love it\n1,Crashes all the time\n4,Good but slow\n"
+    at = upload(open_page("data_sources"), "reviews.csv", reviews)
+    assert at.radio[0].value == "reviews"
+
+
+def test_unsupported_and_macro_files_get_a_sentence(page_db, tmp_path):
+    from tests.ingest.conftest import build_xlsx  # noqa: PLC0415
+
+    at = upload(open_page("data_sources"), "notes.pdf", b"%PDF-1.4 hello")
+    errors = errors_of(at)
+    assert len(errors) == 1 and "cannot read" in errors[0] and "pdf" in errors[0] and "CSV" in errors[0]
+    at = upload(open_page("data_sources"), "book.xlsm", build_xlsx({"S": [["id", "score"], ["a1", 9]]}))
+    assert errors_of(at) == []
+    assert [b for b in at.button if b.label.startswith("Import 1 row")]
+
+
+def test_history_shows_plain_headers(page_db):
+    at = upload(open_page("data_sources"), "survey.csv", SURVEY)
+    at = button(at, "Import 3 rows").click().run()
+    history = [d.value for d in at.dataframe if "Started" in d.value.columns]
+    assert history, [list(d.value.columns) for d in at.dataframe]
+    assert "started_at" not in history[0].columns and {"Source", "Kind", "Added"} <= set(history[0].columns)

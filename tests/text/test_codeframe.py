@@ -179,3 +179,19 @@ def test_foreign_json_is_refused() -> None:
 def test_theme_without_name_in_file_is_refused() -> None:
     with pytest.raises(InputError, match="needs a name"):
         from_json(b'{"themes": [{"keywords": ["x"]}]}')
+
+
+def test_sub_theme_parent_round_trips_and_is_checked():
+    from portal.text.codeframe import Codeframe, Theme, from_json, to_json
+
+    frame = Codeframe((Theme("t1", "Flight", ("flight",)), Theme("t2", "Delayed flight", ("delayed",), parent="t1")))
+    again = from_json(to_json(frame))
+    assert again.themes[1].parent == "t1" and again.themes[0].parent is None
+    by_name = from_json(b'{"themes": [{"name": "Bag", "keywords": ["bag"]}, '
+                        b'{"name": "Lost bag", "keywords": ["lost"], "parent": "bag"}]}')
+    assert by_name.themes[1].parent == by_name.themes[0].key
+    with pytest.raises(InputError, match="two levels at most"):
+        Codeframe((Theme("t1", "A", ("a",)), Theme("t2", "B", ("b",), parent="t1"),
+                   Theme("t3", "C", ("c",), parent="t2")))
+    with pytest.raises(InputError, match="does not have"):
+        Codeframe((Theme("t2", "B", ("b",), parent="t9"),))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from portal import settings
 from portal.commands.output import add_common, info, open_store, print_json, print_table
@@ -13,6 +13,8 @@ from portal.errors import InputError
 from portal.model import KINDS, ROLES
 from portal.safe_csv import write_csv
 from portal.services import datasets as dataset_service
+from portal.services.imports import Prepared, commit, prepare, reject_summary
+from portal.services.sheets import commit_sheet
 
 if TYPE_CHECKING:
     from portal.ingest.gsheets import SheetData
@@ -141,49 +143,16 @@ def _read_file(args: argparse.Namespace) -> Table:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a file or sheet into a dataset and print what happened (a sheet is linked to the dataset)."""
-    from portal.services.imports import commit, prepare, reject_summary
-
-    overrides = parse_pairs(args.map, "--map", allow_empty=True)
-    for role, _ in overrides:
-        if role not in ROLES:
-            raise InputError(f"--map {role}=... names no role. Use one of: {', '.join(ROLES)}.")
-    constants = {k: v for k, v in parse_pairs(args.set, "--set", allow_empty=False) if v is not None}
-    csat_scale = parse_scale(args.csat_scale, "--csat-scale")
-    rating_scale = parse_scale(args.rating_scale, "--rating-scale")
+    options = _mapping_options(args)  # a mistake in the arguments is said before anything is read
     store = open_store(args)
     info(f"Reading {args.source} ...")
     table, sheet = _read_source(args)
     for warning in table.warnings:
         info(f"Warning: {warning}")
     existing = dataset_service.find_dataset(store, args.dataset)
-    prepared = prepare(
-        table,
-        kind=args.kind,
-        overrides=overrides,
-        constants=constants,
-        key_columns=args.key,
-        existing=existing.config if existing else None,
-        csat_scale=csat_scale,
-        rating_scale=rating_scale,
-        currency=args.currency,
-    )
-    mapping = prepared.config.mapping.to_dict()
-    info("Columns understood as:")
-    for role, column in mapping.items():
-        if column:
-            info(f"  {role:<9} {column if isinstance(column, str) else ', '.join(column)}")
-    for warning in (*prepared.detection.warnings, *prepared.validation.warnings):
-        info(f"Warning: {warning}")
-    info(prepared.summary)
-    for reason, count in reject_summary(prepared.validation):
-        info(f"  rejected {count:,}: {reason}")
-    if args.rejects:
-        rejects = prepared.validation.rejects
-        write_csv(rejects, args.rejects)
-        info(f"Wrote {len(rejects):,} rejected rows with their reasons to {args.rejects}.")
+    prepared = prepare(table, existing=existing.config if existing else None, **options)
+    _report_prepared(prepared, args.rejects)
     if sheet is not None:
-        from portal.services.sheets import commit_sheet
-
         result = commit_sheet(store, args.dataset, sheet, prepared, strict=args.strict,
                               progress=_progress_to_stderr).result
         info(f"Linked '{args.dataset}' to the sheet: `portal sync --dataset \"{args.dataset}\"` refreshes it.")
@@ -192,24 +161,50 @@ def cmd_import(args: argparse.Namespace) -> int:
                         progress=_progress_to_stderr)
     if result.themes_message:
         info(result.themes_message)
-    payload = {
-        "dataset": args.dataset,
-        "import_id": result.import_id,
-        "added": result.added,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "rejected": result.rejected,
-        "duplicates": result.duplicates,
-        "mapping": mapping,
-    }
     if args.format == "json":
-        print_json(payload)
+        print_json({
+            "dataset": args.dataset, "import_id": result.import_id, "added": result.added,
+            "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected,
+            "duplicates": result.duplicates, "mapping": prepared.config.mapping.to_dict(),
+        })
     else:
-        print(
-            f"Imported into '{args.dataset}': {result.added:,} added, {result.updated:,} updated, "
-            f"{result.unchanged:,} unchanged, {result.rejected:,} rejected."
-        )
+        print(f"Imported into '{args.dataset}': {result.added:,} added, {result.updated:,} updated, "
+              f"{result.unchanged:,} unchanged, {result.rejected:,} rejected.")
     return 0
+
+
+def _mapping_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the mapping choices of ``portal import`` (--kind, --map, --set, --key, scales, currency), checked."""
+    overrides = parse_pairs(args.map, "--map", allow_empty=True)
+    for role, _ in overrides:
+        if role not in ROLES:
+            raise InputError(f"--map {role}=... names no role. Use one of: {', '.join(ROLES)}.")
+    return {
+        "kind": args.kind,
+        "overrides": overrides,
+        "constants": {k: v for k, v in parse_pairs(args.set, "--set", allow_empty=False) if v is not None},
+        "key_columns": args.key,
+        "csat_scale": parse_scale(args.csat_scale, "--csat-scale"),
+        "rating_scale": parse_scale(args.rating_scale, "--rating-scale"),
+        "currency": args.currency,
+    }
+
+
+def _report_prepared(prepared: Prepared, rejects_file: str | None) -> None:
+    """Print on stderr how the columns were understood, the warnings, the counts and the reasons for rejects."""
+    info("Columns understood as:")
+    for role, column in prepared.config.mapping.to_dict().items():
+        if column:
+            info(f"  {role:<9} {column if isinstance(column, str) else ', '.join(column)}")
+    for warning in (*prepared.detection.warnings, *prepared.validation.warnings):
+        info(f"Warning: {warning}")
+    info(prepared.summary)
+    for reason, count in reject_summary(prepared.validation):
+        info(f"  rejected {count:,}: {reason}")
+    if rejects_file:
+        rejects = prepared.validation.rejects
+        write_csv(rejects, rejects_file)
+        info(f"Wrote {len(rejects):,} rejected rows with their reasons to {rejects_file}.")
 
 
 def _progress_to_stderr(fraction: float, message: str) -> None:

@@ -17,15 +17,20 @@ import pandas as pd
 from portal.errors import InputError
 from portal.ingest.profile import Profile, normalize_name, profile_column
 from portal.ingest.roles import (
+    CSAT_WORDS,
+    RATING_WORDS,
+    SCORE_WORDS,
     Candidate,
     brand_candidates,
     comment_kind,
     customer_candidates,
     date_candidates,
     date_reason,
+    has_word,
     id_candidates,
     infer_kind,
     leftover_role,
+    nps_hint,
     recommend_candidates,
     score_candidates,
     score_hint,
@@ -86,6 +91,12 @@ def detect(frame: pd.DataFrame, *, kind: str | None = None) -> Detection:
         sentinels={**sentinels, **segment_sentinels},
     )
     return Detection(config=config, reasons=picker.reasons, warnings=tuple(picker.warnings))
+
+
+def guess_kind(frame: pd.DataFrame) -> str:
+    """Return the kind of feedback the columns suggest: "reviews" for a star rating with review text and no
+    NPS or CSAT column, "survey" for an NPS or CSAT score (and when nothing says either)."""
+    return infer_kind([profile_column(frame[c], str(c), i) for i, c in enumerate(frame.columns)])
 
 
 def _check_kind(kind: str | None) -> None:
@@ -193,11 +204,35 @@ def _pick_segments(
         if earlier.startswith("Also looks like"):
             reason = f"{earlier}; {reason[0].lower()}{reason[1:]}"
         picker.reasons[p.column] = reason
+        unused = _unused_score(p, picker.roles)
+        if unused:
+            picker.warnings.append(f"{unused}; it is {'kept as a segment' if is_segment else 'ignored'}. If it "
+                                   "holds the scores, correct them in the file, or give the column its role in "
+                                   "the mapping.")
         if is_segment:
             segments.append(p.column)
             if p.sentinels:
                 sentinels[p.column] = list(p.sentinels)
     return tuple(segments), sentinels
+
+
+def _unused_score(p: Profile, roles: MappingT[str, str]) -> str | None:
+    """Return why a column named like a score was not taken as one, when no column got that score role."""
+    if nps_hint(p):
+        wanted, label, scale = ("nps",), "an NPS score", "whole numbers from 0 to 10"
+    elif has_word(p, CSAT_WORDS):
+        wanted, label, scale = ("csat",), "a CSAT score", "numbers on a scale such as 1-5"
+    elif has_word(p, RATING_WORDS):
+        wanted, label, scale = ("rating",), "a star rating", "numbers on a scale such as 1-5"
+    elif has_word(p, SCORE_WORDS):
+        wanted, label, scale = ("nps", "csat", "rating"), "a score", "numbers from 0 to 10"
+    else:
+        return None
+    if p.count == 0 or p.distinct <= 2 or any(r in roles for r in wanted):
+        return None
+    what = "not numbers" if p.num_frac < 0.5 else f"not {scale}"
+    return (f"'{p.column}' looks like {label} by its name, but its values are {what} (for example: "
+            f"{p.examples()}), so it is not used as {label}")
 
 
 # --- overrides -----------------------------------------------------------------------------------------

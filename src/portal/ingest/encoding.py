@@ -34,10 +34,8 @@ def _binary_kind(data: bytes) -> str | None:
         if data.startswith(magic):
             return kind
     sample = data[:65_536]
-    if b"\x00" in sample:
-        return "binary data"
     body = sample.rstrip(b"\x1a")  # old DOS files end with Ctrl-Z
-    controls = len(body) - len(body.translate(None, _CONTROL_BYTES))
+    controls = len(body) - len(body.translate(None, _CONTROL_BYTES))  # NUL bytes count: a few in cells are text
     if controls > max(0.01 * len(body), 0):
         return "binary data"
     return None

@@ -9,6 +9,7 @@ says what is wrong and what to do. Workbooks are read in ``portal.ingest.excel``
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import PurePath
 
 from portal.errors import InputError
@@ -78,7 +79,21 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None, max_byte
     text, encoding, warnings = decode(data, name)
     if ext in EXCEL_EXTENSIONS:
         warnings = (*warnings, f"{name} is named like an Excel file but holds plain text; it was read as CSV.")
-    return read_text(text, name, ext, encoding, warnings)
+    return _without_nul(read_text(text, name, ext, encoding, warnings))
+
+
+def _without_nul(table: Table) -> Table:
+    """Return ``table`` with NUL characters removed from its cells, and a warning saying how many cells had one."""
+    frame = table.frame
+    hit = frame.apply(lambda column: column.str.contains("\x00", regex=False, na=False))
+    cells = int(hit.to_numpy().sum())
+    if not cells:
+        return table
+    cleaned = frame.apply(lambda column: column.str.replace("\x00", "", regex=False))
+    what = "1 cell" if cells == 1 else f"{cells:,} cells"
+    note = (f"{what} of {table.source} held NUL characters (a sign of a damaged export); they were removed. "
+            "Check those cells, or export the file again.")
+    return replace(table, frame=cleaned, warnings=(*table.warnings, note))
 
 
 # --- shared small pieces ------------------------------------------------------------------------------

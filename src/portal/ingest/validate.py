@@ -79,6 +79,8 @@ CANONICAL_OUTPUT: tuple[str, ...] = (
     "brand", "comment",
 )
 COMMENT_JOIN = "\n\n"
+_SENTENCE_END = r"[.!?…:;)\]\"'”’]$"
+"""A comment part ending like this is a finished sentence; any other gets a full stop before the next part."""
 _CANONICAL_TYPES: dict[str, str | type] = {
     "row_key": object, "content_hash": object, "response_id": object, "customer": object, "date": "datetime64[ns]",
     "nps": "float64", "csat": "float64", "rating": "float64", "recommend": "float64", "value": "float64", "brand": object, "comment": object,
@@ -338,14 +340,19 @@ def _check_values(work: dict[str, pa.Array], column: str | None, n: int, reasons
 
 
 def _comments(work: dict[str, pa.Array], columns: tuple[str, ...], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return each row's comment (the comment columns joined by a blank line) and which rows have one."""
+    """Return each row's comment and which rows have one.
+
+    The comment columns are joined by a blank line, with a full stop after a part that does not end like a
+    sentence, so a review title and its body stay two sentences even where the text is shown on one line.
+    """
     comment: pa.Array | None = None
     for column in columns:
         part = trim_arrow(work[column])
         if comment is None:
             comment = part
             continue
-        both = pc.binary_join_element_wise(comment, part, pa.scalar(COMMENT_JOIN, TEXT))
+        ended = pc.if_else(pc.match_substring_regex(comment, _SENTENCE_END), comment, join_text(comment, "."))
+        both = pc.binary_join_element_wise(ended, part, pa.scalar(COMMENT_JOIN, TEXT))
         comment = pc.if_else(pc.is_null(comment), part, pc.if_else(pc.is_null(part), comment, both))
     if comment is None:
         return no_text(n), np.zeros(n, dtype=bool)

@@ -138,9 +138,7 @@ class StoreWrites(StoreRows):
         import_id = conn.execute(sa.insert(imports).values(
             dataset_id=dataset_id, dataset_name=name, source=source, source_kind=source_kind,
             checksum=checksum or "", started_at=started, status=STATUS_OK, rejected=int(rejected),
-            duplicates=int(duplicates), message=message or "",
-            mapping=orjson.dumps(merged.mapping.to_dict()).decode(),
-            columns=orjson.dumps([str(c) for c in raw.columns]).decode(),
+            duplicates=int(duplicates), message=message or "", **_mapping_json(merged, raw),
         )).inserted_primary_key[0]
 
         keys = frames.text_values(canonical["row_key"])
@@ -382,3 +380,9 @@ def _write_failure(
         return open_error(url, err)
     return StoreError(f"{what} was refused by the database ({detail}), so nothing was changed. "
                       "Check the file, and report the problem if it happens again.")
+
+
+def _mapping_json(config: DatasetConfig, raw: pd.DataFrame) -> dict[str, str]:
+    """Return the import row's ``mapping`` and ``columns`` as JSON text (what the file was read with)."""
+    return {"mapping": orjson.dumps(config.mapping.to_dict()).decode(),
+            "columns": orjson.dumps([str(c) for c in raw.columns]).decode()}

@@ -59,6 +59,8 @@ class Theme:
     """One theme: a stable key, a readable name, the keywords that put a comment under it, and its origin.
 
     ``absorbed`` lists the keys of themes merged into this one (so hand corrections made on them follow).
+    ``parent`` is the key of the theme this one is a sub-theme of (``None`` for a top-level theme); a
+    codeframe has two levels at most.
     """
 
     key: str
@@ -66,6 +68,7 @@ class Theme:
     keywords: tuple[str, ...]
     origin: str = "discovered"
     absorbed: tuple[str, ...] = ()
+    parent: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the theme as plain JSON-able data."""
@@ -73,6 +76,8 @@ class Theme:
                                "origin": self.origin}
         if self.absorbed:
             out["absorbed"] = list(self.absorbed)
+        if self.parent:
+            out["parent"] = self.parent
         return out
 
 
@@ -187,6 +192,22 @@ def _check(themes: Sequence[Theme]) -> None:
                              "Add at least one keyword, or delete the theme.")
         if theme.origin not in ORIGINS:
             raise InputError(f"The theme '{theme.name}' has an unknown origin '{theme.origin}'.")
+    _check_parents(themes)
+
+
+def _check_parents(themes: Sequence[Theme]) -> None:
+    """Raise ``InputError`` when a sub-theme's parent is missing, itself, or a sub-theme (two levels at most)."""
+    by_key = {t.key: t for t in themes}
+    for theme in themes:
+        if theme.parent is None:
+            continue
+        parent = by_key.get(theme.parent)
+        if parent is None or parent.key == theme.key:
+            raise InputError(f"The sub-theme '{theme.name}' belongs to a theme the codeframe does not have. "
+                             "Move it under an existing theme, or make it a theme of its own.")
+        if parent.parent is not None:
+            raise InputError(f"'{theme.name}' would sit under '{parent.name}', which is itself a sub-theme: a "
+                             "codeframe has themes and sub-themes, two levels at most.")
 
 
 def _replace_theme(codeframe: Codeframe, old: Theme, new: Sequence[Theme]) -> Codeframe:
@@ -359,7 +380,9 @@ def from_dict(data: Any) -> Codeframe:
         if origin not in ORIGINS:
             origin = "manual"
         absorbed = tuple(str(k) for k in item.get("absorbed") or () if str(k))
-        themes.append(Theme(key=key, name=name, keywords=keywords, origin=origin, absorbed=absorbed))
+        parent = str(item.get("parent") or "").strip() or None
+        themes.append(Theme(key=key, name=name, keywords=keywords, origin=origin, absorbed=absorbed,
+                            parent=parent))
         if key:
             used.add(key)
     numbered: list[Theme] = []
@@ -374,7 +397,15 @@ def from_dict(data: Any) -> Codeframe:
             counter += 1
         taken.add(f"t{counter}")
         numbered.append(replace(theme, key=f"t{counter}"))
-    return Codeframe(tuple(numbered))
+    return Codeframe(tuple(_parents_as_keys(numbered)))
+
+
+def _parents_as_keys(themes: Sequence[Theme]) -> list[Theme]:
+    """Return ``themes`` with each ``parent`` given by key; a file may also name the parent theme."""
+    keys = {t.key for t in themes}
+    by_name = {_fold(t.name): t.key for t in themes}
+    return [t if t.parent is None or t.parent in keys else replace(t, parent=by_name.get(_fold(t.parent), t.parent))
+            for t in themes]
 
 
 def from_json(data: bytes | str) -> Codeframe:

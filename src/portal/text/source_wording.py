@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+import pandas as pd
+
 
 def read_line(rows: int, columns: int, encoding: str | None = None, delimiter: str | None = None) -> str:
     """Return what was read from a file: rows, columns and, for a text file, its encoding and separator."""
@@ -52,3 +54,24 @@ def sync_state_line(last_sync_at: datetime | None, status: str | None, message: 
     """Return when a linked sheet last synced and what its last sync did."""
     last = f"{last_sync_at:%d %b %Y %H:%M} UTC" if last_sync_at else "never"
     return f"Last successful sync: {last}. Last result: {status or '—'}. {message}"
+
+
+HISTORY_HEADERS: dict[str, str] = {
+    "id": "Import", "started_at": "Started", "finished_at": "Finished", "status": "Status", "source": "Source",
+    "source_kind": "Kind", "added": "Added", "updated": "Updated", "unchanged": "Unchanged", "removed": "Removed",
+    "rejected": "Rejected", "duplicates": "Duplicates", "message": "Message",
+}
+"""The import history's columns as a person reads them (the checksum is left out), in the order shown."""
+_COUNTS = ("added", "updated", "unchanged", "removed", "rejected", "duplicates")
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """Return the import history for display: plain headers, counts with thousands separators, times in UTC."""
+    shown = history[[c for c in HISTORY_HEADERS if c in history.columns]].copy()
+    for column in _COUNTS:
+        if column in shown:
+            shown[column] = [f"{int(n):,}" for n in shown[column]]
+    for column in ("started_at", "finished_at"):
+        if column in shown:
+            shown[column] = [f"{t:%d %b %Y %H:%M} UTC" if pd.notna(t) else "" for t in shown[column]]
+    return shown.rename(columns=HISTORY_HEADERS)

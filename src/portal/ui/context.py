@@ -31,20 +31,31 @@ _NOT_FOR_KPIS = frozenset({"row_key", "response_id", "comment", "import_id"})
 _CATEGORY_COLUMNS = ("customer", "brand", "sentiment_label", "language")
 
 
+#: The query string of a first visit, kept across its rerun through ``app.py``.
+_FIRST_VISIT_QUERY = "_first_visit_query"
+
+
 def run_through_app() -> None:
-    """Rerun once through ``app.py`` when Streamlit started this page on its own.
+    """Rerun once through ``app.py`` when Streamlit started this page on its own, keeping the link's query.
 
     While no run has called ``st.navigation`` yet (just after the server starts), Streamlit treats the
     ``pages/`` folder beside the entry point as an old-style multipage app and runs the requested page
     directly. A shared link opened first would then miss the portal's navigation, layout and URL handling.
-    The flag is process-wide, so one rerun fixes it for every later visitor as well.
+    The flag is process-wide, so one rerun fixes it for every later visitor as well. The link's query string
+    (its filters and page choices) is kept in the session and put back after the rerun if it went missing.
     """
+    kept = st.session_state.pop(_FIRST_VISIT_QUERY, None)
+    if kept:
+        for key, values in kept.items():
+            if key not in st.query_params:
+                st.query_params[key] = values if len(values) > 1 else values[0]
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a Streamlit without the old mode
         return
     if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
+        st.session_state[_FIRST_VISIT_QUERY] = {k: st.query_params.get_all(k) for k in st.query_params}
         st.rerun()
 
 

@@ -17,6 +17,7 @@ from portal.text.verbatims import sentiment_split, theme_verbatims
 from portal.ui.context import choices_of
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import Filters
+from portal.ui.links import linked
 from portal.ui.markdown import escape_markdown
 from portal.ui.theme_charts import sentiment_chart, trend_chart
 from portal.ui.theme_data import breakdown_of, comments_of, trend_of
@@ -81,7 +82,8 @@ def groups_of_theme(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], 
         return
     choices = choices_of(info)
     by = st.columns([2, 3])[0].selectbox(
-        "Which groups mention it more often?", view.segments, format_func=choices.label, key="themes_by",
+        "Which groups mention it more often?", view.segments, format_func=choices.label,
+        **linked("themes_by", view.segments, choices.label, what="the column to compare groups by"),
         help="Which groups mention this theme more often than all other groups. A real difference "
         "is one that chance would explain less than 5% of the time, after adjusting for "
         "testing many groups at once.")

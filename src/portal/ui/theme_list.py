@@ -18,6 +18,7 @@ from portal.text.theme_wording import coverage_line, dataset_line, ranking_note,
 from portal.ui.downloads import csv_download
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import FilterChoices, Filters, describe_filters
+from portal.ui.links import linked
 from portal.ui.markdown import escape_markdown
 from portal.ui.theme_charts import SELECTION, ranking_chart
 from portal.ui.theme_states import THEME_KEY
@@ -62,7 +63,8 @@ def _ranked_chart(info: DatasetInfo, view: ThemeView, selected: str) -> None:
     if st.session_state.get(RANKING_KEY) not in rankings:
         st.session_state[RANKING_KEY] = "volume"
     ranking = st.segmented_control(
-        "Rank themes by", rankings, format_func=RANKINGS.get, key=RANKING_KEY,
+        "Rank themes by", rankings, format_func=RANKINGS.get,
+        **linked(RANKING_KEY, rankings, RANKINGS.get, what="the ranking"),
         help=" ".join(HELP[r] for r in rankings)) or "volume"
     data = ranking_frame(view.table, ranking, view.comments)
     if data.empty:

@@ -10,7 +10,8 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from portal import settings
-from portal.ingest.read import Table, read_table
+from portal.ingest.detect import guess_kind
+from portal.ingest.read import EXCEL_EXTENSIONS, TEXT_EXTENSIONS, Table, read_table
 from portal.model import KINDS, DatasetInfo, dataset_name_problem
 from portal.services import datasets as dataset_service
 from portal.services.imports import Prepared, commit, prepare, propose
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from portal.store import Store
 
 NEW = "➕ New dataset"
+_SUPPORTED = ", ".join(sorted(e for e in TEXT_EXTENSIONS | EXCEL_EXTENSIONS if e))
 _KIND_LABELS = {"survey": "Survey (NPS / CSAT)", "reviews": "Reviews (star ratings)"}
 
 
@@ -33,10 +35,9 @@ def _read(data: bytes, name: str, sheet: str | None, digest: str) -> Table:
     return read_table(data, name, sheet=sheet, max_bytes=settings.max_upload_bytes())
 
 
-def _read_upload(uploaded: UploadedFile) -> Table:
+def _read_upload(uploaded: UploadedFile, digest: str) -> Table:
     """Read the uploaded file, on the worksheet the person picks when it has several."""
     data = uploaded.getvalue()
-    digest = hashlib.sha256(data).hexdigest()
     table = _read(data, uploaded.name, None, digest)
     if len(table.sheets) > 1:
         sheet = st.selectbox("Worksheet", table.sheets, key="upload_sheet")
@@ -47,20 +48,30 @@ def _read_upload(uploaded: UploadedFile) -> Table:
     return table
 
 
-def _target(store: Store, file_name: str) -> tuple[str, DatasetInfo | None, str]:
-    """Draw the dataset and kind choices; return the dataset name, the dataset if it exists, and the kind."""
+def _target(store: Store, table: Table, digest: str) -> tuple[str, DatasetInfo | None, str] | None:
+    """Draw the dataset and kind choices; return the dataset name, the dataset if it exists, and the kind.
+
+    Return None while "New dataset" names a dataset that exists and the person has not said to add to it.
+    """
     datasets = [d.name for d in dataset_service.list_datasets(store)]
     left, right = st.columns(2)
     target = left.selectbox("Import into", [NEW, *datasets], key="upload_target")
     if target == NEW:
-        name = left.text_input("Name of the new dataset", value=Path(file_name).stem[:80], key="upload_name")
+        name = left.text_input("Name of the new dataset", value=Path(table.source).stem[:80], key="upload_name")
     else:
         name = target
-    existing = dataset_service.find_dataset(store, name) if name else None
-    kind = right.radio("What kind of feedback is it?", KINDS, index=KINDS.index(existing.kind) if existing else 0,
-                       format_func=_KIND_LABELS.__getitem__, horizontal=True, key="upload_kind",
+    existing = dataset_service.find_dataset(store, name.strip()) if name.strip() else None
+    if target == NEW and existing is not None:
+        st.warning(escape_markdown(
+            f"A dataset named '{existing.name}' already exists. Tick the box to add this file's rows to it, or "
+            "type another name for a new dataset."), icon=":material/warning:")
+        if not left.checkbox(f"Add to the existing dataset '{existing.name}'", key=f"upload_join_{digest[:16]}"):
+            return None
+    guessed = existing.kind if existing else guess_kind(table.frame)
+    kind = right.radio("What kind of feedback is it?", KINDS, index=KINDS.index(guessed),
+                       format_func=_KIND_LABELS.__getitem__, horizontal=True, key=f"upload_kind_{digest[:16]}",
                        disabled=existing is not None)
-    return name, existing, kind
+    return name, existing, kind if existing is None else existing.kind
 
 
 def _finish(store: Store, name: str, prepared: Prepared, nonce: int) -> None:
@@ -85,10 +96,10 @@ def _finish(store: Store, name: str, prepared: Prepared, nonce: int) -> None:
 def _upload_step(store: Store) -> None:
     """Upload, mapping, validation and import of one file."""
     nonce = st.session_state.setdefault("upload_nonce", 0)
-    uploaded = st.file_uploader("Feedback file (CSV, TSV or Excel)", type=["csv", "tsv", "txt", "xlsx", "xls"],
-                                key=f"upload_{nonce}",
+    # No type filter: the browser would refuse other files with no word of why; the reader says what is wrong.
+    uploaded = st.file_uploader("Feedback file (CSV, TSV or Excel)", key=f"upload_{nonce}",
                                 help="A survey export, support tickets or reviews: one row per response, one "
-                                     "header row.")
+                                     f"header row. Files ending in {_SUPPORTED} are read.")
     if "last_result" in st.session_state:
         st.success(escape_markdown(st.session_state.pop("last_result")), icon=":material/check_circle:")
     if uploaded is None:
@@ -98,8 +109,12 @@ def _upload_step(store: Store) -> None:
             "adds nothing twice."
         )
         return
-    table = _read_upload(uploaded)
-    name, existing, kind = _target(store, uploaded.name)
+    digest = hashlib.sha256(uploaded.getvalue()).hexdigest()
+    table = _read_upload(uploaded, digest)
+    target = _target(store, table, digest)
+    if target is None:
+        return
+    name, existing, kind = target
     base = propose(table, kind=kind, existing=existing.config if existing else None)
     config = configure(table, base, kind, key=str(nonce))
     if config is None:

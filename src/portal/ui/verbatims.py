@@ -34,6 +34,7 @@ from portal.ui.context import choices_of, get_store
 from portal.ui.downloads import csv_download
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import FilterChoices
+from portal.ui.links import linked
 from portal.ui.markdown import escape_markdown
 from portal.ui.theme_states import say_after_rerun
 
@@ -75,19 +76,24 @@ def _search(info: DatasetInfo, view: ThemeView, comments: pd.DataFrame, verbatim
             theme: str) -> Found:
     """Draw the search box and the sentiment, segment and language filters; return what matches."""
     search_col, scope_col = st.columns([4, 2], vertical_alignment="bottom")
-    search = search_col.text_input("Search the comments", key="themes_search", placeholder="a word or phrase",
+    search = search_col.text_input("Search the comments", **linked("themes_search"), placeholder="a word or phrase",
                                    help="Finds comments that contain these characters, ignoring upper/lower case.")
-    everywhere = scope_col.toggle("Search every comment", key="themes_search_all",
+    everywhere = scope_col.toggle("Search every comment", **linked("themes_search_all"),
                                   help=f"Off: only comments about '{escape_markdown(theme)}'. On: all comments in the "
                                        "selection.")
     pool = unthemed(comments) if everywhere else verbatims
     sent_col, seg_col, lang_col = st.columns([2, 3, 2])
-    sentiments = sent_col.multiselect("Sentiment", present_sentiments(pool), key="themes_f_sentiment",
-                                      placeholder="All")
+    present = present_sentiments(pool)
+    sentiments = sent_col.multiselect("Sentiment", present, placeholder="All",
+                                      **linked("themes_f_sentiment", present, what="the sentiment"))
     labels = choices_of(info)
-    where = seg_col.multiselect("Segment", segment_pairs(pool, view.segments), key="themes_f_segment",
-                                placeholder="All", format_func=lambda p: f"{labels.label(p[0])}: {p[1]}")
-    languages = lang_col.multiselect("Language", languages_of(pool), key="themes_f_language", placeholder="All")
+    pairs = segment_pairs(pool, view.segments)
+    pair_label = lambda p: f"{labels.label(p[0])}: {p[1]}"  # noqa: E731
+    where = seg_col.multiselect("Segment", pairs, placeholder="All", format_func=pair_label,
+                                **linked("themes_f_segment", pairs, pair_label, what="the segment"))
+    spoken = languages_of(pool)
+    languages = lang_col.multiselect("Language", spoken, placeholder="All",
+                                     **linked("themes_f_language", spoken, what="the language"))
     shown = filter_verbatims(pool, search=search, sentiments=sentiments, where=where, languages=languages)
     return Found(shown, search, comment_scope(theme, everywhere))
 

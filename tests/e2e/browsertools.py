@@ -1,0 +1,91 @@
+"""Helpers for the browser tests: wait for a page, read its filters and its link."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+CHART = "[data-testid='stVegaLiteChart']"
+
+
+#: The app once its script has run and no run is under way (Streamlit marks the state on this element).
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def wait_ready(page, heading: str | None = None) -> None:
+    """Wait until Streamlit has run the page script and is idle, and the page shows ``heading``.
+
+    After a goto the app starts as 'initial', so this waits for a finished run; after a click, first wait for
+    what the click changes (the address bar, a text) so the rerun has started. No fixed pause.
+    """
+    page.wait_for_selector(IDLE, timeout=60_000)
+    if heading is not None:
+        page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+
+
+def assert_clean(page) -> None:
+    """Fail when the page shows a Python exception or an error box."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+
+
+def sidebar_tags(page) -> list[str]:
+    """Return the values chosen in the sidebar's multiselect filters."""
+    tags = page.locator("[data-testid='stSidebar'] [role='group'][aria-label='Selected values'] > span[aria-label]")
+    return tags.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+
+
+def query_of(page) -> dict[str, list[str]]:
+    """Return the page's query string as lists of values."""
+    return parse_qs(urlparse(page.url).query)
+
+
+def main_text(page) -> str:
+    """Return the text of the page's main area."""
+    return page.inner_text("[data-testid='stMain']")
+
+
+def wait_for_query(page, key: str) -> None:
+    """Wait until the address bar holds ``key`` (a widget writes its choice there), then for the rerun."""
+    page.wait_for_function("k => new URLSearchParams(window.location.search).has(k)", arg=key, timeout=30_000)
+    wait_ready(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the main area's selectbox labelled ``label``."""
+    page.locator("[data-testid='stMain']").get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def press(page, label: str) -> None:
+    """Click the main area's segmented-control button or tab showing ``label``."""
+    page.locator("[data-testid='stMain']").locator("[role='radio'], [role='tab']").filter(
+        has_text=label).first.click()
+
+
+def shows(page, label: str, value: str) -> None:
+    """Wait until the main area's selectbox labelled ``label`` shows ``value`` (fail after 30 s)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("[data-testid='stMain']").get_by_role("combobox", name=label, exact=True)).to_have_value(
+        value, timeout=30_000)
+
+
+def is_on(page, label: str) -> None:
+    """Wait until the main area's segmented-control button or tab ``label`` is the chosen one."""
+    from playwright.sync_api import expect
+
+    on = page.locator("[data-testid='stMain']").locator(
+        "[role='radio'][aria-checked='true'], [role='tab'][aria-selected='true']").filter(has_text=label)
+    expect(on.first).to_be_visible(timeout=30_000)
+
+
+def reopen(browser, url: str, heading: str):
+    """Open ``url`` in a fresh browser context (no cookies, no session), as a colleague given the link does;
+    return the context (to close) and its page, ready."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(url)
+    wait_ready(page, heading)
+    return context, page
