@@ -107,3 +107,20 @@ def test_drivers_of_the_share_who_would_recommend():
     assert result.table["direction"].iloc[0] == "higher Seat comfort goes with a higher share who would recommend"
     both = drivers.key_drivers(frame, "recommend", ["Cabin", "Seat comfort"], n_boot=20)
     assert both.table["driver"].tolist()[0] == "Seat comfort"
+
+
+def test_empty_answers_are_missing_not_no_and_a_third_answer_stops_detection():
+    stars = ["5", "4", "2", "1", "3"] * 4
+    frame = pd.DataFrame({"Recommended": ["Yes", None, "no", "", "yes"] * 4, "Rating": stars})
+    det = detect(frame)
+    assert det.config.mapping.recommend == "Recommended" and det.config.mapping.rating == "Rating"
+    v = validate(frame, det.config)
+    assert v.rejects.empty and v.canonical["recommend"].isna().sum() == 8  # kept for their rating
+    alone = validate(frame[["Recommended"]], DatasetConfig(mapping=Mapping(recommend="Recommended")))
+    assert len(alone.canonical) == 12 and set(alone.rejects["reason"]) == {"no score and no comment: nothing to analyse"}
+    row = metrics.kpis(metrics.prepare(v.canonical, det.config)).iloc[0]
+    assert (row["recommend_n"], row["recommend"]) == (12, pytest.approx(100 * 8 / 12))
+    three = detect(pd.DataFrame({"Would recommend": ["yes", "no", "maybe"] * 10}))
+    assert three.config.mapping.recommend is None and "Would recommend" in three.config.mapping.segments
+    assert any("looks like a would-recommend answer by its name, but it holds more than a yes and a no" in w
+               for w in three.warnings)

@@ -16,8 +16,8 @@ from portal.ingest.values import arrow_objects
 
 YES_WORDS: tuple[str, ...] = ("yes", "y", "true", "t", "1", "1.0", "recommended", "would recommend")
 NO_WORDS: tuple[str, ...] = ("no", "n", "false", "f", "0", "0.0", "not recommended", "would not recommend")
-#: How validation explains which answers count as yes and which as no.
-ANSWER_RULE = "yes, y, true, 1 and recommended count as yes; no, n, false, 0 and not recommended count as no"
+#: How validation explains which answers count as yes and which as no (no semicolon: it parts a row's reasons).
+ANSWER_RULE = "yes, y, true, 1 and recommended count as yes, and no, n, false, 0 and not recommended as no"
 
 
 def _folded(values: pd.Series) -> pd.Series:

@@ -32,6 +32,7 @@ from portal.ingest.roles import (
     leftover_role,
     nps_hint,
     recommend_candidates,
+    recommend_hint,
     score_candidates,
     score_hint,
     score_scale,
@@ -218,6 +219,12 @@ def _pick_segments(
 
 def _unused_score(p: Profile, roles: MappingT[str, str]) -> str | None:
     """Return why a column named like a score was not taken as one, when no column got that score role."""
+    if recommend_hint(p) and p.num_frac < 0.5:  # words, as a yes/no answer holds: not an NPS score
+        if p.count == 0 or p.distinct <= 2 or "recommend" in roles:
+            return None
+        return (f"'{p.column}' looks like a would-recommend answer by its name, but it holds more than a yes and a "
+                f"no (for example: {p.examples()}), so it is not counted as would recommend (given that role, rows "
+                "with other answers are rejected)")
     if nps_hint(p):
         wanted, label, scale = ("nps",), "an NPS score", "whole numbers from 0 to 10"
     elif has_word(p, CSAT_WORDS):

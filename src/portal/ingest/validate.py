@@ -301,8 +301,8 @@ def _check_answer(clean: pa.Array, reasons: Reasons) -> np.ndarray:
     codes, wrong = answer_codes(clean)
     if wrong.any():
         found = values_found(clean)
-        reasons.add(wrong, [f"would-recommend answer '{v}' is neither yes nor no (the column holds {found}; "
-                            f"{ANSWER_RULE})" for v in shortened(clean, wrong)])
+        reasons.add(wrong, [f"would-recommend answer '{v}' is neither yes nor no: {ANSWER_RULE} (the column holds "
+                            f"{found})" for v in shortened(clean, wrong)])
     return codes
 
 
