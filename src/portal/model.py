@@ -11,6 +11,7 @@ A *canonical frame* is what validation produces, the store keeps and the metrics
 ``csat``        float on the dataset's CSAT scale or NaN (derived from a 1-5 ``rating`` when
                 the dataset has no CSAT column; see ``derives_csat``)
 ``rating``      float on the dataset's rating scale or NaN
+``recommend``   float 1.0 (would recommend), 0.0 (would not) or NaN, from a two-valued column
 ``value``       float or NaN (revenue / CLV / MRR)
 ``brand``       str or None
 ``comment``     str or None (several text columns are joined with a blank line)
@@ -31,7 +32,7 @@ from typing import Any
 
 from portal import settings
 
-SINGLE_ROLES: tuple[str, ...] = ("id", "customer", "date", "nps", "csat", "rating", "brand", "value")
+SINGLE_ROLES: tuple[str, ...] = ("id", "customer", "date", "nps", "csat", "rating", "recommend", "brand", "value")
 MULTI_ROLES: tuple[str, ...] = ("comment", "segment")
 ROLES: tuple[str, ...] = SINGLE_ROLES + MULTI_ROLES
 
@@ -42,6 +43,7 @@ ROLE_LABELS: dict[str, str] = {
     "nps": "NPS score (0-10)",
     "csat": "CSAT score",
     "rating": "Star rating",
+    "recommend": "Would recommend (yes/no)",
     "brand": "Brand / product",
     "value": "Revenue / value",
     "comment": "Comment (free text)",
@@ -57,6 +59,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "nps",
     "csat",
     "rating",
+    "recommend",
     "value",
     "brand",
     "comment",
@@ -64,7 +67,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "sentiment_label",
     "language",
 )
-SCORE_COLUMNS: tuple[str, ...] = ("nps", "csat", "rating")
+SCORE_COLUMNS: tuple[str, ...] = ("nps", "csat", "rating", "recommend")
 KINDS: tuple[str, ...] = ("survey", "reviews")
 
 
@@ -78,6 +81,7 @@ class Mapping:
     nps: str | None = None
     csat: str | None = None
     rating: str | None = None
+    recommend: str | None = None
     brand: str | None = None
     value: str | None = None
     comment: tuple[str, ...] = ()

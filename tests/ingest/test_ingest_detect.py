@@ -65,11 +65,12 @@ def test_values_win_over_a_score_name():
     assert "Rating" in det.config.mapping.segments
 
 
-def test_recommend_flag_is_a_segment_not_a_score():
+def test_recommend_flag_is_the_recommend_answer_not_a_score():
     det = detect(frame(**{"Recommended IND": [1, 0, 1] * 20, "Rating": [5, 1, 4] * 20, "Review Text": comments()}))
     m = det.config.mapping
     assert m.nps is None
-    assert "Recommended IND" in m.segments
+    assert m.recommend == "Recommended IND" and "Recommended IND" not in m.segments
+    assert "'1' counts as yes" in det.reasons["Recommended IND"]
     assert m.rating == "Rating"
 
 

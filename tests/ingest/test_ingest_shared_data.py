@@ -48,7 +48,9 @@ def test_womens_clothing_reviews(shared_data):
     assert m.rating == "Rating" and c.rating_scale == (1, 5) and c.csat_from_rating is True
     assert m.comment == ("Title", "Review Text")
     assert m.id is None and "Clothing ID" in m.segments
-    assert {"Division Name", "Department Name", "Class Name", "Recommended IND"} <= set(m.segments)
+    assert {"Division Name", "Department Name", "Class Name"} <= set(m.segments)
+    assert m.recommend == "Recommended IND" and "Recommended IND" not in m.segments
+    assert v.canonical["recommend"].isin([0.0, 1.0]).all()
     assert m.nps is None and c.kind == "reviews"
     assert "derived" in det.reasons["Rating"]
     assert v.rejects.empty
@@ -97,7 +99,11 @@ def test_ba_skytrax_reviews(shared_data):
     assert set(subratings) <= set(m.segments)
     assert c.sentinels["entertainment"] == ["-1"]
     assert "author" not in m.columns()
+    assert m.recommend == "recommended" and "'yes' counts as yes" in det.reasons["recommended"]
     assert v.rejects.empty
+    yes = table.frame["recommended"].str.strip().str.lower().eq("yes")
+    assert int(yes.sum()) == 572 and v.canonical["recommend"].sum() == 572
+    assert v.canonical["recommend"].mean() == pytest.approx(yes.mean())
     assert v.raw["entertainment"].isna().sum() == 457
     assert not v.raw[subratings].isin(["-1"]).any().any()
     dates = v.canonical["date"]

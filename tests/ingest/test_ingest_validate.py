@@ -135,7 +135,8 @@ def test_canonical_columns_and_types():
     assert all(str(c[k].dtype) == "float64" for k in ("nps", "csat", "rating", "value"))
     assert all(c[k].dtype == object for k in ("row_key", "content_hash", "response_id", "customer", "brand",
                                              "comment"))
-    assert c.iloc[0].to_dict() | {"content_hash": None} == {
+    assert c["recommend"].isna().all()  # no would-recommend column mapped
+    assert c.iloc[0].drop("recommend").to_dict() | {"content_hash": None} == {
         "row_key": "id:1", "content_hash": None, "response_id": "1", "customer": "c1",
         "date": pd.Timestamp("2024-01-05 10:00"), "nps": 9.0, "csat": 4.0, "rating": 4.0, "value": 10.5,
         "brand": "Acme", "comment": "Title.\n\nGood",

@@ -50,10 +50,10 @@ def test_kpi_names_and_columns_come_from_one_map():
     config = DatasetConfig(mapping=Mapping(rating="stars"), csat_from_rating=True)
     assert metrics.metric_label("csat", config) == "CSAT (derived from star ratings)"
     assert metrics.metric_label("rating", config) == "Average rating"
-    assert [metrics.short_label(m) for m in metrics.METRICS] == ["NPS", "CSAT %", "Rating"]
-    assert [metrics.kpi_name(m) for m in metrics.METRICS] == ["NPS", "CSAT", "Rating"]
-    assert [metrics.estimate_column(m) for m in metrics.METRICS] == ["nps", "csat", "rating_mean"]
-    assert [metrics.count_column(m) for m in metrics.METRICS] == ["nps_n", "csat_n", "rating_n"]
+    assert [metrics.short_label(m) for m in metrics.METRICS] == ["NPS", "CSAT %", "Rating", "Recommend %"]
+    assert [metrics.kpi_name(m) for m in metrics.METRICS] == ["NPS", "CSAT", "Rating", "Recommend"]
+    assert [metrics.estimate_column(m) for m in metrics.METRICS] == ["nps", "csat", "rating_mean", "recommend"]
+    assert [metrics.count_column(m) for m in metrics.METRICS] == ["nps_n", "csat_n", "rating_n", "recommend_n"]
 
 
 def test_verdict_line_counts_real_differences_and_small_groups():

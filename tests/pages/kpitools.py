@@ -16,6 +16,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from portal import metrics
 from portal.services.imports import import_frame, load_demo
 from portal.store import Store
 
@@ -132,6 +133,19 @@ def texts(at: AppTest) -> str:
     parts = [c.value for c in at.caption] + [m.value for m in at.markdown] + [i.value for i in at.info]
     parts += [w.value for w in at.warning] + [e.value for e in at.error]
     return "\n".join(str(p).replace("\\", "") for p in parts)
+
+
+def stored(url: str, name: str) -> tuple[pd.DataFrame, Any]:
+    """Return a stored dataset's frame and configuration."""
+    with Store(url) as store:
+        return store.load(name), store.dataset(name).config
+
+
+def groups_table(at: AppTest) -> pd.DataFrame:
+    """Return the Segments page's table of groups."""
+    found = [d.value for d in at.dataframe if metrics.STATUS_LABEL in d.value.columns]
+    assert found, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
 
 
 def by_label(widgets: Any, label: str) -> Any:

@@ -10,8 +10,10 @@ from kpitools import (
     SURVEY,
     by_label,
     charts,
+    groups_table,
     import_survey,
     open_app,
+    stored,
     survey_frame,
     texts,
 )
@@ -19,19 +21,6 @@ from kpitools import (
 from portal import metrics
 from portal.metrics import STATUSES, drivers, export_groups, group_frame
 from portal.store import Store
-
-
-def stored(url: str, name: str) -> tuple[pd.DataFrame, object]:
-    """Return a stored dataset's frame and configuration."""
-    with Store(url) as store:
-        return store.load(name), store.dataset(name).config
-
-
-def groups_table(at) -> pd.DataFrame:
-    """Return the page's table of groups."""
-    found = [d.value for d in at.dataframe if metrics.STATUS_LABEL in d.value.columns]
-    assert found, [list(d.value.columns) for d in at.dataframe]
-    return found[0]
 
 
 def test_every_group_is_shown_with_the_library_figures_sorted_by_difference(demo):

@@ -111,7 +111,8 @@ def test_export_keeps_original_text_and_column_order(store: Store, make) -> None
     store.import_rows("exp", *_parts(second), source="feb.csv")
     out = store.export_frame("exp")
     originals = ["ID", "Score", "Revenue", "Date", "Comment", "Extra"]
-    derived = ["portal_row_key", "portal_date", "portal_nps", "portal_csat", "portal_rating", "portal_value",
+    derived = ["portal_row_key", "portal_date", "portal_nps", "portal_csat", "portal_rating", "portal_recommend",
+               "portal_value",
                "portal_brand", "portal_sentiment", "portal_sentiment_label", "portal_language"]
     assert out.columns.tolist() == originals + derived
     assert out["ID"].tolist() == ["00123", "0007", "00124"]

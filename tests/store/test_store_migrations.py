@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
+from alembic import command
 
 from portal.errors import StoreError
 from portal.store import Store
-from portal.store.migrate import current_revisions, head_revisions, upgrade
+from portal.store.migrate import alembic_config, current_revisions, head_revisions, upgrade
 from portal.store.schema import metadata
 
 BRANCH = '''
@@ -46,25 +49,76 @@ def downgrade():
 '''
 
 
-def _store_at_0001(url: str, make, rows) -> Store:
-    """Return a store whose schema is exactly 0001_initial, holding two datasets with history."""
-    store = Store(url, migrate=False)  # the store's own engine: foreign keys on, as in real use
-    upgrade(store.engine, "0001_initial")
-    assert current_revisions(store.engine) == {"0001_initial"}
+def _downgrade(engine: sa.Engine, target: str) -> None:
+    """Take the database back to ``target`` as an older portal left it (SQLite foreign keys off, as upgrades do)."""
+    config = alembic_config()
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.downgrade(config, target)
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _fill(store: Store, make, rows) -> None:
+    """Import two datasets with history: "old" (30 rows, then 10 of them changed) and "other" (5 rows)."""
     first = make(rows(30), segments=("Region",))
     store.import_rows("old", first.config, first.canonical, first.raw, source="a.csv")
     changed = make([dict(r, Score="1") for r in rows(10)], segments=("Region",))
     store.import_rows("old", changed.config, changed.canonical, changed.raw, source="b.csv")
     other = make(rows(5, start=100))
     store.import_rows("other", other.config, other.canonical, other.raw, source="c.csv")
-    return store
+
+
+@dataclass(frozen=True, eq=False)
+class OldStore:
+    """A store taken back to an older schema, and what it held before: each dataset's rows and "old"'s imports."""
+
+    store: Store
+    frames: dict[str, pd.DataFrame]
+    history: pd.DataFrame
+
+
+def _store_at(url: str, make, rows, target: str) -> OldStore:
+    """Return a store holding two datasets with history whose schema was taken back to ``target``.
+
+    Today's code reads and writes columns that older schemas lack, so the rows are written and read at the
+    newest schema and the database is then downgraded, as an older portal would have left it.
+    """
+    store = Store(url)
+    _fill(store, make, rows)
+    frames = {name: store.load(name) for name in ("old", "other")}
+    history = store.imports("old")
+    _downgrade(store.engine, target)
+    return OldStore(store, frames, history)
+
+
+def _store_at_0001(url: str, make, rows) -> OldStore:
+    """Return a store whose schema is exactly 0001_initial, holding two datasets with history."""
+    old = _store_at(url, make, rows, "0001_initial")
+    assert current_revisions(old.store.engine) == {"0001_initial"}
+    assert "recommend" not in _columns(old.store.engine, "responses")
+    with old.store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM responses")).scalar() == 35
+        assert conn.execute(sa.text("SELECT count(*) FROM response_history")).scalar() == 10
+    return old
+
+
+def _columns(engine: sa.Engine, table: str) -> set[str]:
+    """Return the names of a table's columns in the database."""
+    with engine.connect() as conn:
+        return {c["name"] for c in sa.inspect(conn).get_columns(table)}
 
 
 def test_store_made_at_0001_upgrades_in_place_to_every_head(db_url: str, make, rows) -> None:
     old = _store_at_0001(db_url, make, rows)
-    before = {name: old.load(name) for name in ("old", "other")}
-    history_before = old.imports("old")
-    old.close()
+    before, history_before = old.frames, old.history
+    old.store.close()
 
     store = Store(db_url)  # opening upgrades to all heads, including other parts' branches
     assert current_revisions(store.engine) == head_revisions()
@@ -82,8 +136,8 @@ def test_store_made_at_0001_upgrades_in_place_to_every_head(db_url: str, make, r
 
 def test_a_new_branch_rebuilding_tables_keeps_every_row(db_url: str, make, rows, tmp_path: Path) -> None:
     old = _store_at_0001(db_url, make, rows)
-    before = old.load("old")
-    old.close()
+    before = old.frames["old"]
+    old.store.close()
     versions = tmp_path / "versions"
     versions.mkdir()
     (versions / "9001_test_branch.py").write_text(textwrap.dedent(BRANCH))
@@ -102,6 +156,31 @@ def test_a_new_branch_rebuilding_tables_keeps_every_row(db_url: str, make, rows,
     store.delete_dataset("other")  # foreign keys (and their cascades) survived the table rebuilds
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM responses")).scalar() == 30
+    store.close()
+
+
+def test_store_at_0004_holding_rows_gains_the_recommend_column_in_place(db_url: str, make, rows) -> None:
+    old = _store_at(db_url, make, rows, "0005_recommend@-1")  # every other part's schema, not 0005
+    assert current_revisions(old.store.engine) == head_revisions() - {"0005_recommend"}
+    assert "recommend" not in _columns(old.store.engine, "responses")
+    assert "recommend" not in _columns(old.store.engine, "response_history")
+    old.store.close()
+
+    store = Store(db_url)  # opening applies 0005_recommend to the store as it is
+    assert current_revisions(store.engine) == head_revisions()
+    assert {"recommend"} <= _columns(store.engine, "responses") & _columns(store.engine, "response_history")
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM responses")).scalar() == 35
+        assert conn.execute(sa.text("SELECT count(*) FROM response_history")).scalar() == 10
+        assert conn.execute(sa.text("SELECT count(*) FROM responses WHERE recommend IS NOT NULL")).scalar() == 0
+    for name, frame in old.frames.items():
+        after = store.load(name)
+        assert after.equals(frame), name
+        assert after["recommend"].isna().all()  # no answer: no dataset could map the role before 0005
+    assert store.imports("old")[["id", "status", "added", "updated"]].equals(
+        old.history[["id", "status", "added", "updated"]])
+    assert store.revert_import(int(old.history["id"].iloc[0])).restored == 10  # history kept its rows
+    assert store.load("old")["nps"].eq(9.0).all()
     store.close()
 
 

@@ -1,4 +1,4 @@
-"""The ``portal kpis`` command: NPS, CSAT and rating with 95% intervals, overall, by a column and by period."""
+"""The ``portal kpis`` command: NPS, CSAT, rating and would recommend with 95% intervals, by group and period."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Register the ``kpis`` command."""
     p = sub.add_parser(
         "kpis",
-        help="NPS, CSAT and average rating with 95%% intervals, overall, by a column and by period",
+        help="NPS, CSAT, average rating and would recommend with 95%% intervals, overall, by a column and by period",
         description="Print a dataset's KPIs with their 95%% intervals. With --by, every value of the column is "
                     "compared with all other responses; with --period, every period with the one before. "
                     "p-values are adjusted for the number of comparisons (Benjamini-Hochberg).",
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="groups with fewer responses are flagged low_sample and never significant "
                         "(default: PORTAL_MIN_GROUP_SIZE, 30)")
     p.add_argument("--metric", choices=metrics.METRICS,
-                   help="the KPI that p_value and significant refer to (default: nps, else csat, else rating)")
+                   help="the KPI that p_value and significant refer to (default: nps, csat, rating, recommend)")
     add_common(p, formats=("table", "json", "csv"))
     p.set_defaults(handler=cmd_kpis)
 
@@ -93,7 +93,7 @@ def _num(value: Any, digits: int) -> str:
     return "" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
 
-_DIGITS = {"nps": 1, "csat": 1, "rating": 2}
+_DIGITS = {"nps": 1, "csat": 1, "rating": 2, "recommend": 1}
 
 
 def _readable(table: pd.DataFrame, mapped: list[str], key: str, tests: bool) -> pd.DataFrame:

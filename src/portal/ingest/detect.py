@@ -31,6 +31,8 @@ from portal.ingest.roles import (
     infer_kind,
     leftover_role,
     nps_hint,
+    recommend_candidates,
+    recommend_hint,
     score_candidates,
     score_hint,
     score_scale,
@@ -68,6 +70,7 @@ def detect(frame: pd.DataFrame, *, kind: str | None = None) -> Detection:
     picker.pick("id", id_candidates(profiles), "a response id")
     dayfirst = _pick_date(picker, profiles)
     csat_scale, rating_scale, sentinels = _pick_scores(picker, profiles, kind)
+    picker.pick("recommend", recommend_candidates(profiles), "a would-recommend answer")
     picker.pick("value", value_candidates(profiles), "a revenue / value column")
     picker.pick("customer", customer_candidates(profiles), "a customer id")
     picker.pick("brand", brand_candidates(profiles), "the brand")
@@ -78,9 +81,9 @@ def detect(frame: pd.DataFrame, *, kind: str | None = None) -> Detection:
     csat_from_rating = derives_csat(mapping, rating_scale)
     if csat_from_rating and mapping.rating:
         picker.reasons[mapping.rating] += "; CSAT is derived from it (4 and 5 stars count as satisfied)"
-    if not (mapping.nps or mapping.csat or mapping.rating or mapping.comment):
+    if not (mapping.nps or mapping.csat or mapping.rating or mapping.recommend or mapping.comment):
         picker.warnings.append(
-            "No column looks like a score (NPS, CSAT or star rating) or a comment, so there is nothing to analyse "
+            "No column looks like a score (NPS, CSAT, star rating or would recommend) or a comment, so there is nothing to analyse "
             "yet. Choose which column holds the score or the comment."
         )
     config = DatasetConfig(
@@ -216,6 +219,12 @@ def _pick_segments(
 
 def _unused_score(p: Profile, roles: MappingT[str, str]) -> str | None:
     """Return why a column named like a score was not taken as one, when no column got that score role."""
+    if recommend_hint(p) and p.num_frac < 0.5:  # words, as a yes/no answer holds: not an NPS score
+        if p.count == 0 or p.distinct <= 2 or "recommend" in roles:
+            return None
+        return (f"'{p.column}' looks like a would-recommend answer by its name, but it holds more than a yes and a "
+                f"no (for example: {p.examples()}), so it is not counted as would recommend (given that role, rows "
+                "with other answers are rejected)")
     if nps_hint(p):
         wanted, label, scale = ("nps",), "an NPS score", "whole numbers from 0 to 10"
     elif has_word(p, CSAT_WORDS):

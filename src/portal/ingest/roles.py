@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from portal.ingest.answers import yes_no_pair
 from portal.ingest.profile import Profile
 from portal.ingest.values import arrow_dates, clean_arrow, to_arrow
 
@@ -318,6 +319,23 @@ def score_candidates(profiles: Sequence[Profile], kind: str) -> dict[str, list[C
             reason += f"; {', '.join(p.sentinels)} means 'not rated' and counts as missing"
         scored[role].append(((strength, round(fit, 2), -p.position), p, reason))
     return scored
+
+
+def recommend_hint(p: Profile) -> bool:
+    """True when the name says whether the customer would recommend ("recommended", "Would recommend")."""
+    return any(t.startswith("recommend") for t in p.tokens)
+
+
+def recommend_candidates(profiles: Sequence[Profile]) -> list[Candidate]:
+    """Return the columns named like "recommended" that hold exactly two values, one yes and one no."""
+    found = []
+    for p in profiles:
+        pair = yes_no_pair(p) if recommend_hint(p) else None
+        if pair is not None:
+            reason = (f"Two values ('{pair[0]}' and '{pair[1]}') and the name says recommend: would recommend "
+                      f"('{pair[0]}' counts as yes)")
+            found.append(((p.name.startswith("recommend"), -p.position), p, reason))
+    return found
 
 
 def value_candidates(profiles: Sequence[Profile]) -> list[Candidate]:

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from portal.errors import MappingError
+from portal.ingest.answers import ANSWER_RULE, answer_codes, values_found
 from portal.ingest.rows import (
     Reasons,
     join_text,
@@ -74,15 +75,15 @@ __all__ = [
 ]
 
 CANONICAL_OUTPUT: tuple[str, ...] = (
-    "row_key", "content_hash", "response_id", "customer", "date", "nps", "csat", "rating", "value", "brand",
-    "comment",
+    "row_key", "content_hash", "response_id", "customer", "date", "nps", "csat", "rating", "recommend", "value",
+    "brand", "comment",
 )
 COMMENT_JOIN = "\n\n"
 _SENTENCE_END = r"[.!?…:;)\]\"'”’]$"
 """A comment part ending like this is a finished sentence; any other gets a full stop before the next part."""
 _CANONICAL_TYPES: dict[str, str | type] = {
     "row_key": object, "content_hash": object, "response_id": object, "customer": object, "date": "datetime64[ns]",
-    "nps": "float64", "csat": "float64", "rating": "float64", "value": "float64", "brand": object, "comment": object,
+    "nps": "float64", "csat": "float64", "rating": "float64", "recommend": "float64", "value": "float64", "brand": object, "comment": object,
 }
 
 
@@ -162,7 +163,7 @@ def _check_columns(frame: pd.DataFrame, config: DatasetConfig) -> None:
     m = config.mapping
     existing = ", ".join(f"'{c}'" for c in frame.columns)
     needed: list[tuple[str, str]] = [(getattr(m, r), ROLE_LABELS[r]) for r in
-                                     ("id", "customer", "date", "nps", "csat", "rating", "value")
+                                     ("id", "customer", "date", "nps", "csat", "rating", "recommend", "value")
                                      if getattr(m, r) is not None]
     if m.brand is not None and "brand" not in config.constants:
         needed.append((m.brand, ROLE_LABELS["brand"]))
@@ -175,9 +176,9 @@ def _check_columns(frame: pd.DataFrame, config: DatasetConfig) -> None:
                 f"The column '{column}' (used as {label}) is not in this file. Its columns are: {existing}. "
                 "Choose the roles again for this file."
             )
-    if not (m.nps or m.csat or m.rating or m.comment):
+    if not (m.nps or m.csat or m.rating or m.recommend or m.comment):
         raise MappingError(
-            "No column is set as a score (NPS, CSAT or star rating) or a comment, so there is nothing to analyse. "
+            "No column is set as a score (NPS, CSAT, star rating or would recommend) or a comment, so there is nothing to analyse. "
             f"Set one in the mapping, or with --map nps=COLUMN on the command line; the file's columns are: "
             f"{existing}."
         )
@@ -273,7 +274,7 @@ def _check_dates(
 def _check_scores(
     work: dict[str, pa.Array], config: DatasetConfig, n: int, reasons: Reasons
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Return the NPS, CSAT and rating scores (NaN where missing or invalid) and which rows have a score."""
+    """Return the NPS, CSAT, rating and recommend scores (NaN where missing or invalid) and which rows have one."""
     m = config.mapping
     score_present = np.zeros(n, dtype=bool)
     scores: dict[str, np.ndarray] = {}
@@ -287,7 +288,22 @@ def _check_scores(
         scores[role] = _check_score(clean, role, scale, reasons)
     if config.csat_from_rating and m.csat is None:
         scores["csat"] = scores["rating"].copy()
+    scores["recommend"] = np.full(n, np.nan)
+    if m.recommend is not None:
+        clean = clean_arrow(work[m.recommend])
+        score_present |= arrow_mask(clean.is_valid())
+        scores["recommend"] = _check_answer(clean, reasons)
     return scores, score_present
+
+
+def _check_answer(clean: pa.Array, reasons: Reasons) -> np.ndarray:
+    """Return a yes/no column as 1.0/0.0 (NaN where missing or neither), recording why other values are wrong."""
+    codes, wrong = answer_codes(clean)
+    if wrong.any():
+        found = values_found(clean)
+        reasons.add(wrong, [f"would-recommend answer '{v}' is neither yes nor no: {ANSWER_RULE} (the column holds "
+                            f"{found})" for v in shortened(clean, wrong)])
+    return codes
 
 
 def _check_score(clean: pa.Array, role: str, scale: tuple[int, int], reasons: Reasons) -> np.ndarray:

@@ -8,18 +8,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portal.metrics.definitions import MIN_INTERVAL_N
+from portal.metrics.definitions import METRICS, MIN_INTERVAL_N
 from portal.metrics.responses import (
     CSAT_CATS,
     DETRACTOR,
     NPS_CATS,
     PASSIVE,
     PROMOTER,
+    RECOMMEND_CATS,
     CustomerIndex,
     Responses,
     code_responses,
 )
-from portal.metrics.stats import bounded_mean_interval, mean_sd, nps_interval, nps_score, wilson_interval
+from portal.metrics.stats import (
+    bounded_mean_interval,
+    mean_sd,
+    nps_interval,
+    nps_score,
+    share_percent,
+    wilson_interval,
+)
 from portal.model import DatasetConfig
 
 _MAX_JOINT_BINS = 1 << 22  # above this, per-KPI bincounts instead of one joint bincount
@@ -82,11 +90,13 @@ def aggregate(data: Responses, gg: np.ndarray | None, n_groups: int, *, monotone
     ``gg`` None puts every response in one group. Hidden columns starting with ``_`` carry the sums the
     significance tests need.
     """
-    nps_counts, csat_counts, rating_counts, value_by_cat = _category_counts(data, gg, n_groups)
+    nps_counts, csat_counts, recommend_counts, rating_counts, value_by_cat = _category_counts(data, gg, n_groups)
     promoters, passives, detractors = nps_counts[:, PROMOTER], nps_counts[:, PASSIVE], nps_counts[:, DETRACTOR]
     nps_n = promoters + passives + detractors
     csat_top = csat_counts[:, 2]
     csat_n = csat_counts[:, 1] + csat_top
+    recommend_yes = recommend_counts[:, 2]
+    recommend_n = recommend_counts[:, 1] + recommend_yes
     rating_n = rating_counts[:, 1:].sum(axis=1)
     out: dict[str, Any] = {
         "n": nps_counts.sum(axis=1),
@@ -99,50 +109,55 @@ def aggregate(data: Responses, gg: np.ndarray | None, n_groups: int, *, monotone
     }
     out["nps"] = nps_score(promoters, detractors, nps_n)
     out["nps_ci_low"], out["nps_ci_high"] = nps_interval(promoters, detractors, nps_n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["csat"] = np.where(csat_n > 0, 100.0 * csat_top / np.maximum(csat_n, 1), np.nan)
+    out["csat"] = share_percent(csat_top, csat_n)
     out["csat_ci_low"], out["csat_ci_high"] = wilson_interval(csat_top, csat_n)
     s1, s2 = _rating_sums(data, gg, n_groups, rating_counts)
     mean, sd = mean_sd(data.rating_centre, s1, s2, rating_n)
     out["rating_mean"] = mean
     out["rating_ci_low"], out["rating_ci_high"] = bounded_mean_interval(mean, sd, rating_n, *data.config.rating_scale)
+    out["recommend_n"] = recommend_n
+    out["recommend"] = share_percent(recommend_yes, recommend_n)
+    out["recommend_ci_low"], out["recommend_ci_high"] = wilson_interval(recommend_yes, recommend_n)
     _drop_small_intervals(out)
     _value_columns(data, out, gg, n_groups, monotone, value_by_cat)
     out["_csat_top"] = csat_top
+    out["_recommend_yes"] = recommend_yes
     out["_rating_s1"], out["_rating_s2"], out["_rating_sd"] = s1, s2, sd
     return pd.DataFrame(out)
 
 
 def _drop_small_intervals(out: dict[str, Any]) -> None:
     """Blank every interval of a KPI carried by fewer than ``MIN_INTERVAL_N`` responses (NaN, null in JSON)."""
-    for metric in ("nps", "csat", "rating"):
+    for metric in METRICS:
         few = np.asarray(out[f"{metric}_n"]) < MIN_INTERVAL_N
         for side in ("low", "high"):
             out[f"{metric}_ci_{side}"] = np.where(few, np.nan, out[f"{metric}_ci_{side}"])
 
 
 def _category_counts(data: Responses, gg: np.ndarray | None,
-                     n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Return per-group counts of the NPS, CSAT and rating codes, and the value summed per NPS category.
+                     n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Return per-group counts of the NPS, CSAT, recommend and rating codes, and the value per NPS category.
 
     One joint bincount over the packed row codes when the table is small enough, else one per KPI (then the
     value per category is left for ``_value_columns`` to count).
     """
     size = n_groups + 1
     width = data.rating_width
-    combos = NPS_CATS * CSAT_CATS * width
+    combos = NPS_CATS * CSAT_CATS * RECOMMEND_CATS * width
     if size * combos > _MAX_JOINT_BINS:
         return (_bincount(gg, NPS_CATS, data.nps_cat, size)[:n_groups],
                 _bincount(gg, CSAT_CATS, data.csat_cat, size)[:n_groups],
+                _bincount(gg, RECOMMEND_CATS, data.recommend_cat, size)[:n_groups],
                 _bincount(gg, width, data.rating_code, size)[:n_groups], None)
     key = data.rowcode if gg is None else _key(gg, combos, data.rowcode)
     joint = np.bincount(key, minlength=size * combos)[: size * combos]
-    joint = joint.reshape(size, NPS_CATS, CSAT_CATS, width)[:n_groups]
+    joint = joint.reshape(size, NPS_CATS, CSAT_CATS, RECOMMEND_CATS, width)[:n_groups]
     value_by_cat = None
     if data.value is not None:
         weighted = np.bincount(key, weights=data.value, minlength=size * combos)[: size * combos]
         value_by_cat = weighted.reshape(size, NPS_CATS, -1)[:n_groups].sum(axis=2)
-    return joint.sum(axis=(2, 3)), joint.sum(axis=(1, 3)), joint.sum(axis=(1, 2)), value_by_cat
+    return (joint.sum(axis=(2, 3, 4)), joint.sum(axis=(1, 3, 4)), joint.sum(axis=(1, 2, 4)),
+            joint.sum(axis=(1, 2, 3)), value_by_cat)
 
 
 def _rating_sums(data: Responses, gg: np.ndarray | None, n_groups: int,

@@ -24,6 +24,10 @@ DEFINITIONS: dict[str, str] = {
     "rating": (
         "The average rating. The margin of error is a 95% range that always stays on the rating scale."
     ),
+    "recommend": (
+        "Would recommend is the share of people who answered yes to whether they would recommend us (a yes/no "
+        "column such as 'Recommended'). The margin of error is a 95% range that never leaves 0% to 100%."
+    ),
     "difference": (
         "Is a difference real? Each group is compared with all the others, and each period with the one before. "
         "When many comparisons are made at once some look different by luck, so the chance that a difference is "
@@ -61,24 +65,29 @@ METHODS: dict[str, str] = {
         "-100..100 and widened to include the plain NPS. The point estimate stays the plain NPS."
     ),
     "csat": "CSAT = % of responses in the top two boxes of the scale, with a Wilson 95% score interval.",
+    "recommend": "Would recommend = % of yes answers among the yes/no answers, with a Wilson 95% score interval.",
     "rating": (
         "Average rating with a 95% interval for a bounded mean: the mean rescaled to u in 0..1 gets the Wilson "
         "score interval with the effective sample size n* = n * u(1 - u) / s_u^2 (n* = n when all ratings are "
         "equal), then is scaled back; it never leaves the rating scale."
     ),
     "difference": (
-        "NPS via a z-test on the difference using each side's adjusted-Wald variance; CSAT via a two-proportion "
-        "z-test; ratings via Welch's t-test. Across many comparisons p-values are adjusted with "
+        "NPS via a z-test on the difference using each side's adjusted-Wald variance; CSAT and would recommend via a "
+        "two-proportion z-test; ratings via Welch's t-test. Across many comparisons p-values are adjusted with "
         "Benjamini-Hochberg and `significant` means adjusted p < 0.05."
     ),
 }
 
 #: Groups with fewer responses are flagged ``low_sample``; the setting PORTAL_MIN_GROUP_SIZE declares it.
 DEFAULT_MIN_N = int(settings.default("PORTAL_MIN_GROUP_SIZE"))
-METRICS: tuple[str, ...] = ("nps", "csat", "rating")
-METRIC_LABELS: dict[str, str] = {"nps": "NPS", "csat": "CSAT", "rating": "Average rating"}
+METRICS: tuple[str, ...] = ("nps", "csat", "rating", "recommend")
+METRIC_LABELS: dict[str, str] = {"nps": "NPS", "csat": "CSAT", "rating": "Average rating",
+                                 "recommend": "Would recommend"}
 #: A KPI's short name for chart axes and table headers.
-SHORT_LABELS: dict[str, str] = {"nps": "NPS", "csat": "CSAT %", "rating": "Rating"}
+SHORT_LABELS: dict[str, str] = {"nps": "NPS", "csat": "CSAT %", "rating": "Rating", "recommend": "Recommend %"}
+#: The KPIs that are a share of responses (a percentage with a Wilson interval) and the hidden table column
+#: counting the responses in that share (top-two box, yes answers).
+PROPORTIONS: dict[str, str] = {"csat": "_csat_top", "recommend": "_recommend_yes"}
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
 #: The pandas frequency of each period's start dates (weeks start on Monday).
 PERIOD_FREQUENCIES: dict[str, str] = {"week": "W-MON", "month": "MS", "quarter": "QS"}
@@ -86,16 +95,20 @@ PERIOD_FREQUENCIES: dict[str, str] = {"week": "W-MON", "month": "MS", "quarter":
 #: Keys of one KPI record, in the order of the ``portal kpis`` JSON contract.
 KPI_KEYS: tuple[str, ...] = (
     "n", "nps_n", "csat_n", "rating_n", "promoters", "passives", "detractors", "nps", "nps_ci", "csat",
-    "csat_ci", "rating_mean", "rating_ci", "customers", "customer_nps", "value_weighted_nps",
+    "csat_ci", "rating_mean", "rating_ci", "recommend_n", "recommend", "recommend_ci", "customers", "customer_nps", "value_weighted_nps",
     "revenue_at_risk", "revenue_share",
 )
 COMPARISON_KEYS: tuple[str, ...] = ("p_value", "p_adjusted", "significant", "low_sample")
-INTERVAL_KEYS: tuple[str, ...] = ("nps_ci", "csat_ci", "rating_ci")
+INTERVAL_KEYS: tuple[str, ...] = ("nps_ci", "csat_ci", "rating_ci", "recommend_ci")
 #: Keys of a KPI record that hold counts.
-INT_KEYS = frozenset({"n", "nps_n", "csat_n", "rating_n", "promoters", "passives", "detractors", "customers"})
+INT_KEYS = frozenset({"n", "nps_n", "csat_n", "rating_n", "promoters", "passives", "detractors", "customers",
+                       "recommend_n"})
 #: The table column holding each KPI's estimate, and the one counting the responses that carry it.
-ESTIMATE_COLUMNS: dict[str, str] = {"nps": "nps", "csat": "csat", "rating": "rating_mean"}
-COUNT_COLUMNS: dict[str, str] = {"nps": "nps_n", "csat": "csat_n", "rating": "rating_n"}
+ESTIMATE_COLUMNS: dict[str, str] = {"nps": "nps", "csat": "csat", "rating": "rating_mean", "recommend": "recommend"}
+COUNT_COLUMNS: dict[str, str] = {"nps": "nps_n", "csat": "csat_n", "rating": "rating_n", "recommend": "recommend_n"}
+#: Counts a table of groups adds up to get "all the others" (``kpis_by``) or carries to the next period.
+SUMMED_COLUMNS: tuple[str, ...] = ("nps_n", "csat_n", "rating_n", "recommend_n", "promoters", "passives",
+                                   "detractors", *PROPORTIONS.values())
 
 
 def estimate_column(metric: str) -> str:
@@ -109,7 +122,7 @@ def count_column(metric: str) -> str:
 
 
 def short_label(metric: str) -> str:
-    """Return a KPI's short name for axes and tables: "NPS", "CSAT %" or "Rating"."""
+    """Return a KPI's short name for axes and tables: "NPS", "CSAT %", "Rating" or "Recommend %"."""
     return SHORT_LABELS[metric]
 
 

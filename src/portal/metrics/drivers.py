@@ -1,4 +1,4 @@
-"""Key drivers: which sub-ratings or segment columns move a score (NPS, CSAT or rating) the most.
+"""Key drivers: which sub-ratings or segment columns move a score (NPS, CSAT, rating or would recommend) the most.
 
 A linear regression of the score on the chosen columns explains part of the differences between
 responses (R^2). The Shapley / LMG decomposition splits that R^2 fairly between the columns: each column's
@@ -29,7 +29,10 @@ DEFAULT_BOOTSTRAP = 200
 DEFAULT_SEED = 20240601
 MIN_RESPONSES = 30
 NUMERIC_SHARE = 0.9  # a column is numeric when at least this share of its values are numbers
-TARGET_LABELS: dict[str, str] = {"nps": "NPS score", "csat": "CSAT score", "rating": "rating"}
+#: How sentences name each score being explained ("the differences in <label>", "a higher <label>"). A yes/no
+#: answer is stored as 1 and 0, so the regression explains who says yes: the share who would recommend.
+TARGET_LABELS: dict[str, str] = {"nps": "NPS score", "csat": "CSAT score", "rating": "rating",
+                                 "recommend": "share who would recommend"}
 _NOT_PREDICTORS = frozenset({
     "row_key", "content_hash", "response_id", "import_id", "customer", "date", "comment", "sentiment_label",
     "language",
@@ -263,7 +266,7 @@ def _ranking(predictors: list[str], design: _Design, shares: np.ndarray, total: 
 
 #: Names of the scores and sentiment when they are offered as drivers.
 SCORE_NAMES: dict[str, str] = {"nps": "NPS score", "csat": "CSAT score", "rating": "Star rating",
-                               "sentiment": "Sentiment"}
+                               "recommend": "Would recommend", "sentiment": "Sentiment"}
 
 
 def driver_targets(config: DatasetConfig) -> list[str]:

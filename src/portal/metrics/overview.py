@@ -143,7 +143,7 @@ def tile_detail(tile: Tile) -> str:
     """Return the words under a tile's sentence: its interval and whether the latest change is real ("" if none)."""
     detail = []
     interval = format_interval(tile.metric, *(tile.ci or (None, None)))
-    if interval:
+    if interval and interval not in tile.sentence:  # a sentence that states its interval is not repeated
         detail.append(f"95% interval {interval}.")
     change = tile.change
     if change is not None and change.difference is not None and is_finite(change.difference):

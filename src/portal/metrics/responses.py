@@ -13,8 +13,8 @@ import pandas as pd
 from portal.metrics.definitions import METRICS
 from portal.model import DatasetConfig
 
-# Row codes: NPS category (4) x CSAT category (3) x rating code (see ``Responses``).
-NPS_CATS, CSAT_CATS = 4, 3
+# Row codes: NPS category (4) x CSAT category (3) x recommend answer (3) x rating code (see ``Responses``).
+NPS_CATS, CSAT_CATS, RECOMMEND_CATS = 4, 3, 3
 MISSING, DETRACTOR, PASSIVE, PROMOTER = 0, 1, 2, 3
 _UNIT_PER_DAY = {"ns": 86_400_000_000_000, "us": 86_400_000_000, "ms": 86_400_000, "s": 86_400}
 _MAX_RATING_LEVELS = 21  # ratings with at most this many whole values are counted per value (exact, fast)
@@ -36,7 +36,7 @@ class Responses:
     """A canonical frame turned into row codes once, shared by every grouping (see ``prepare``).
 
     ``rowcode`` packs a response's NPS category (missing, detractor, passive, promoter), CSAT category
-    (missing, other, top two) and rating code (0 missing, else the index of its value in ``rating_levels``;
+    (missing, other, top two), recommend answer (missing, no, yes) and rating code (0 missing, else the index of its value in ``rating_levels``;
     ratings that are not few whole values are only marked present and summed through ``rating_dev``).
     ``day`` counts days from the first date (-1 without a date).
     """
@@ -46,6 +46,7 @@ class Responses:
     mapped: frozenset[str]
     nps_cat: np.ndarray
     csat_cat: np.ndarray
+    recommend_cat: np.ndarray
     rating_code: np.ndarray
     rating_levels: np.ndarray | None
     rating_centre: float
@@ -71,7 +72,7 @@ class Responses:
 
 def mapped_roles(config: DatasetConfig) -> frozenset[str]:
     """Return the roles the dataset fills: mapped columns, constants and CSAT derived from the rating."""
-    roles = {r for r in ("customer", "date", "nps", "csat", "rating", "brand", "value")
+    roles = {r for r in ("customer", "date", "nps", "csat", "rating", "recommend", "brand", "value")
              if getattr(config.mapping, r) is not None or r in config.constants}
     if config.csat_from_rating:
         roles.add("csat")
@@ -85,7 +86,7 @@ def mapped_metrics(config: DatasetConfig) -> list[str]:
 
 
 def headline_metric(config: DatasetConfig) -> str | None:
-    """Return the KPI that comparisons test by default: NPS if mapped, else CSAT, else rating (None if none)."""
+    """Return the KPI that comparisons test by default: NPS, else CSAT, else rating, else recommend (or None)."""
     return next(iter(mapped_metrics(config)), None)
 
 
@@ -203,11 +204,15 @@ def code_responses(frame: pd.DataFrame, config: DatasetConfig) -> Responses:
     csat = _floats(frame, "csat", "csat" in roles)
     nps_cat = ((nps >= 0).view(np.int8) + (nps >= 7).view(np.int8) + (nps >= 9).view(np.int8))
     csat_cat = (csat == csat).view(np.int8) + (csat >= config.csat_scale[1] - 1).view(np.int8)
+    recommend = _floats(frame, "recommend", "recommend" in roles)
+    recommend_cat = (recommend == recommend).view(np.int8) + (recommend > 0.5).view(np.int8)
     rating_code, levels, centre, dev = _rating_codes(_floats(frame, "rating", "rating" in roles))
     width = len(levels) + 1 if levels is not None else 2
     rowcode = nps_cat.astype(np.intp)
     rowcode *= CSAT_CATS
     rowcode += csat_cat
+    rowcode *= RECOMMEND_CATS
+    rowcode += recommend_cat
     rowcode *= width
     rowcode += rating_code
     value = None
@@ -217,7 +222,8 @@ def code_responses(frame: pd.DataFrame, config: DatasetConfig) -> Responses:
     ticks, per_second, day, first, last = _dates(frame)
     customers = _customer_index(frame, ticks, per_second, nps_cat > 0) if "customer" in roles else None
     return Responses(
-        frame=frame, config=config, mapped=roles, nps_cat=nps_cat, csat_cat=csat_cat, rating_code=rating_code,
+        frame=frame, config=config, mapped=roles, nps_cat=nps_cat, csat_cat=csat_cat, recommend_cat=recommend_cat,
+        rating_code=rating_code,
         rating_levels=levels, rating_centre=centre, rating_dev=dev, rowcode=rowcode, value=value, day=day,
         first_day=first, last_day=last, customers=customers, total_revenue=None,
     )

@@ -18,7 +18,7 @@ from portal.model import CANONICAL_COLUMNS, DatasetConfig
 # Canonical columns that are never a segment to group or filter by.
 _NOT_GROUPABLE = frozenset({
     "row_key", "content_hash", "response_id", "import_id", "comment", "date", "nps", "csat", "rating", "value",
-    "sentiment",
+    "recommend", "sentiment",
 })
 
 

@@ -58,6 +58,13 @@ def nps_interval(promoters: Any, detractors: Any, n: Any) -> tuple[Any, Any]:
     return _result(np.where(empty, np.nan, low)), _result(np.where(empty, np.nan, high))
 
 
+def share_percent(successes: Any, n: Any) -> Any:
+    """Return ``successes`` as a percentage of ``n`` (NaN where n = 0)."""
+    x, n = as_floats(successes), as_floats(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n > 0, 100.0 * x / np.maximum(n, 1), np.nan)
+
+
 def wilson_interval(successes: Any, n: Any) -> tuple[Any, Any]:
     """Return the Wilson 95% interval of a proportion, in percent (NaN where n = 0)."""
     x, n = as_floats(successes), as_floats(n)

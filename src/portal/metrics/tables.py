@@ -23,6 +23,8 @@ from portal.metrics.definitions import (
     METRICS,
     PERIOD_FREQUENCIES,
     PERIODS,
+    PROPORTIONS,
+    SUMMED_COLUMNS,
 )
 from portal.metrics.responses import Responses
 from portal.metrics.select import check_column
@@ -35,6 +37,7 @@ from portal.metrics.stats import (
     nps_test,
     plain,
     proportion_test,
+    share_percent,
     welch_test,
 )
 from portal.metrics.wording import comparison_sentence
@@ -63,8 +66,8 @@ def _add_tests(table: pd.DataFrame, other: pd.DataFrame, data: Responses, metric
         n1, n2 = out[COUNT_COLUMNS[m]].to_numpy(float), other[COUNT_COLUMNS[m]].to_numpy(float)
         if m == "nps":
             p = nps_test(out["promoters"], out["detractors"], n1, other["promoters"], other["detractors"], n2)
-        elif m == "csat":
-            p = proportion_test(out["_csat_top"], n1, other["_csat_top"], n2)
+        elif m in PROPORTIONS:
+            p = proportion_test(out[PROPORTIONS[m]], n1, other[PROPORTIONS[m]], n2)
         else:
             m2, s2 = mean_sd(centre, other["_rating_s1"].to_numpy(float), other["_rating_s2"].to_numpy(float), n2)
             p = welch_test(out["rating_mean"], out["_rating_sd"], n1, m2, s2, n2)
@@ -118,7 +121,7 @@ def kpis_by(data: Responses, by: str | Sequence[str], *, metric: str | None = No
     Columns: ``value`` (a tuple for several columns), the KPIs, per-KPI ``<kpi>_other``/``_difference``/
     ``_p_value``/``_p_adjusted``/``_significant``/``_low_sample``, and the headline test's ``difference``,
     ``p_value``, ``p_adjusted``, ``significant``, ``low_sample`` (``metric``, default NPS, else CSAT, else
-    rating). Values without responses are left out. Raises ``InputError`` for an unknown column or KPI.
+    rating, else recommend). Values without responses are left out. Raises ``InputError`` for an unknown column or KPI.
     """
     metric = check_metric(metric, data)
     columns = [by] if isinstance(by, str) else list(by)
@@ -139,13 +142,11 @@ def kpis_by(data: Responses, by: str | Sequence[str], *, metric: str | None = No
 
 def _rest(table: pd.DataFrame, centre: float) -> pd.DataFrame:
     """Return, for each group, the sums and estimates of every other response (the groups cover them all)."""
-    sums = ["nps_n", "csat_n", "rating_n", "promoters", "passives", "detractors", "_csat_top", "_rating_s1",
-            "_rating_s2"]
+    sums = [*SUMMED_COLUMNS, "_rating_s1", "_rating_s2"]
     rest = pd.DataFrame({c: table[c].to_numpy(float).sum() - table[c].to_numpy(float) for c in sums})
     rest["nps"] = nps_score(rest["promoters"], rest["detractors"], rest["nps_n"])
-    csat_n = rest["csat_n"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rest["csat"] = np.where(csat_n > 0, 100.0 * rest["_csat_top"].to_numpy() / np.maximum(csat_n, 1), np.nan)
+    for m, hits in PROPORTIONS.items():
+        rest[m] = share_percent(rest[hits].to_numpy(), rest[COUNT_COLUMNS[m]].to_numpy())
     rest["rating_mean"], _ = mean_sd(centre, rest["_rating_s1"].to_numpy(), rest["_rating_s2"].to_numpy(),
                                       rest["rating_n"].to_numpy())
     return rest
@@ -200,8 +201,7 @@ def kpis_by_period(data: Responses, period: str, *, metric: str | None = None,
     gg, starts = _period_codes(data, period)
     table = aggregate(data, gg, len(starts), monotone=True)
     table.insert(0, "period", starts)
-    counts = ("nps_n", "csat_n", "rating_n", "promoters", "passives", "detractors", "_csat_top")
-    previous = table.drop(columns="period").shift(1).fillna({c: 0 for c in counts})
+    previous = table.drop(columns="period").shift(1).fillna({c: 0 for c in SUMMED_COLUMNS})
     return public(_add_tests(table, previous, data, metric, min_n))
 
 

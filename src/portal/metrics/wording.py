@@ -16,6 +16,7 @@ from portal.metrics.definitions import (
     ESTIMATE_COLUMNS,
     METRIC_LABELS,
     NO_MARGIN,
+    PROPORTIONS,
     STATUSES,
 )
 from portal.metrics.stats import number_or_none
@@ -31,23 +32,34 @@ def is_finite(x: Any) -> bool:
     return isinstance(x, (int, float, np.integer, np.floating)) and math.isfinite(float(x))
 
 
+def value_digits(metric: str) -> int:
+    """Return the decimals a KPI's figure and its changes are shown with: 1 for a rating, else 0 (NPS, shares)."""
+    return 1 if metric == "rating" else 0
+
+
+def interval_digits(metric: str) -> int:
+    """Return the decimals the ends of a KPI's 95% interval are shown with: 2 for a rating, else 0."""
+    return 2 if metric == "rating" else 0
+
+
+def value_unit(metric: str) -> str:
+    """Return the sign after a KPI's figure: "%" for a share (CSAT, would recommend), else nothing."""
+    return "%" if metric in PROPORTIONS else ""
+
+
 def format_value(metric: str, x: Any) -> str:
     """Return a KPI value for reading: "26", "65%", "3.7" (a dash when there is none)."""
     if not is_finite(x):
         return "–"
-    if metric == "rating":
-        return f"{x:.1f}"
-    return f"{x:.0f}%" if metric == "csat" else f"{x:.0f}"
+    return f"{x:.{value_digits(metric)}f}{value_unit(metric)}"
 
 
 def format_interval(metric: str, low: Any, high: Any) -> str:
     """Return a 95% interval for reading: "24 to 28", "63% to 66%", "3.64 to 3.74" (empty when none)."""
     if not (is_finite(low) and is_finite(high)):
         return ""
-    if metric == "rating":
-        return f"{low:.2f} to {high:.2f}"
-    unit = "%" if metric == "csat" else ""
-    return f"{low:.0f}{unit} to {high:.0f}{unit}"
+    digits, unit = interval_digits(metric), value_unit(metric)
+    return f"{low:.{digits}f}{unit} to {high:.{digits}f}{unit}"
 
 
 def unit_word(metric: str, scale: tuple[int, int]) -> str:
@@ -63,8 +75,7 @@ def _signed(x: float, digits: int) -> str:
 
 def format_change(metric: str, difference: float, *, scale: tuple[int, int]) -> str:
     """Return a signed change in the KPI's unit: "+6 points", "-0.3 stars" (1-5 scale), "-0.3 points" (1-10)."""
-    digits = 1 if metric == "rating" else 0
-    return f"{_signed(difference, digits)} {unit_word(metric, scale)}s"
+    return f"{_signed(difference, value_digits(metric))} {unit_word(metric, scale)}s"
 
 
 def format_money(x: Any, currency: str) -> str:
@@ -145,6 +156,22 @@ def describe_csat(csat: float | None, ci: tuple[float, float] | None, n: int, *,
     return _sentence(f"CSAT {csat:.0f}%", ci, 0, plural(n, "response"), " points") + _caution(n, min_n)
 
 
+def describe_recommend(share: float | None, ci: tuple[float, float] | None, n: int, *,
+                       min_n: int = DEFAULT_MIN_N) -> str:
+    """Return a sentence such as "43% would recommend, 95% from 41% to 46%, out of 1,324 answers".
+
+    The interval is stated, not halved into "give or take": a share near 0% or 100% has a lopsided interval
+    that never leaves 0% to 100%.
+    """
+    if not n or share is None or not np.isfinite(share):
+        return "No would-recommend answers in this selection yet."
+    head, counted = f"{format_value('recommend', share)} would recommend", plural(n, "answer")
+    interval = format_interval("recommend", *(ci or (None, None)))
+    if not interval:
+        return f"{head} from {counted}; {NO_MARGIN}." + _caution(n, min_n)
+    return f"{head}, 95% from {interval}, out of {counted}." + _caution(n, min_n)
+
+
 def describe_rating(mean: float | None, ci: tuple[float, float] | None, n: int, *,
                     scale: tuple[int, int] = (1, 5), min_n: int = DEFAULT_MIN_N) -> str:
     """Return a sentence such as "Average rating 4.1 out of 5, give or take 0.1, from 950 ratings"."""
@@ -164,13 +191,14 @@ def describe(metric: str, row: MappingT[str, Any], config: DatasetConfig, *, min
         return describe_nps(est, ci, n, min_n=min_n)
     if metric == "csat":
         return describe_csat(est, ci, n, min_n=min_n)
+    if metric == "recommend":
+        return describe_recommend(est, ci, n, min_n=min_n)
     return describe_rating(est, ci, n, scale=config.rating_scale, min_n=min_n)
 
 
 def change_amount(metric: str, amount: float, *, scale: tuple[int, int]) -> str:
     """Return an amount of change in the metric's unit: "6 points", "0.2 stars" (1-5), "0.7 points" (1-10)."""
-    digits = 1 if metric == "rating" else 0
-    shown = f"{abs(amount):.{digits}f}"
+    shown = f"{abs(amount):.{value_digits(metric)}f}"
     word = unit_word(metric, scale)
     return f"{shown} {word}" if float(shown) == 1 else f"{shown} {word}s"
 

@@ -18,7 +18,7 @@ STRING_COLUMNS: tuple[str, ...] = (
     "row_key", "response_id", "customer", "brand", "comment", "sentiment_label", "language",
 )
 #: Canonical columns holding numbers (float64, NaN for missing).
-FLOAT_COLUMNS: tuple[str, ...] = ("nps", "csat", "rating", "value", "sentiment")
+FLOAT_COLUMNS: tuple[str, ...] = ("nps", "csat", "rating", "recommend", "value", "sentiment")
 #: How SQLAlchemy stores a DateTime in SQLite (kept identical so Core queries read our rows).
 SQLITE_DATE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 

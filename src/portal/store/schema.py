@@ -88,6 +88,7 @@ def _data_columns(*, with_import_id: bool) -> list[sa.Column]:
         sa.Column("nps", sa.Float, nullable=True),
         sa.Column("csat", sa.Float, nullable=True),
         sa.Column("rating", sa.Float, nullable=True),
+        sa.Column("recommend", sa.Float, nullable=True),
         sa.Column("value", sa.Float, nullable=True),
         sa.Column("brand", sa.Text, nullable=True),
         sa.Column("comment", sa.Text, nullable=True),

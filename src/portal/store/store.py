@@ -40,6 +40,7 @@ EXPORT_DERIVED: tuple[tuple[str, str], ...] = (
     ("nps", "portal_nps"),
     ("csat", "portal_csat"),
     ("rating", "portal_rating"),
+    ("recommend", "portal_recommend"),
     ("value", "portal_value"),
     ("brand", "portal_brand"),
     ("sentiment", "portal_sentiment"),
@@ -232,8 +233,8 @@ class Store(StoreWrites, StoreRevert, SheetSources):
 
         Original columns come first, under their original names, in the order imports first saw them, with
         values exactly as they were imported (text; ids never reformatted). Then ``portal_row_key``,
-        ``portal_date`` (ISO 8601), ``portal_nps``, ``portal_csat``, ``portal_rating``, ``portal_value``,
-        ``portal_brand``, ``portal_sentiment``, ``portal_sentiment_label`` and ``portal_language``.
+        ``portal_date`` (ISO 8601), ``portal_nps``, ``portal_csat``, ``portal_rating``, ``portal_recommend``,
+        ``portal_value``, ``portal_brand``, ``portal_sentiment``, ``portal_sentiment_label`` and ``portal_language``.
         Raises ``NotFoundError`` for an unknown dataset.
         """
         derived = [c for c, _ in EXPORT_DERIVED]

@@ -31,6 +31,21 @@ MAX_HEATMAP_VALUES = 25
 SELECTION = "group"
 
 
+def _number_format(metric: str, *, interval: bool = False, signed: bool = False) -> str:
+    """Return the d3 format of a KPI's figure (or interval end, or signed change), decimals as the library says."""
+    digits = metrics.interval_digits(metric) if interval else metrics.value_digits(metric)
+    return f"{'+' if signed else ''}.{digits}f"
+
+
+def _interval_tooltips(metric: str) -> list[alt.Tooltip]:
+    """Return the tooltips of a KPI's figure and the two ends of its 95% interval."""
+    return [
+        alt.Tooltip("estimate:Q", title=short_label(metric), format=_number_format(metric)),
+        alt.Tooltip("low:Q", title="95% interval from", format=_number_format(metric, interval=True)),
+        alt.Tooltip("high:Q", title="95% interval to", format=_number_format(metric, interval=True)),
+    ]
+
+
 def compact_page() -> None:
     """Trim the space above the page's title so a one-screen page fits a laptop screen."""
     st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem;padding-bottom:1rem}</style>")
@@ -112,9 +127,7 @@ def trend_chart(trend: pd.DataFrame, metric: str, period: str, events: pd.DataFr
     y = alt.Y("estimate:Q", title=y_title, scale=alt.Scale(zero=False, nice=True))
     tooltip = [
         alt.Tooltip("label:N", title="Period"),
-        alt.Tooltip("estimate:Q", title=short_label(metric), format=".1f" if metric == "rating" else ".0f"),
-        alt.Tooltip("low:Q", title="95% interval from", format=".2f" if metric == "rating" else ".0f"),
-        alt.Tooltip("high:Q", title="95% interval to", format=".2f" if metric == "rating" else ".0f"),
+        *_interval_tooltips(metric),
         alt.Tooltip("n:Q", title="Responses", format=","),
         alt.Tooltip("change:N", title=" "),
     ]
@@ -149,8 +162,8 @@ def _period_length(period: str) -> pd.Timedelta:
 
 def group_table(groups: pd.DataFrame, metric: str, label: str) -> None:
     """Draw a ``group_frame`` as a table, rounded for reading (a dash where a group has nothing to compare with)."""
-    digits = "%.2f" if metric == "rating" else "%.0f"
-    one = "%.1f" if metric == "rating" else "%.0f"
+    digits = f"%.{metrics.interval_digits(metric)}f"
+    one = f"%.{metrics.value_digits(metric)}f"
     shown = pd.DataFrame({
         label: groups["value"],
         "Responses": groups["n"],
@@ -164,7 +177,7 @@ def group_table(groups: pd.DataFrame, metric: str, label: str) -> None:
     })
     formats = {
         short_label(metric): one, "95% from": digits, "95% to": digits, "Rest": one,
-        "Difference": "%+.2f" if metric == "rating" else "%+.0f",
+        "Difference": f"%+.{metrics.interval_digits(metric)}f",
     }
     config: dict[str, Any] = {
         "Responses": st.column_config.NumberColumn(format="localized"),
@@ -196,23 +209,20 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
     data = groups.copy()
     order = list(data["value"])
     scales = _status_scale()
-    digits = ".2f" if metric == "rating" else ".0f"
     y = alt.Y("value:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     pick = alt.selection_point(name=SELECTION, fields=["value"], on="click", clear="dblclick")
     tooltip = [
         alt.Tooltip("value:N", title=column),
-        alt.Tooltip("estimate:Q", title=short_label(metric), format=".1f" if metric == "rating" else ".0f"),
-        alt.Tooltip("low:Q", title="95% interval from", format=digits),
-        alt.Tooltip("high:Q", title="95% interval to", format=digits),
+        *_interval_tooltips(metric),
         alt.Tooltip("n:Q", title="Responses", format=","),
-        alt.Tooltip("difference:Q", title="Difference from the rest", format="+.1f" if metric == "rating" else "+.0f"),
+        alt.Tooltip("difference:Q", title="Difference from the rest", format=_number_format(metric, signed=True)),
         alt.Tooltip("status:N", title=metrics.STATUS_LABEL),
     ]
     low = float(np.nanmin(data[["low", "estimate"]].to_numpy())) if len(data) else 0.0
     high = float(np.nanmax(data[["high", "estimate"]].to_numpy())) if len(data) else 1.0
     if overall is not None and metrics.is_finite(overall):
         low, high = min(low, overall), max(high, overall)
-    pad = max((high - low) * 0.05, 0.05 if metric == "rating" else 1.0)
+    pad = max((high - low) * 0.05, 10.0 ** -metrics.value_digits(metric))  # at least one shown step
     domain = [low - pad, high + pad]
     x = alt.X("estimate:Q", title=f"{short_label(metric)} with 95% interval", scale=alt.Scale(domain=domain,
                                                                                                  nice=False))
@@ -258,12 +268,9 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
     strong = (np.abs(data["estimate"] - centre) > 0.55 * span) & (data["status"] != STATUSES[3])
     data["ink"] = np.where(strong, "#ffffff", np.where(data["status"] == STATUSES[3], "#868e96", "#212529"))
     pick = alt.selection_point(name=SELECTION, fields=["value", "value_2"], on="click", clear="dblclick")
-    digits = ".1f" if metric == "rating" else ".0f"
     tooltip = [
         alt.Tooltip("value:N", title=rows_label), alt.Tooltip("value_2:N", title=columns_label),
-        alt.Tooltip("estimate:Q", title=short_label(metric), format=digits),
-        alt.Tooltip("low:Q", title="95% interval from", format=".2f" if metric == "rating" else ".0f"),
-        alt.Tooltip("high:Q", title="95% interval to", format=".2f" if metric == "rating" else ".0f"),
+        *_interval_tooltips(metric),
         alt.Tooltip("n:Q", title="Responses", format=","), alt.Tooltip("status:N", title=metrics.STATUS_LABEL),
     ]
     row_order = list(dict.fromkeys(data.sort_values("n", ascending=False)["value"]))
