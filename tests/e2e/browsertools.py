@@ -81,7 +81,10 @@ def wait_for_query(page, key: str) -> None:
 
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the main area's selectbox labelled ``label``."""
-    page.locator("[data-testid='stMain']").get_by_role("combobox", name=label, exact=True).click()
+    box = page.locator("[data-testid='stMain']").get_by_role("combobox", name=label, exact=True)
+    box.click()
+    # The drop-down list is virtualised (only the first few options exist in the page): type to narrow it.
+    box.press_sequentially(option)
     page.get_by_role("option", name=option, exact=True).click()
 
 
