@@ -110,8 +110,10 @@ def merge_themes(codeframe: Codeframe, names: Sequence[str], into: str | None = 
     keywords = tuple(dict.fromkeys(k for t in [anchor, *others] for k in t.keywords))
     absorbed = tuple(dict.fromkeys([*anchor.absorbed, *(k for t in others for k in (t.key, *t.absorbed))]))
     origin = "discovered" if all(t.origin == "discovered" for t in themes) else "manual"
+    languages = {t.language for t in themes}
     merged = Theme(key=anchor.key, name=new_name, keywords=keywords, origin=origin, absorbed=absorbed,
-                   parent=anchor.parent if anchor.parent not in merged_keys else None)
+                   parent=anchor.parent if anchor.parent not in merged_keys else None,
+                   language=languages.pop() if len(languages) == 1 else None)
     out: list[Theme] = []
     for theme in codeframe.themes:
         if theme.key == anchor.key:
@@ -162,10 +164,10 @@ def split_theme(codeframe: Codeframe, name: str, parts: Mapping[str, Sequence[st
             raise InputError(f"'{theme.name}' keeps its other keywords, so give the new theme another name.")
         if takes_over:
             new_themes.append(Theme(key=theme.key, name=part, keywords=words, origin="manual",
-                                    absorbed=theme.absorbed, parent=theme.parent))
+                                    absorbed=theme.absorbed, parent=theme.parent, language=theme.language))
         else:
             new_themes.append(Theme(key=f"t{number}", name=part, keywords=words, origin="manual",
-                                    parent=theme.parent))
+                                    parent=theme.parent, language=theme.language))
             number += 1
     return _replace_theme(codeframe, theme, new_themes)
 

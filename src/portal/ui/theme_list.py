@@ -43,6 +43,8 @@ def header(info: DatasetInfo, view: ThemeView, version: int, filters: Filters, c
     words = dataset_line(info.name, view.comments, len(view.codeframe.themes) - subs, version,
                          describe_filters(filters, choices), sub_themes=subs)
     st.caption(escape_markdown(words))
+    if view.not_read.comments:
+        st.info(escape_markdown(view.not_read.message), icon=":material/translate:")
 
 
 def _pick_from_chart(chart_key: str) -> None:
