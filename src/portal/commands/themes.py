@@ -94,7 +94,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
     breakdown = None
     if args.by:
         breakdown = figures.theme_breakdown(frame, assigned, codeframe, dataset.config, args.by)
-    unread = not_read(frame, codeframe)
+    unread = not_read(frame, codeframe, set(assigned["row_key"]))
     if args.format == "json":
         print_json({"themes": figures.theme_records(table, breakdown), "not_read": unread.to_record()})
         return 0

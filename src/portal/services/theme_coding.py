@@ -175,7 +175,15 @@ def apply_codeframe(
         progress(1.0, "Themes saved")
     return ApplyResult(dataset=name, version=version, themes=len(codeframe.themes), comments=len(frame),
                        with_theme=with_theme, seconds=time.perf_counter() - started,
-                       not_read=not_read(frame, codeframe).comments)
+                       not_read=_not_read(store, name, frame, codeframe))
+
+
+def _not_read(store: Store, name: str, frame: pd.DataFrame, codeframe: Codeframe) -> int:
+    """Return how many comments are in a language without themes and got no theme (read back after saving)."""
+    if not not_read(frame, codeframe).comments:
+        return 0
+    coded = {key for key, _ in stored.read_themes(store, name, pairs=True).pairs}
+    return not_read(frame, codeframe, coded).comments
 
 
 def _code(frame: pd.DataFrame, todo: np.ndarray, codeframe: Codeframe, prepared: Prepared,

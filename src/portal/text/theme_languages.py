@@ -10,13 +10,14 @@ set of comments to find themes in, so the same number is the threshold for a lan
 * A comment in another language is coded with that language's themes and with the themes made by hand
   without a language (a hand-made theme such as a product name works in every language); never with the
   English discovered themes, whose keywords are English words.
-* A comment in a language the codeframe has no themes for is **not read**: it is counted per language and
-  every figure says how many comments it left out (``NotRead``); it is not "Uncategorised".
+* A comment in a language the codeframe has no themes for, and that no hand-made theme matched, is **not
+  read**: it is counted per language and every figure says how many comments it left out (``NotRead``); it
+  is not "Uncategorised". So every comment is exactly one of: with a theme, Uncategorised, not read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -184,14 +185,20 @@ def _comments(n: int) -> str:
     return f"{n:,} comment" if n == 1 else f"{n:,} comments"
 
 
-def not_read(frame: pd.DataFrame, codeframe: Codeframe) -> NotRead:
-    """Return the comments of ``frame`` whose language the codeframe has no themes for, per language (most first)."""
+def not_read(frame: pd.DataFrame, codeframe: Codeframe, coded: Collection[Any] = ()) -> NotRead:
+    """Return the comments of ``frame`` whose language the codeframe has no themes for, per language (most first).
+
+    ``coded`` holds the row keys of comments that have a theme (a hand-made one reads every language): those
+    were read and are not counted.
+    """
     if "comment" not in frame.columns or "language" not in frame.columns or frame.empty:
         return NotRead()
     text = frame["comment"].astype(object)
     has = (text.notna() & (text.fillna("").map(str).str.strip() != "")).to_numpy()
     languages = comment_languages(frame)
     unread = has & ~read_mask(frame, codeframe)
+    if len(coded) and unread.any() and "row_key" in frame.columns:
+        unread &= ~frame["row_key"].isin(set(coded)).to_numpy()
     counts = pd.Series(languages[unread], dtype=object).value_counts(sort=False)
     ordered = sorted(counts.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
     return NotRead({str(code): int(n) for code, n in ordered})

@@ -65,7 +65,7 @@ def summarise_themes(frame: pd.DataFrame, assigned: pd.DataFrame, codeframe: Cod
     """Return the figures of every theme in ``frame``: its table, comment count, coverage and NPS presence."""
     table = figures.theme_table(frame, assigned, codeframe, config)
     comments = int(figures.mentions(frame, assigned.iloc[:0], codeframe).commented.sum())
-    unread = not_read(frame, codeframe)
+    unread = not_read(frame, codeframe, set(assigned["row_key"]) if len(assigned) else ())
     uncategorised = table.loc[table["theme"] == UNCATEGORISED, "n"]
     without = int(uncategorised.iloc[0]) if len(uncategorised) else comments
     coverage = (comments - without - unread.comments) / comments if comments else 0.0
