@@ -51,11 +51,18 @@ def _code(value: Any) -> str | None:
     return None if code in ("", "en") else code
 
 
+def _by_value(frame: pd.DataFrame) -> tuple[np.ndarray, list[str | None]]:
+    """Return per row the position of its language among the distinct ones (-1: none), and their codes."""
+    codes, uniques = pd.factorize(frame["language"].astype(object), use_na_sentinel=True)
+    return codes, [_code(v) for v in uniques.tolist()]
+
+
 def comment_languages(frame: pd.DataFrame) -> np.ndarray:
     """Return per row its language code, or None for English and unknown (no ``language`` column: all None)."""
     if "language" not in frame.columns:
         return np.full(len(frame), None, dtype=object)
-    return np.array([_code(v) for v in frame["language"].astype(object).tolist()], dtype=object)
+    codes, distinct = _by_value(frame)
+    return np.array([*distinct, None], dtype=object)[codes]  # the sentinel -1 picks the trailing None
 
 
 def read_languages(codeframe: Codeframe) -> frozenset[str]:
@@ -65,8 +72,11 @@ def read_languages(codeframe: Codeframe) -> frozenset[str]:
 
 def read_mask(frame: pd.DataFrame, codeframe: Codeframe) -> np.ndarray:
     """Return per row whether the codeframe reads its comment (English, unknown, or a language it has themes for)."""
+    if "language" not in frame.columns:
+        return np.ones(len(frame), dtype=bool)
+    codes, distinct = _by_value(frame)
     read = read_languages(codeframe)
-    return np.array([lang is None or lang in read for lang in comment_languages(frame).tolist()], dtype=bool)
+    return np.array([c is None or c in read for c in distinct] + [True], dtype=bool)[codes]
 
 
 def _codes(theme: Theme, language: str | None) -> bool:
