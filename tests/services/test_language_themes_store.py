@@ -4,6 +4,7 @@ it was, codeframes with languages go through JSON, and the neobank reviews (abou
 
 from __future__ import annotations
 
+import io
 import re
 
 import numpy as np
@@ -111,6 +112,16 @@ def test_each_comment_gets_only_the_themes_of_its_language(mixed) -> None:
     assert (preview["change"] == 0).all()  # the preview codes languages exactly as applying does
 
 
+def test_the_export_names_each_languages_themes_with_their_parent(mixed, db_url, capsys) -> None:
+    assert cli(db_url, "export", "--dataset", "mixed") == 0
+    rows = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
+    spanish = rows[rows["portal_language"] == "es"]
+    assert len(spanish) == 60 and spanish["portal_request"].isin(["true", "false"]).all()
+    blocked = spanish[spanish["Comment"].str.contains("bloquead")]["portal_themes"]
+    assert len(blocked) and all("tarjeta (Spanish) › bloqueada" in t.split("; ") for t in blocked)
+    assert (rows.loc[rows["portal_language"] == "da", "portal_themes"] == "").all()
+
+
 def test_figures_cli_and_text_say_how_many_comments_were_not_read(mixed, db_url, capsys) -> None:
     assert cli(db_url, "themes", "--dataset", "mixed", "--format", "json") == 0
     out = orjson.loads(capsys.readouterr().out)
@@ -118,6 +129,7 @@ def test_figures_cli_and_text_say_how_many_comments_were_not_read(mixed, db_url,
     assert out["not_read"]["languages"] == {"da": 10, "fr": 10}
     assert out["not_read"]["min_comments"] == MIN_LANGUAGE_COMMENTS
     assert out["not_read"]["message"].startswith("20 comments in 2 other languages were not read for themes")
+    assert all("parent" in t and "requests" in t for t in out["themes"])  # the contract's keys on every theme
     themes = {t["theme"]: t for t in out["themes"]}
     assert themes["tarjeta (Spanish)"]["n"] == 45 and themes["tarjeta (Spanish)"]["sentiment"] == -1.0
     assert themes["bloqueada"]["parent"] == "tarjeta (Spanish)" and themes["bloqueada"]["negative_share"] == 1.0
