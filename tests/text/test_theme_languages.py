@@ -104,6 +104,9 @@ def test_merging_and_splitting_keep_a_themes_language() -> None:
     assert cf.merge_themes(frame, ["tarjeta", "card"]).theme("tarjeta").language is None  # mixed: English
     split = cf.split_theme(frame, "tarjeta", {"pin": ["pin"]})
     assert split.theme("pin").language == "es" and split.theme("tarjeta").language == "es"
+    added = cf.add_theme(cf.add_theme(frame, "robo", ["robo"], parent="tarjeta"), "apple pay", ["apple pay"])
+    assert added.theme("robo").language == "es"  # a sub-theme of a Spanish theme reads Spanish comments
+    assert added.theme("apple pay").language is None and added.theme("apple pay").origin == "manual"
 
 
 def responses() -> pd.DataFrame:

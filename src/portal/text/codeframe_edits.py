@@ -196,7 +196,8 @@ def add_theme(codeframe: Codeframe, name: str, keywords: Sequence[str] | str, *,
               parent: str | None = None) -> Codeframe:
     """Return the codeframe with a new hand-made theme (a sub-theme of ``parent`` when given).
 
-    A new theme goes at the end; a new sub-theme after its parent's other sub-themes. Raises ``InputError``
+    A new theme goes at the end (and codes comments in every language); a new sub-theme after its parent's other
+    sub-themes, in its parent's language. Raises ``InputError``
     on a name clash, no keyword, or a parent that is itself a sub-theme.
     """
     name = clean_name(name)
@@ -207,7 +208,9 @@ def add_theme(codeframe: Codeframe, name: str, keywords: Sequence[str] | str, *,
     theme = Theme(key=codeframe.next_key(), name=name, keywords=words, origin="manual")
     if parent is None:
         return Codeframe((*codeframe.themes, theme))
-    return _placed_under([*codeframe.themes, theme], theme, _top_level(codeframe, parent).key)
+    top = _top_level(codeframe, parent)
+    theme = replace(theme, language=top.language)  # under a theme of another language: that language's comments
+    return _placed_under([*codeframe.themes, theme], theme, top.key)
 
 
 def move_theme(codeframe: Codeframe, name: str, under: str) -> Codeframe:
