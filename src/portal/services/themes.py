@@ -210,9 +210,10 @@ def _discover_all(frame: pd.DataFrame, n_themes: int | None, progress: Progress 
 
 
 def _discover_language(texts: list[str]) -> Codeframe | None:
-    """Return themes found in one language's comments (fewer when the comments allow no more; None for none)."""
+    """Return themes found in one language's comments (the fewest, two, when the comments allow no more; None for
+    none)."""
     k = default_theme_count(len(texts))
-    for n in dict.fromkeys((k, max(MIN_THEMES, k // 2), MIN_THEMES)):
+    for n in dict.fromkeys((k, MIN_THEMES)):
         try:
             return discover(texts, n_themes=n)
         except InputError:
