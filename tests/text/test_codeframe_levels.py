@@ -154,4 +154,4 @@ def test_version_1_files_load_flat_and_hand_written_files_name_parents() -> None
 
 def test_a_file_from_a_newer_portal_is_refused_plainly() -> None:
     with pytest.raises(InputError, match="newer version of the portal"):
-        cf.from_dict({"format": cf.FORMAT, "version": 3, "themes": []})
+        cf.from_dict({"format": cf.FORMAT, "version": cf.FORMAT_VERSION + 1, "themes": []})

@@ -73,7 +73,13 @@ def test_theme_verbatims_give_the_reason_spans_and_mention_sentiment_newest_firs
     assert list(fees["sentiment"]) == ["positive", "negative"]
     assert list(fees["spans"]) == [((12, 15),), ((4, 7),)]
     none = theme_verbatims(comments, assignments(), "")
+    assert none.empty  # "Nice" is German and the codeframe has no German theme: not read, so not Uncategorised
+    english = comment_frame(responses().assign(language="en"), assignments(), CODEFRAME, ["Region"])
+    none = theme_verbatims(english, assignments(), "")
     assert list(none["row_key"]) == ["k2"] and none["reason"].iloc[0] == "no keyword of any theme"
+    german = Codeframe((*CODEFRAME.themes, Theme("t3", "konto (German)", ("konto",), language="de")))
+    none = theme_verbatims(comment_frame(responses(), assignments(), german, ["Region"]), assignments(), "")
+    assert list(none["row_key"]) == ["k2"]  # with German themes, a German comment without one is Uncategorised
     everything = unthemed(comments)
     assert list(everything["reason"]) == ["", "", ""] and list(everything["spans"]) == [(), (), ()]
 

@@ -79,6 +79,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
     from portal import metrics
     from portal.services import themes as theme_service
     from portal.text import figures
+    from portal.text.theme_languages import not_read
 
     store = open_store(args)
     dataset = _require_dataset(store, args.dataset)
@@ -93,13 +94,17 @@ def cmd_themes(args: argparse.Namespace) -> int:
     breakdown = None
     if args.by:
         breakdown = figures.theme_breakdown(frame, assigned, codeframe, dataset.config, args.by)
+    unread = not_read(frame, codeframe, set(assigned["row_key"]))
     if args.format == "json":
-        print_json({"themes": figures.theme_records(table, breakdown)})
+        print_json({"themes": figures.theme_records(table, breakdown), "not_read": unread.to_record()})
         return 0
     print_table(_table_view(table))
     if breakdown is not None:
         print()
         print_table(_breakdown_view(breakdown))
+    if unread.comments:
+        print()
+        print(unread.message)
     return 0
 
 

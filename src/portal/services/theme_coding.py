@@ -2,7 +2,8 @@
 
 ``apply_codeframe`` splits and scores only what the store does not remember yet (``portal.services.clauses``),
 assigns themes with ``portal.text.assign`` and stores the result in one transaction
-(``portal.store.themes.save_themes``).
+(``portal.store.themes.save_themes``). Each comment is coded only with the themes of its language
+(``portal.text.theme_languages``): English discovered themes never code a Spanish comment.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from portal.services.clauses import (
 )
 from portal.store import Store
 from portal.store import themes as stored
-from portal.text.assign import assign, compile_codeframe
+from portal.text.assign import Spans, assign, empty_matches
 from portal.text.codeframe import UNCATEGORISED, Codeframe, from_dict
+from portal.text.language import language_name
 from portal.text.sentiment import polarity
+from portal.text.theme_languages import MIN_LANGUAGE_COMMENTS, comment_languages, for_language, not_read
 from portal.text.theme_levels import theme_counts
 
 
@@ -42,6 +45,7 @@ class ApplyResult:
     comments: int
     with_theme: int
     seconds: float
+    not_read: int = 0
 
     @property
     def coverage(self) -> float:
@@ -53,8 +57,13 @@ class ApplyResult:
         """Return one plain sentence about the result."""
         if not self.comments:
             return f"Codeframe version {self.version} ({self.themes} themes) is saved; the dataset has no comments yet."
-        return (f"Codeframe version {self.version} ({self.themes} themes) applied to {self.comments:,} comments: "
-                f"{self.coverage:.0%} have at least one theme, {1 - self.coverage:.0%} are {UNCATEGORISED.lower()}.")
+        unread = self.not_read / self.comments
+        words = (f"Codeframe version {self.version} ({self.themes} themes) applied to {self.comments:,} comments: "
+                 f"{self.coverage:.0%} have at least one theme, {1 - self.coverage - unread:.0%} are "
+                 f"{UNCATEGORISED.lower()}")
+        if self.not_read:
+            words += f", {unread:.0%} ({self.not_read:,}) were not read (their language has no themes of its own)"
+        return words + "."
 
 
 def dataset_comments(store: Store, name: str) -> pd.DataFrame:
@@ -68,8 +77,57 @@ def dataset_comments(store: Store, name: str) -> pd.DataFrame:
 
 
 def comments_for_discovery(frame: pd.DataFrame) -> list[str]:
-    """Return the comments discovery reads: those in English or of unknown language (themes are in English)."""
+    """Return the comments English discovery reads: those in English or of unknown language."""
     return [str(t) for t in frame.loc[english(frame), "comment"].tolist()]
+
+
+def comments_by_language(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Return the comments of every other language with at least ``MIN_LANGUAGE_COMMENTS`` (most comments first).
+
+    These get themes discovered in their own language; English and unknown comments are
+    ``comments_for_discovery``.
+    """
+    languages = comment_languages(frame)
+    texts = frame["comment"].tolist()
+    groups: dict[str, list[str]] = {}
+    for lang, text in zip(languages.tolist(), texts, strict=True):
+        if lang is not None:
+            groups.setdefault(lang, []).append(str(text))
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return {lang: found for lang, found in ordered if len(found) >= MIN_LANGUAGE_COMMENTS}
+
+
+def discovery_summary(frame: pd.DataFrame) -> str:
+    """Return which comments discovery reads, in words ("812 in English, 759 in Spanish")."""
+    parts = [f"{len(comments_for_discovery(frame)):,} in English"]
+    parts += [f"{len(texts):,} in {language_name(lang)}" for lang, texts in comments_by_language(frame).items()]
+    return ", ".join(parts)
+
+
+def assign_by_language(texts: list[str], languages: np.ndarray, codeframe: Codeframe, spans: list[Spans],
+                       progress: Progress | None = None) -> pd.DataFrame:
+    """Return ``portal.text.assign.assign`` of ``texts``, each coded only with the themes of its language.
+
+    ``languages`` holds per text its code, None for English or unknown (``comment_languages``). A text in a
+    language without themes gets only hand-made themes for every language (usually none).
+    """
+    groups: dict[str | None, list[int]] = {}
+    for i, lang in enumerate(languages.tolist()):
+        groups.setdefault(lang, []).append(i)
+    parts = []
+    for lang, positions in groups.items():
+        subset = for_language(codeframe, lang)
+        if not subset.themes:
+            continue
+        found = assign([texts[i] for i in positions], subset, clauses=[spans[i] for i in positions],
+                       progress=progress if lang is None else None)
+        found["row"] = np.asarray(positions, dtype=np.int64)[found["row"].to_numpy(dtype=np.int64)]
+        parts.append(found)
+    if not parts:
+        return empty_matches()
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
 
 
 def apply_codeframe(
@@ -116,7 +174,16 @@ def apply_codeframe(
     if progress:
         progress(1.0, "Themes saved")
     return ApplyResult(dataset=name, version=version, themes=len(codeframe.themes), comments=len(frame),
-                       with_theme=with_theme, seconds=time.perf_counter() - started)
+                       with_theme=with_theme, seconds=time.perf_counter() - started,
+                       not_read=_not_read(store, name, frame, codeframe))
+
+
+def _not_read(store: Store, name: str, frame: pd.DataFrame, codeframe: Codeframe) -> int:
+    """Return how many comments are in a language without themes and got no theme (read back after saving)."""
+    if not not_read(frame, codeframe).comments:
+        return 0
+    coded = {key for key, _ in stored.read_themes(store, name, pairs=True).pairs}
+    return not_read(frame, codeframe, coded).comments
 
 
 def _code(frame: pd.DataFrame, todo: np.ndarray, codeframe: Codeframe, prepared: Prepared,
@@ -124,8 +191,8 @@ def _code(frame: pd.DataFrame, todo: np.ndarray, codeframe: Codeframe, prepared:
     """Return the ``theme_assignments`` columns of comments ``todo`` (positions in ``frame``) under ``codeframe``."""
     keys = frame["row_key"].tolist()
     texts = frame["comment"].tolist()
-    matches = assign([texts[i] for i in todo], compile_codeframe(codeframe),
-                     clauses=[prepared.spans[i] for i in todo], progress=part(progress, 0.6, 0.8))
+    matches = assign_by_language([texts[i] for i in todo], comment_languages(frame)[todo], codeframe,
+                                 [prepared.spans[i] for i in todo], part(progress, 0.6, 0.8))
     rows = todo[matches["row"].to_numpy()]
     return {
         "row_key": [keys[i] for i in rows.tolist()],
@@ -161,7 +228,7 @@ def preview(store: Store, name: str, codeframe: Codeframe) -> pd.DataFrame:
     snapshot = stored.read_themes(store, name, codeframe=True, texts=True, pairs=True)
     frame = dataset_comments(store, name)
     prepared = prepare_texts(frame, snapshot.texts, None, None)
-    matches = assign(frame["comment"].tolist(), codeframe, clauses=prepared.spans)
+    matches = assign_by_language(frame["comment"].tolist(), comment_languages(frame), codeframe, prepared.spans)
     old = from_dict(snapshot.codeframe.body) if snapshot.codeframe else Codeframe()
     before_counts = theme_counts(snapshot.pairs, old)
     after_counts = theme_counts(zip(matches["row"], matches["theme_key"], strict=True), codeframe)

@@ -8,6 +8,9 @@
 * Each comment's clause boundaries and clause sentiment are remembered with a fingerprint of its text, so
   re-applying an edited codeframe neither splits nor scores 100,000 comments again.
 * Hand corrections (``portal.services.corrections``) are applied on top of the automatic result every time.
+* Discovery reads the English comments (and those of unknown language) and, separately, the comments of every
+  other language that has at least ``MIN_LANGUAGE_COMMENTS`` of them; each language's themes join the one
+  codeframe carrying their language (``portal.text.theme_languages``).
 
 Every function takes the ``Store`` and a dataset name; ``NotFoundError`` is raised for an unknown dataset.
 Deleting a dataset deletes all of this with it. The tables and their SQL are in ``portal.store.themes``.
@@ -35,14 +38,19 @@ from portal.services.corrections import (
 from portal.services.theme_coding import (
     ApplyResult,
     apply_codeframe,
+    comments_by_language,
     comments_for_discovery,
     dataset_comments,
+    discovery_summary,
     preview,
 )
 from portal.store import Store
 from portal.store import themes as stored
+from portal.text.codeframe import MAX_THEMES as MAX_CODEFRAME_THEMES
 from portal.text.codeframe import Codeframe, from_dict
-from portal.text.themes import MIN_COMMENTS, default_theme_count, discover
+from portal.text.language import language_name
+from portal.text.theme_languages import combine
+from portal.text.themes import MIN_COMMENTS, MIN_THEMES, default_theme_count, discover
 
 __all__ = [
     "ASSIGNMENT_COLUMNS",
@@ -58,6 +66,7 @@ __all__ = [
     "clear_correction",
     "codeframe_history",
     "codeframe_version",
+    "comments_by_language",
     "comments_for_discovery",
     "correct_sentiment",
     "correct_themes",
@@ -65,6 +74,7 @@ __all__ = [
     "current_codeframe",
     "current_version",
     "discover_themes",
+    "discovery_summary",
     "preview",
     "refresh",
     "save_codeframe",
@@ -164,15 +174,51 @@ def discover_themes(
 ) -> ApplyResult:
     """Run discovery on the dataset's comments, store the result as a new codeframe version and apply it.
 
-    Raises ``InputError`` when the dataset has fewer than ``MIN_COMMENTS`` English comments.
+    English comments (and those of unknown language) are read together, ``n_themes`` themes (default: by their
+    number); every other language with at least ``MIN_LANGUAGE_COMMENTS`` comments is read on its own, with a
+    number of themes chosen by its size. Raises ``InputError`` when the dataset has fewer than
+    ``MIN_COMMENTS`` English comments and no other language with enough, or when no theme is found at all.
     """
     frame = dataset_comments(store, name)
-    texts = comments_for_discovery(frame)
-    codeframe = discover(texts, n_themes=n_themes, progress=part(progress, 0.0, 0.6))
-    k = len(codeframe.themes)
-    note = f"found {plural(k, 'theme')} in {plural(len(texts), 'comment')}"
+    codeframe, note = _discover_all(frame, n_themes, part(progress, 0.0, 0.6))
     return save_codeframe(store, name, codeframe, note=note, source="discovered",
                           progress=part(progress, 0.6, 1.0), scorer=scorer, clauses=clauses)
+
+
+def _discover_all(frame: pd.DataFrame, n_themes: int | None, progress: Progress | None) -> tuple[Codeframe, str]:
+    """Return the codeframe found in every language with enough comments, and the note of the new version."""
+    texts = comments_for_discovery(frame)
+    others = comments_by_language(frame)
+    base, notes = Codeframe(), []
+    if len(texts) >= MIN_COMMENTS or not others:
+        base = discover(texts, n_themes=n_themes, progress=part(progress, 0.0, 0.5 if others else 1.0))
+        notes.append(f"found {plural(len(base.themes), 'theme')} in {plural(len(texts), 'comment')}")
+    found: dict[str, Codeframe] = {}
+    for lang, comments in others.items():
+        if progress:
+            progress(0.5, f"Looking for themes in {len(comments):,} comments in {language_name(lang)}")
+        codeframe = _discover_language(comments)
+        room = MAX_CODEFRAME_THEMES - len(base.themes) - sum(len(c.themes) for c in found.values())
+        if codeframe is not None and len(codeframe.themes) <= room:
+            found[lang] = codeframe
+            notes.append(f"{plural(len(codeframe.themes), 'theme')} in {len(comments):,} {language_name(lang)} "
+                         "comments")
+    if not base.themes and not found:
+        raise InputError("No themes were found: the comments of each language repeat too few topics. Add themes "
+                         "by hand on the Themes page.")
+    return combine(base, found), "; ".join(notes) if base.themes else "found " + "; ".join(notes)
+
+
+def _discover_language(texts: list[str]) -> Codeframe | None:
+    """Return themes found in one language's comments (the fewest, two, when the comments allow no more; None for
+    none)."""
+    k = default_theme_count(len(texts))
+    for n in dict.fromkeys((k, MIN_THEMES)):
+        try:
+            return discover(texts, n_themes=n)
+        except InputError:
+            continue
+    return None
 
 
 # ----------------------------------------------------------------------------------------------- keeping current
@@ -220,14 +266,15 @@ def _first_themes(store: Store, name: str, *, progress: Progress | None,
     if frame.empty:
         return None
     texts = comments_for_discovery(frame)
-    if len(texts) < MIN_COMMENTS:
+    if len(texts) < MIN_COMMENTS and not comments_by_language(frame):
         return (f"Themes were not looked for: the dataset has {len(texts):,} comments in English and themes are "
-                f"found from {MIN_COMMENTS} on. Import more comments, or add themes by hand on the Themes page.")
+                f"found from {MIN_COMMENTS} on (in English or in any other language). Import more comments, or "
+                "add themes by hand on the Themes page.")
     if progress:
-        progress(0.0, f"Looking for themes in {len(texts):,} comments")
+        progress(0.0, f"Looking for themes in {discovery_summary(frame)} comments")
     try:
-        result = discover_themes(store, name, n_themes=default_theme_count(len(texts)), progress=progress,
-                                 clauses=clauses)
+        result = discover_themes(store, name, n_themes=default_theme_count(len(texts)) if len(texts) >= MIN_COMMENTS
+                                 else None, progress=progress, clauses=clauses)
     except InputError as err:
         return f"Themes were not looked for: {err}"
     return f"Found {result.themes} themes. " + result.message

@@ -10,11 +10,14 @@ A codeframe has two levels: themes (what: flight, bag, app) and sub-themes (what
 A sub-theme names its parent by key; a parent's comments are those matching its own keywords plus every
 comment of its sub-themes (``portal.text.theme_levels``), so a parent needs no keyword of its own when it has
 sub-themes. Names are unique across both levels, so a theme is found by its name or by its label
-("Flight › Delayed"). The edits (rename, merge, split, delete, add, move, promote) are in
-``portal.text.codeframe_edits`` and re-exported here.
+("Flight › Delayed"). A theme found in the comments of one language other than English carries that
+language (``language="de"``) and only codes comments in that language; a theme without a language codes
+English comments (and comments of unknown language), and a theme added by hand codes every comment. The edits
+(rename, merge, split, delete, add, move, promote) are in ``portal.text.codeframe_edits`` and re-exported here.
 
 Codeframes move between datasets as JSON (``to_json`` / ``from_json``). Version 2 files carry ``parent``;
-version 1 files (and codeframes stored before sub-themes existed) load as flat codeframes. Every problem with
+version 3 files also carry ``language`` on themes found in another language (a codeframe without such themes is
+still written as version 2, so older portals read it); version 1 files (and codeframes stored before sub-themes existed) load as flat codeframes. Every problem with
 an edit or a file raises ``InputError`` with a sentence for the person.
 """
 
@@ -33,6 +36,7 @@ __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "LEVEL_MARK",
+    "PLAIN_VERSION",
     "MAX_KEYWORD_LENGTH",
     "MAX_NAME_LENGTH",
     "UNCATEGORISED",
@@ -56,8 +60,10 @@ __all__ = [
 UNCATEGORISED = "Uncategorised"
 #: Marks a JSON file as a codeframe of this portal.
 FORMAT = "insights-portal/codeframe"
-#: Version 2 adds ``parent`` (sub-themes); version 1 files load as flat codeframes.
-FORMAT_VERSION = 2
+#: Version 2 adds ``parent`` (sub-themes), version 3 ``language``; version 1 files load as flat codeframes.
+FORMAT_VERSION = 3
+#: The version written for a codeframe none of whose themes carries a language (what older portals read).
+PLAIN_VERSION = 2
 #: Joins a parent's name and a sub-theme's name in a label ("Flight › Delayed").
 LEVEL_MARK = " \u203a "
 MAX_NAME_LENGTH = 80
@@ -75,7 +81,8 @@ class Theme:
 
     ``absorbed`` lists the keys of themes merged into this one (so hand corrections made on them follow).
     ``parent`` is the key of the theme this one is a sub-theme of (``None`` for a top-level theme); a
-    codeframe has two levels at most.
+    codeframe has two levels at most. ``language`` is the ISO 639-1 code of the language the theme was found
+    in when that is not English (``None``: English, or a theme made by hand for every language).
     """
 
     key: str
@@ -84,6 +91,7 @@ class Theme:
     origin: str = "discovered"
     absorbed: tuple[str, ...] = ()
     parent: str | None = None
+    language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the theme as plain JSON-able data."""
@@ -93,6 +101,8 @@ class Theme:
             out["absorbed"] = list(self.absorbed)
         if self.parent:
             out["parent"] = self.parent
+        if self.language:
+            out["language"] = self.language
         return out
 
 
@@ -183,7 +193,8 @@ class Codeframe:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the codeframe as plain JSON-able data (the export format)."""
-        return {"format": FORMAT, "version": FORMAT_VERSION, "themes": [t.to_dict() for t in self.themes]}
+        version = FORMAT_VERSION if any(t.language for t in self.themes) else PLAIN_VERSION
+        return {"format": FORMAT, "version": version, "themes": [t.to_dict() for t in self.themes]}
 
 
 def _fold(text: str) -> str:
@@ -308,7 +319,7 @@ def from_dict(data: Any) -> Codeframe:
         absorbed = tuple(str(k) for k in item.get("absorbed") or () if str(k))
         parent = str(item.get("parent") or "").strip() or None
         themes.append(Theme(key=key, name=name, keywords=keywords, origin=origin, absorbed=absorbed,
-                            parent=parent))
+                            parent=parent, language=_language_code(item.get("language"))))
         if key:
             used.add(key)
     numbered: list[Theme] = []
@@ -324,6 +335,17 @@ def from_dict(data: Any) -> Codeframe:
         taken.add(f"t{counter}")
         numbered.append(replace(theme, key=f"t{counter}"))
     return Codeframe(tuple(_parents_as_keys(numbered)))
+
+
+def _language_code(value: Any) -> str | None:
+    """Return a theme's language as stored (lower-case ISO 639-1 code; None for English or none given)."""
+    code = str(value or "").strip().lower().replace("_", "-").split("-")[0]
+    if not code or code == "en":
+        return None
+    if not code.isalpha() or len(code) > 3:
+        raise InputError(f"'{value}' is not a language code: use a two-letter code such as 'de' or 'es', or leave "
+                         "\"language\" out for a theme in English or for every language.")
+    return code
 
 
 def _parents_as_keys(themes: Sequence[Theme]) -> list[Theme]:

@@ -110,8 +110,10 @@ def merge_themes(codeframe: Codeframe, names: Sequence[str], into: str | None = 
     keywords = tuple(dict.fromkeys(k for t in [anchor, *others] for k in t.keywords))
     absorbed = tuple(dict.fromkeys([*anchor.absorbed, *(k for t in others for k in (t.key, *t.absorbed))]))
     origin = "discovered" if all(t.origin == "discovered" for t in themes) else "manual"
+    languages = {t.language for t in themes}
     merged = Theme(key=anchor.key, name=new_name, keywords=keywords, origin=origin, absorbed=absorbed,
-                   parent=anchor.parent if anchor.parent not in merged_keys else None)
+                   parent=anchor.parent if anchor.parent not in merged_keys else None,
+                   language=languages.pop() if len(languages) == 1 else None)
     out: list[Theme] = []
     for theme in codeframe.themes:
         if theme.key == anchor.key:
@@ -162,10 +164,10 @@ def split_theme(codeframe: Codeframe, name: str, parts: Mapping[str, Sequence[st
             raise InputError(f"'{theme.name}' keeps its other keywords, so give the new theme another name.")
         if takes_over:
             new_themes.append(Theme(key=theme.key, name=part, keywords=words, origin="manual",
-                                    absorbed=theme.absorbed, parent=theme.parent))
+                                    absorbed=theme.absorbed, parent=theme.parent, language=theme.language))
         else:
             new_themes.append(Theme(key=f"t{number}", name=part, keywords=words, origin="manual",
-                                    parent=theme.parent))
+                                    parent=theme.parent, language=theme.language))
             number += 1
     return _replace_theme(codeframe, theme, new_themes)
 
@@ -194,7 +196,8 @@ def add_theme(codeframe: Codeframe, name: str, keywords: Sequence[str] | str, *,
               parent: str | None = None) -> Codeframe:
     """Return the codeframe with a new hand-made theme (a sub-theme of ``parent`` when given).
 
-    A new theme goes at the end; a new sub-theme after its parent's other sub-themes. Raises ``InputError``
+    A new theme goes at the end (and codes comments in every language); a new sub-theme after its parent's other
+    sub-themes, in its parent's language. Raises ``InputError``
     on a name clash, no keyword, or a parent that is itself a sub-theme.
     """
     name = clean_name(name)
@@ -205,7 +208,9 @@ def add_theme(codeframe: Codeframe, name: str, keywords: Sequence[str] | str, *,
     theme = Theme(key=codeframe.next_key(), name=name, keywords=words, origin="manual")
     if parent is None:
         return Codeframe((*codeframe.themes, theme))
-    return _placed_under([*codeframe.themes, theme], theme, _top_level(codeframe, parent).key)
+    top = _top_level(codeframe, parent)
+    theme = replace(theme, language=top.language)  # under a theme of another language: that language's comments
+    return _placed_under([*codeframe.themes, theme], theme, top.key)
 
 
 def move_theme(codeframe: Codeframe, name: str, under: str) -> Codeframe:

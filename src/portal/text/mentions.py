@@ -2,7 +2,8 @@
 
 A mention's sentiment is the polarity of the clauses that mention the theme when they were stored, else the
 comment's; it is negative by the sentiment model's threshold (``portal.text.sentiment``). Comments with no
-theme form the last column, "Uncategorised".
+theme form the last column, "Uncategorised", except comments in a language the codeframe has no themes for:
+those were not read (``portal.text.theme_languages``) and are counted apart.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pandas as pd
 
 from portal.text.codeframe import UNCATEGORISED, Codeframe
 from portal.text.sentiment import NEGATIVE_BELOW, labels_from_polarity
+from portal.text.theme_languages import read_mask
 
 __all__ = ["ThemeMentions", "commented", "grouped_figures", "mentions", "negative_below", "nps_categories"]
 
@@ -95,7 +97,7 @@ def mentions(frame: pd.DataFrame, assignments: pd.DataFrame, codeframe: Codefram
         polarity[r, c] = np.where(has_clause, clause, row_sent[r])
         negative[r, c] = np.where(has_clause, labels_from_polarity(clause) == "negative", row_neg[r])
     has_comment = commented(frame)
-    none = has_comment & ~matrix[:, :-1].any(axis=1)
+    none = has_comment & ~matrix[:, :-1].any(axis=1) & read_mask(frame, codeframe)
     matrix[:, -1] = none
     polarity[none, -1] = row_sent[none]
     negative[none, -1] = row_neg[none]

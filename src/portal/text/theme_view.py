@@ -20,6 +20,7 @@ from portal import metrics
 from portal.model import DatasetConfig
 from portal.text import figures
 from portal.text.codeframe import LEVEL_MARK, UNCATEGORISED, Codeframe
+from portal.text.theme_languages import NotRead, not_read
 
 #: How the chart can rank the themes: key -> words on the control.
 RANKINGS: dict[str, str] = {"volume": "Volume", "negative": "Negative share", "impact": "NPS impact"}
@@ -44,7 +45,11 @@ def pct(x: Any, digits: int = 0) -> str:
 
 @dataclass(frozen=True, eq=False)
 class ThemeView:
-    """Figures of every theme in one selection: the table, the codeframe, comments and coverage."""
+    """Figures of every theme in one selection: the table, the codeframe, comments, coverage, what was not read.
+
+    ``coverage`` is the share of all comments with at least one theme; ``not_read`` the comments in languages
+    the codeframe has no themes for (neither covered nor Uncategorised).
+    """
 
     table: pd.DataFrame
     codeframe: Codeframe
@@ -52,6 +57,7 @@ class ThemeView:
     coverage: float
     has_nps: bool
     segments: tuple[str, ...]
+    not_read: NotRead = NotRead()
 
 
 def summarise_themes(frame: pd.DataFrame, assigned: pd.DataFrame, codeframe: Codeframe,
@@ -59,13 +65,14 @@ def summarise_themes(frame: pd.DataFrame, assigned: pd.DataFrame, codeframe: Cod
     """Return the figures of every theme in ``frame``: its table, comment count, coverage and NPS presence."""
     table = figures.theme_table(frame, assigned, codeframe, config)
     comments = int(figures.mentions(frame, assigned.iloc[:0], codeframe).commented.sum())
+    unread = not_read(frame, codeframe, set(assigned["row_key"]) if len(assigned) else ())
     uncategorised = table.loc[table["theme"] == UNCATEGORISED, "n"]
     without = int(uncategorised.iloc[0]) if len(uncategorised) else comments
-    coverage = (comments - without) / comments if comments else 0.0
+    coverage = (comments - without - unread.comments) / comments if comments else 0.0
     has_nps = ("nps" in metrics.mapped_roles(config) and "nps" in frame.columns
                and bool(pd.to_numeric(frame["nps"], errors="coerce").notna().any()))
     return ThemeView(table=table, codeframe=codeframe, comments=comments, coverage=coverage, has_nps=has_nps,
-                     segments=tuple(metrics.segment_columns(frame, config)))
+                     segments=tuple(metrics.segment_columns(frame, config)), not_read=unread)
 
 
 def rankings_for(has_nps: bool) -> list[str]:

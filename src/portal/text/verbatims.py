@@ -16,6 +16,7 @@ from portal.text import sentiment
 from portal.text.assign import parse_spans
 from portal.text.codeframe import LEVEL_MARK, Codeframe
 from portal.text.requests import frame_requests
+from portal.text.theme_languages import read_mask
 from portal.text.theme_levels import direct_labels
 
 #: Label of a comment whose sentiment is unknown.
@@ -59,8 +60,9 @@ def comment_frame(frame: pd.DataFrame, assigned: pd.DataFrame, codeframe: Codefr
 
     Columns: ``row_key``, ``date``, ``comment``, ``sentiment`` (the comment's label or ``unknown``),
     ``language``, the ``segments`` columns, ``themes`` (labels joined by "; " in display order: "Flight ›
-    Delayed" for a sub-theme, "Flight" only for a comment of the parent that no sub-theme of it covers) and ``request``
-    (the comment asks for something new or changed).
+    Delayed" for a sub-theme, "Flight" only for a comment of the parent that no sub-theme of it covers), ``request``
+    (the comment asks for something new or changed) and ``read`` (False for a comment in a language the
+    codeframe has no themes for: it is not read, so not Uncategorised either).
     """
     text = frame["comment"].astype(object) if "comment" in frame.columns else pd.Series(None, index=frame.index)
     has = (text.notna() & (text.fillna("").map(str).str.strip() != "")).to_numpy()
@@ -80,6 +82,7 @@ def comment_frame(frame: pd.DataFrame, assigned: pd.DataFrame, codeframe: Codefr
     joined = _themes_per_row(assigned, set(rows["row_key"]), codeframe)
     out["themes"] = pd.Series([joined.get(k, "") for k in out["row_key"]], dtype=object)
     out["request"] = frame_requests(rows)
+    out["read"] = read_mask(rows, codeframe)
     for column in ("row_key", "comment", "sentiment", "language", "themes"):
         out[column] = out[column].astype(object)
     return out
@@ -109,7 +112,8 @@ def theme_verbatims(comments: pd.DataFrame, assigned: pd.DataFrame, theme_key: s
     Newest first.
     """
     if not theme_key:
-        out = comments[comments["themes"] == ""].copy()
+        read = comments["read"].to_numpy(dtype=bool) if "read" in comments.columns else True
+        out = comments[(comments["themes"] == "").to_numpy() & read].copy()
         out["reason"] = pd.Series("no keyword of any theme", index=out.index, dtype=object)
         out["spans"] = pd.Series([()] * len(out), index=out.index, dtype=object)
     else:

@@ -11,6 +11,7 @@ from portal.model import DatasetInfo
 from portal.numbers import plural
 from portal.services import themes as theme_service
 from portal.text.codeframe import Codeframe, from_json, to_json
+from portal.text.language import language_name
 from portal.text.theme_edits import (
     ACTIONS,
     ADD_SUB,
@@ -30,7 +31,7 @@ from portal.ui.context import get_store
 from portal.ui.errors import friendly_errors
 from portal.ui.markdown import escape_markdown
 from portal.ui.progress import progress_bar
-from portal.ui.theme_data import discovery_texts, preview_of, theme_stamp
+from portal.ui.theme_data import discovery_texts, other_languages, preview_of, theme_stamp
 from portal.ui.theme_states import THEME_KEY, rerun_if_said, say_after_rerun, too_few_comments
 
 ACTION_KEY = "themes_edit_action"
@@ -153,8 +154,12 @@ def history_section(info: DatasetInfo) -> None:
 def discovery(info: DatasetInfo, count: int, *, confirm: bool = True) -> None:
     """Draw the number of themes and the button that runs discovery on ``count`` comments (after a confirmation)."""
     default = default_theme_count(count)
+    others = other_languages(info)
+    also = (" Comments in " + ", ".join(f"{language_name(c)} ({n:,})" for c, n in others.items()) +
+            " get themes of their own language too, as many as their number suggests.") if others else ""
     k = st.number_input("Number of themes", MIN_THEMES, min(MAX_THEMES, 60), default, key="themes_discover_k",
-                        help=f"The portal proposes {default} for this many comments.", width=160)
+                        help=f"The portal proposes {default} for the {count:,} comments in English.{also}",
+                        width=160)
     sure = True
     if confirm:
         sure = st.checkbox("Replace the current themes with new ones (the current version is kept; Undo brings it "
@@ -215,7 +220,7 @@ def edit_tab(info: DatasetInfo, codeframe: Codeframe, stamp: tuple[Any, ...]) ->
 def no_codeframe(info: DatasetInfo) -> None:
     """Explain why there are no themes yet and offer discovery or a theme made by hand."""
     count = len(discovery_texts(info))
-    if count < MIN_COMMENTS:
+    if count < MIN_COMMENTS and not other_languages(info):
         too_few_comments(count)
     else:
         st.info("This dataset has no themes yet. Let the portal find them, or add a theme by hand.",

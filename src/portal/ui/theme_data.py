@@ -141,8 +141,15 @@ def preview_of(info: DatasetInfo, stamp: tuple[Any, ...], proposed: Codeframe) -
 
 
 def discovery_texts(info: DatasetInfo) -> list[str]:
-    """Return the dataset's comments that discovery would read (English, not empty)."""
+    """Return the dataset's comments that English discovery would read (English or unknown, not empty)."""
     return theme_service.comments_for_discovery(load_responses(info))
+
+
+def other_languages(info: DatasetInfo) -> dict[str, int]:
+    """Return the other languages discovery reads on their own (enough comments), with their comment counts."""
+    frame = load_responses(info)
+    frame = frame[frame["comment"].astype(object).fillna("").map(str).str.strip() != ""]
+    return {lang: len(texts) for lang, texts in theme_service.comments_by_language(frame).items()}
 
 
 def has_comment_text(info: DatasetInfo) -> bool:

@@ -28,7 +28,8 @@ from portal.ui.theme_states import THEME_KEY
 RANKING_KEY = "themes_ranking"
 HELP = {
     "coverage": "The share of comments that got at least one theme. The rest are shown as 'Uncategorised' so "
-                "nothing is hidden; add keywords or a theme to cover them.",
+                "nothing is hidden; add keywords or a theme to cover them. Comments in a language without themes "
+                "of its own are counted apart, as not read.",
     "impact": "How much the theme moves the overall NPS: NPS of all responses minus NPS of the responses that do "
               "not mention it. Negative: the theme pulls NPS down. The bar shows a 95% bootstrap interval.",
     "volume": "How many comments mention the theme, as a share of all comments, with a 95% interval.",
@@ -43,6 +44,8 @@ def header(info: DatasetInfo, view: ThemeView, version: int, filters: Filters, c
     words = dataset_line(info.name, view.comments, len(view.codeframe.themes) - subs, version,
                          describe_filters(filters, choices), sub_themes=subs)
     st.caption(escape_markdown(words))
+    if view.not_read.comments:
+        st.info(escape_markdown(view.not_read.message), icon=":material/translate:")
 
 
 def _pick_from_chart(chart_key: str) -> None:
@@ -134,4 +137,6 @@ def theme_table(info: DatasetInfo, view: ThemeView) -> None:
         "Emerging": st.column_config.CheckboxColumn(help="Growing faster than chance would explain."),
     }
     st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
+    if view.not_read.comments:
+        st.caption(escape_markdown(f"Not in this table: {view.not_read.message}"))
     csv_download(rows, "Download the table (CSV)", f"{info.name}-themes.csv".replace("/", "-"), key="themes_csv")
