@@ -104,6 +104,7 @@ def groups_of_theme(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], 
         st.caption("No group to compare.")
         return
     st.dataframe(group_rows(table, MISSING_LABEL), hide_index=True, width="stretch", column_config={
+        "Comments": st.column_config.NumberColumn(format="localized"),
         "Share": st.column_config.NumberColumn(format="%.0f%%", help="Share of the group's comments that mention "
                                                                    "the theme."),
         "vs rest (pts)": st.column_config.NumberColumn(format="%+.1f", help="Difference from all other groups, in "
