@@ -1,0 +1,84 @@
+"""Comparisons of a dataset's brands (or any segment): where the pieces meet for ``portal.compare``.
+
+The comparison reads the dataset's current codeframe and sentiment as they are (whatever discovery or hand
+edits made them), so it improves with them. Responses without a value in the compared column are left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from portal import compare as engine
+from portal import metrics
+from portal.errors import NotFoundError, UsageError
+from portal.services import datasets
+from portal.services import themes as theme_service
+from portal.store import Store
+from portal.text.codeframe import Codeframe
+from portal.text.mentions import mentions
+from portal.text.requests import frame_requests
+from portal.text.theme_languages import read_mask
+
+__all__ = ["brand_column", "compare_dataset", "count_dataset", "group_names"]
+
+
+def brand_column(frame: pd.DataFrame, config: Any, by: str | None) -> str:
+    """Return the frame column compared: ``by`` when given, else the brand; raise ``UsageError`` without one."""
+    if by:
+        return metrics.check_column(frame, config, by)
+    if "brand" in metrics.mapped_roles(config) and "brand" in frame.columns:
+        return "brand"
+    raise UsageError("This dataset has no brand column, so there is nothing to compare brands on. Import the "
+                     "reviews with their brand column mapped as brand, or compare another column with --by.")
+
+
+def _frame(store: Store, name: str, start: Any, end: Any) -> tuple[pd.DataFrame, Any]:
+    """Return the dataset's responses from ``start`` to ``end`` with hand-set sentiment, and its config."""
+    dataset = datasets.find_dataset(store, name)
+    if dataset is None:
+        raise NotFoundError(f"No dataset named '{name}'. Run `portal datasets` to see the names of your datasets.")
+    frame = theme_service.with_corrected_sentiment(store, name, datasets.load_responses(store, name))
+    return metrics.select(frame, dataset.config, start=start, end=end), dataset.config
+
+
+def _parents(codeframe: Codeframe) -> list[str | None]:
+    """Return per theme (in display order) its parent's name, None for a top-level theme."""
+    names = {t.key: t.name for t in codeframe.themes}
+    return [names.get(t.parent) if t.parent else None for t in codeframe.ordered()]
+
+
+def count_dataset(store: Store, name: str, *, by: str | None = None, start: Any = None,
+                  end: Any = None) -> tuple[engine.Counts, Any, str]:
+    """Return the dataset's comparison counts, its config and the column compared."""
+    frame, config = _frame(store, name, start, end)
+    column = brand_column(frame, config, by)
+    codeframe = theme_service.current_codeframe(store, name) or Codeframe()
+    assigned = theme_service.assignments(store, name)
+    men = mentions(frame, assigned, codeframe)
+    coded = frame["row_key"].isin(set(assigned["row_key"])).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
+    read = read_mask(frame, codeframe) | coded
+    counts = engine.count(frame, column, men, _parents(codeframe), read=read, requests=frame_requests(frame))
+    return counts, config, column
+
+
+def group_names(store: Store, name: str, *, by: str | None = None) -> list[str]:
+    """Return the brands (or groups of ``by``) of the dataset, largest first."""
+    frame, config = _frame(store, name, None, None)
+    column = brand_column(frame, config, by)
+    values = frame[column].dropna().astype(str).str.strip()
+    return list(values[values != ""].value_counts(sort=True).index)
+
+
+def compare_dataset(store: Store, name: str, *, ours: str, by: str | None = None, start: Any = None,
+                    end: Any = None, min_n: int | None = None) -> engine.Comparison:
+    """Return the comparison of ``ours`` with every other brand (or group of ``by``) of the dataset.
+
+    Raises ``NotFoundError`` for an unknown dataset, ``InputError`` for an unknown column and ``UsageError``
+    when the dataset has one brand only or ``ours`` is not one of them.
+    """
+    counts, config, _ = count_dataset(store, name, by=by, start=start, end=end)
+    scale = tuple(float(v) for v in config.rating_scale) if "rating" in metrics.mapped_roles(config) else None
+    return engine.compare(counts, ours, scale=scale, min_n=min_n)  # type: ignore[arg-type]
