@@ -64,7 +64,7 @@ def _ratio(x: Any, n: Any) -> np.ndarray:
         return np.where(n > 0, x / np.where(n > 0, n, 1.0), np.nan)
 
 
-def find_group(names: list[str], wanted: str) -> str:
+def find_group(names: list[str], wanted: str, noun: str = "brands") -> str:
     """Return the group called ``wanted`` (exact, else the one equal ignoring case); raise ``UsageError``."""
     if wanted in names:
         return wanted
@@ -72,7 +72,7 @@ def find_group(names: list[str], wanted: str) -> str:
     if len(folded) == 1:
         return folded[0]
     shown = ", ".join(names[:20]) + (" ..." if len(names) > 20 else "")
-    raise UsageError(f"'{wanted}' is not one of the brands in this data; choose one of: {shown}.")
+    raise UsageError(f"'{wanted}' is not one of the {noun} in this data; choose one of: {shown}.")
 
 
 def _rating_figures(ratings: pd.DataFrame, names: list[str], scale: tuple[float, float] | None) -> pd.DataFrame:
@@ -209,11 +209,12 @@ def _index(groups: pd.DataFrame, rivals: list[str]) -> dict[str, float]:
 
 
 def compare(counts: Counts, ours: str, *, scale: tuple[float, float] | None = None,
-            min_n: int | None = None) -> Comparison:
+            min_n: int | None = None, noun: str = "brands") -> Comparison:
     """Return the comparison of ``ours`` with every other group in ``counts``.
 
     ``scale`` is the rating scale (lowest, highest; default: the lowest and highest rating seen); ``min_n``
-    the minimum group size (default: the ``PORTAL_MIN_GROUP_SIZE`` setting). Raises ``UsageError`` when there
+    the minimum group size (default: the ``PORTAL_MIN_GROUP_SIZE`` setting); ``noun`` names the groups in
+    messages. Raises ``UsageError`` when there
     are fewer than two groups or ``ours`` is not one of them.
     """
     names = list(counts.groups["group"])
@@ -221,7 +222,7 @@ def compare(counts: Counts, ours: str, *, scale: tuple[float, float] | None = No
         found = f"only '{names[0]}'" if names else "no brand at all"
         raise UsageError(f"There is nothing to compare with: the data has {found}. Upload reviews of at least one "
                          "competitor into the same dataset (one file with a brand column, or one file per brand).")
-    ours = find_group(names, ours)
+    ours = find_group(names, ours, noun)
     min_n = settings.min_group_size() if min_n is None else int(min_n)
     groups = _groups(counts, ours, min_n, scale)
     themes = _themes(counts)

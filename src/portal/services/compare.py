@@ -79,6 +79,7 @@ def compare_dataset(store: Store, name: str, *, ours: str, by: str | None = None
     Raises ``NotFoundError`` for an unknown dataset, ``InputError`` for an unknown column and ``UsageError``
     when the dataset has one brand only or ``ours`` is not one of them.
     """
-    counts, config, _ = count_dataset(store, name, by=by, start=start, end=end)
+    counts, config, column = count_dataset(store, name, by=by, start=start, end=end)
     scale = tuple(float(v) for v in config.rating_scale) if "rating" in metrics.mapped_roles(config) else None
-    return engine.compare(counts, ours, scale=scale, min_n=min_n)  # type: ignore[arg-type]
+    noun = "brands" if column == "brand" else f"values of '{column}'"
+    return engine.compare(counts, ours, scale=scale, min_n=min_n, noun=noun)  # type: ignore[arg-type]
