@@ -12,7 +12,7 @@ from portal.cli import main
 from portal.errors import UsageError
 from portal.ingest.read import Table
 from portal.services import themes as theme_service
-from portal.services.compare import compare_dataset
+from portal.services.compare import cell_reviews, compare_dataset
 from portal.services.imports import commit, prepare
 from portal.text.codeframe import Codeframe, Theme
 
@@ -149,3 +149,11 @@ def test_by_compares_another_column_and_dates_narrow_the_reviews(market, db_url,
         compare_dataset(market, "market", ours="Us", by="sentiment_label")
     code, _, err = run(db_url, capsys, "compare", "--dataset", "market", "--ours", "Us", "--by", "Region")
     assert code == 1 and "There is no column 'Region'" in err
+
+
+def test_the_reviews_behind_a_cell_are_that_brands_mentions_negative_first(market) -> None:
+    found = cell_reviews(market, "market", theme="crashing", group="Us")
+    assert len(found) == 30 and found["comment"].str.contains("crashing").all()
+    assert list(found["negative"]) == sorted(found["negative"], reverse=True)
+    assert len(cell_reviews(market, "market", theme="app", group="Them")) == 5 + 35  # a parent: its sub-themes too
+    assert cell_reviews(market, "market", theme="no such theme", group="Us").empty

@@ -22,7 +22,7 @@ from portal.text.mentions import mentions
 from portal.text.requests import frame_requests
 from portal.text.theme_languages import read_mask
 
-__all__ = ["brand_column", "compare_dataset", "count_dataset", "group_names"]
+__all__ = ["brand_column", "cell_reviews", "compare_dataset", "count_dataset", "group_names"]
 
 
 def brand_column(frame: pd.DataFrame, config: Any, by: str | None) -> str:
@@ -83,3 +83,28 @@ def compare_dataset(store: Store, name: str, *, ours: str, by: str | None = None
     scale = tuple(float(v) for v in config.rating_scale) if "rating" in metrics.mapped_roles(config) else None
     noun = "brands" if column == "brand" else f"values of '{column}'"
     return engine.compare(counts, ours, scale=scale, min_n=min_n, noun=noun)  # type: ignore[arg-type]
+
+
+def cell_reviews(store: Store, name: str, *, theme: str, group: str, by: str | None = None, start: Any = None,
+                 end: Any = None) -> pd.DataFrame:
+    """Return the reviews of ``group`` whose comment mentions ``theme`` (negative mentions first).
+
+    Columns: ``date``, ``rating``, ``sentiment``, ``negative`` (the mention is negative), ``comment``. Empty
+    when the theme or the group is unknown.
+    """
+    frame, config = _frame(store, name, start, end)
+    column = brand_column(frame, config, by)
+    codeframe = theme_service.current_codeframe(store, name) or Codeframe()
+    mine = frame[frame[column].astype(object).map(lambda v: str(v).strip() if pd.notna(v) else None) == group]
+    men = mentions(mine.reset_index(drop=True), theme_service.assignments(store, name), codeframe)
+    if theme not in men.names:
+        return pd.DataFrame(columns=["date", "rating", "sentiment", "negative", "comment"])
+    j = men.names.index(theme)
+    hit = men.matrix[:, j]
+    out = pd.DataFrame({
+        "date": mine["date"].to_numpy()[hit] if "date" in mine.columns else pd.NaT,
+        "rating": mine["rating"].to_numpy()[hit] if "rating" in mine.columns else np.nan,
+        "sentiment": men.polarity[hit, j], "negative": men.negative[hit, j],
+        "comment": mine["comment"].to_numpy()[hit],
+    })
+    return out.sort_values(["negative", "sentiment"], ascending=[False, True], kind="stable").reset_index(drop=True)
