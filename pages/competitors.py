@@ -53,16 +53,13 @@ def main() -> None:
         what_to_upload(brands)
         return
     ours = pick_ours(ctx.info.name, brands)
-    result = comparison_of(ctx.info, ours, ctx.filters.start, ctx.filters.end)
-    index = result.index
-    st.caption(escape_markdown(
-        f"Competitive index: average rating {index['rating_mean']:.0f}, positive share {index['positive_share']:.0f} "
-        f"(100 = the competitors' average); sentiment {index['sentiment']:+.2f} against theirs."))
+    result = comparison_of(ctx.info, ours, ctx.filters)
+    st.caption(escape_markdown(views.index_line(result.index)))
     views.brand_cards(result)
     st.subheader("Problems by theme", anchor=False)
     cell = views.heatmap(result, ctx.info.name)
     if cell:
-        views.cell_quotes(cell_reviews_of(ctx.info, *cell, ctx.filters.start, ctx.filters.end), *cell, ctx.info.name)
+        views.cell_quotes(cell_reviews_of(ctx.info, *cell, ctx.filters), *cell, ctx.info.name)
     st.subheader("Where we trail and where we lead", anchor=False)
     views.gaps(result, ctx.info.name)
     st.subheader("What the market asks for", anchor=False)

@@ -157,3 +157,12 @@ def test_the_reviews_behind_a_cell_are_that_brands_mentions_negative_first(marke
     assert list(found["negative"]) == sorted(found["negative"], reverse=True)
     assert len(cell_reviews(market, "market", theme="app", group="Them")) == 5 + 35  # a parent: its sub-themes too
     assert cell_reviews(market, "market", theme="no such theme", group="Us").empty
+
+
+def test_filters_narrow_the_reviews_but_never_the_brands_compared(market) -> None:
+    everyone = compare_dataset(market, "market", ours="Us").groups.set_index("group")
+    same = compare_dataset(market, "market", ours="Us", where={"brand": ["Us"]}).groups.set_index("group")
+    pd.testing.assert_frame_equal(same, everyone)  # a filter on the brand itself would leave nothing to compare
+    negative = compare_dataset(market, "market", ours="Us", where=[("sentiment_label", ("negative",))])
+    found = negative.groups.set_index("group")
+    assert (found["n"] <= everyone["n"]).all() and (found["negative_share"] == 1).all()

@@ -24,9 +24,10 @@ def groups(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(GROUP_COLUMNS))
 
 
-def themes(rows: list[tuple]) -> pd.DataFrame:
-    """Return a themes table from (group, theme, mentions, problems, requests)."""
-    out = [{"group": g, "theme": t, "parent": None, "mentions": m, "problems": p, "sentiment_n": m,
+def themes(rows: list[tuple], read: dict[str, int] | None = None) -> pd.DataFrame:
+    """Return a themes table from (group, theme, mentions, problems, requests); ``read``: group -> comments read."""
+    read = read or READ
+    out = [{"group": g, "theme": t, "parent": None, "read": read[g], "mentions": m, "problems": p, "sentiment_n": m,
             "sentiment_sum": -0.2 * m if p else 0.2 * m, "sentiment_sq": 0.08 * m, "rating_n": 0,
             "rating_sum": 0.0, "requests": r} for g, t, m, p, r in rows]
     return pd.DataFrame(out, columns=list(THEME_COLUMNS))
@@ -38,6 +39,7 @@ def ratings(spec: dict[str, dict[float, int]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", "rating", "n"])
 
 
+READ = {"A": 100, "B": 100, "C": 10}
 NO_PERIODS = pd.DataFrame(columns=["group", "period", "n", "rating_n", "rating_sum", "labelled", "positive",
                                    "negative"])
 
@@ -134,7 +136,7 @@ def test_rating_link_is_spearman_across_brands_with_a_fisher_interval() -> None:
     names = list("ABCDE")
     counts = Counts(
         groups=groups([(n, 100, 100, 50, 20, 0.0) for n in names]),
-        themes=themes([(n, "app", 50, 10 * (i + 1), 0) for i, n in enumerate(names)]),
+        themes=themes([(n, "app", 50, 10 * (i + 1), 0) for i, n in enumerate(names)], dict.fromkeys(names, 100)),
         ratings=ratings({n: {5.0: 90 - 10 * i, 1.0: 10 + 10 * i} for i, n in enumerate(names)}),
         periods=NO_PERIODS,
     )
@@ -153,3 +155,16 @@ def test_spearman_interval_is_fisher_z_with_the_rank_variance() -> None:
     assert spearman_interval(0.5, 3) is None and spearman_interval(float("nan"), 10) is None
     low, high = spearman_interval(-1.0, 6)
     assert -1 <= low < high <= -0.99
+
+
+def test_a_theme_of_one_language_is_judged_on_the_comments_in_that_language(three) -> None:
+    # Ours has 100 reviews but only 5 in French: its 3 French problems are not a real gap, and the theme's rate
+    # is over the 5 French comments, not over all 100.
+    extra = themes([("A", "prix (French)", 4, 3, 0), ("B", "prix (French)", 30, 3, 0), ("C", "prix (French)", 0, 0, 0)],
+                   {"A": 5, "B": 60, "C": 0})
+    counts = Counts(three.groups, pd.concat([three.themes, extra], ignore_index=True), three.ratings, NO_PERIODS)
+    result = compare(counts, "A", scale=(1, 5), min_n=30)
+    rates = result.themes.set_index(["theme", "group"])["problem_rate"]
+    assert rates[("prix (French)", "A")] == pytest.approx(3 / 5) and rates[("prix (French)", "B")] == pytest.approx(3 / 60)
+    gap = result.gaps.set_index("theme").loc["prix (French)"]
+    assert gap["verdict"] == "too few" and not gap["significant"]

@@ -10,7 +10,8 @@ Tables (``group`` is the value of the column compared, as text):
   language it has no themes for), ``labelled`` (responses with a sentiment label), ``positive``, ``negative``,
   ``sentiment_n``, ``sentiment_sum``, ``sentiment_sq`` (count, sum and sum of squares of the polarity),
   ``requests``.
-* ``themes``: ``group``, ``theme``, ``parent``, ``mentions`` (read comments that mention the theme),
+* ``themes``: ``group``, ``theme``, ``parent``, ``read`` (comments the theme can read: those in its language,
+  every language for a theme made by hand without one), ``mentions`` (comments that mention the theme),
   ``problems`` (mentions whose sentiment is negative), ``sentiment_n``, ``sentiment_sum``, ``sentiment_sq``
   (polarity of the mentions), ``rating_n``, ``rating_sum``, ``requests``.
 * ``ratings``: ``group``, ``rating``, ``n``: the distribution of ratings (empty without ratings).
@@ -27,14 +28,14 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from portal.text.codeframe import UNCATEGORISED
+from portal.text.codeframe import UNCATEGORISED, Codeframe
 from portal.text.mentions import ThemeMentions
 
-__all__ = ["Counts", "count"]
+__all__ = ["Counts", "count", "theme_readers"]
 
 GROUP_COLUMNS: tuple[str, ...] = ("group", "n", "read", "not_read", "labelled", "positive", "negative",
                                   "sentiment_n", "sentiment_sum", "sentiment_sq", "requests")
-THEME_COLUMNS: tuple[str, ...] = ("group", "theme", "parent", "mentions", "problems", "sentiment_n",
+THEME_COLUMNS: tuple[str, ...] = ("group", "theme", "parent", "read", "mentions", "problems", "sentiment_n",
                                   "sentiment_sum", "sentiment_sq", "rating_n", "rating_sum", "requests")
 
 
@@ -90,8 +91,28 @@ def _group_table(frame: pd.DataFrame, summer: sparse.csr_matrix, names: list[str
     return table
 
 
+def theme_readers(languages: np.ndarray, codeframe: Codeframe, commented: np.ndarray) -> np.ndarray:
+    """Return rows x themes (display order): whether the theme reads the row's comment.
+
+    ``languages`` holds per row the comment's language code, None for English or unknown
+    (``portal.text.theme_languages.comment_languages``). A theme with a language reads that language; a theme
+    without one reads English and unknown, and every language when it was made by hand.
+    """
+    themes = codeframe.ordered()
+    out = np.zeros((len(languages), len(themes)), dtype=bool)
+    codes, distinct = pd.factorize(pd.Series(languages, dtype=object), use_na_sentinel=True)
+    values = [*distinct.tolist(), None]
+    for j, theme in enumerate(themes):
+        if theme.language is not None:
+            ok = [v == theme.language for v in values]
+        else:
+            ok = [v is None or theme.origin == "manual" for v in values]
+        out[:, j] = np.asarray(ok, dtype=bool)[codes] & commented
+    return out
+
+
 def _theme_table(frame: pd.DataFrame, summer: sparse.csr_matrix, names: list[str], men: ThemeMentions,
-                 parents: Sequence[str | None], requests: np.ndarray) -> pd.DataFrame:
+                 parents: Sequence[str | None], requests: np.ndarray, readers: np.ndarray) -> pd.DataFrame:
     """Return the per-group, per-theme sums (Uncategorised left out)."""
     t = len(men.names) - 1 if men.names and men.names[-1] == UNCATEGORISED else len(men.names)
     hits = men.matrix[:, :t]
@@ -100,7 +121,7 @@ def _theme_table(frame: pd.DataFrame, summer: sparse.csr_matrix, names: list[str
     value = np.where(has, polarity, 0.0)
     rating = _column(frame, "rating")
     rated = hits & np.isfinite(rating)[:, None]
-    parts = [hits, hits & men.negative[:, :t], has, value, value * value, rated,
+    parts = [readers[:, :t] | hits, hits, hits & men.negative[:, :t], has, value, value * value, rated,
              np.where(rated, np.nan_to_num(rating)[:, None], 0.0), hits & requests[:, None]]
     sums = [np.asarray(summer @ p.astype(float)) for p in parts]
     g = len(names)
@@ -111,7 +132,7 @@ def _theme_table(frame: pd.DataFrame, summer: sparse.csr_matrix, names: list[str
     })
     for name, values in zip(THEME_COLUMNS[3:], sums, strict=True):
         table[name] = values.reshape(-1)
-    for name in ("mentions", "problems", "sentiment_n", "rating_n", "requests"):
+    for name in ("read", "mentions", "problems", "sentiment_n", "rating_n", "requests"):
         table[name] = np.rint(table[name]).astype("int64")
     return table
 
@@ -150,20 +171,25 @@ def _periods(frame: pd.DataFrame, codes: np.ndarray, names: list[str]) -> pd.Dat
 
 
 def count(frame: pd.DataFrame, by: str, men: ThemeMentions, parents: Sequence[str | None], *,
-          read: np.ndarray, requests: np.ndarray) -> Counts:
+          read: np.ndarray, requests: np.ndarray, readers: np.ndarray | None = None) -> Counts:
     """Return the sums of ``frame`` grouped by column ``by`` (rows without a value are left out).
 
     ``men`` are the frame's theme mentions, ``parents`` each theme's parent name (None for a top-level theme),
-    ``read`` per row whether the codeframe reads its comment and ``requests`` whether it asks for something.
+    ``read`` per row whether the codeframe reads its comment, ``requests`` whether it asks for something and
+    ``readers`` (rows x themes, ``theme_readers``) which theme reads which comment (default: every theme reads
+    every read comment).
     """
     codes, names = _codes(frame, by)
     summer = _summer(codes, len(names))
     has_comment = men.commented
     requests = np.asarray(requests, dtype=bool)
     read = np.asarray(read, dtype=bool) & has_comment
+    themes = len(men.names) - 1 if men.names and men.names[-1] == UNCATEGORISED else len(men.names)
+    readers = (np.repeat(read[:, None], themes, axis=1) if readers is None
+               else np.asarray(readers, dtype=bool) & read[:, None])
     return Counts(
         groups=_group_table(frame, summer, names, read, has_comment & ~read, requests),
-        themes=_theme_table(frame, summer, names, men, parents, requests),
+        themes=_theme_table(frame, summer, names, men, parents, requests, readers),
         ratings=_ratings(frame, codes, names),
         periods=_periods(frame, codes, names),
     )

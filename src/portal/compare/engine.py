@@ -7,16 +7,19 @@ Definitions
 * Per group: ``n`` responses; ``rating_mean`` with a 95% interval inside the rating scale
   (``metrics.bounded_mean_interval``); ``positive_share`` / ``negative_share`` of the responses with a sentiment
   label; ``sentiment`` the mean polarity; ``low_sample`` when ``n`` is below the minimum group size.
-* Per theme and group, over the comments the codeframe reads (``read``): ``share`` of them that mention the
+* Per theme and group, over the comments the theme reads (``read``: those in its language): ``share`` that mention the
   theme, ``problem_rate`` the share that mention it negatively (lower is better), ``sentiment`` the mean
   polarity of the mentions, ``rating`` the mean rating of the responses that mention it, ``request_rate``.
 * Pairs: for each theme, ours against each competitor: the two-proportion z-test of the problem rates and
   Welch's t-test of the mentions' sentiment; each family Benjamini-Hochberg adjusted across every theme x
-  competitor. A pair is ``significant`` when its adjusted p-value is below 0.05 and neither group is low-sample.
+  competitor. A pair is ``low_sample`` when either brand is, or when the theme reads fewer than the minimum group
+  size of either brand's comments (a theme of one language); it is ``significant`` when its adjusted p-value is
+  below 0.05 and it is not low-sample.
 * Gaps: per theme, the best competitor is the one with the lowest problem rate among competitors that are not
-  low-sample; the competitors' average gives each of those competitors the same weight (all competitors when
-  every one is low-sample); ``difference`` = ours - best (positive: we trail). Real weaknesses first (largest
-  first), then real strengths, then the rest by size of the difference.
+  low-sample and of whose comments the theme reads at least the minimum group size; the competitors' average
+  gives each of those competitors the same weight (all competitors when every one is low-sample);
+  ``difference`` = ours - best (positive: we trail). Real weaknesses first (largest first), then real
+  strengths, then no clear difference, then too few, each by size of the difference.
 * Competitive index: ours / competitors' average x 100 for the mean rating and the positive share (100 = par);
   sentiment, which is signed, as ours - competitors' average.
 """
@@ -122,7 +125,7 @@ def _groups(counts: Counts, ours: str, min_n: int, scale: tuple[float, float] | 
 def _themes(counts: Counts) -> pd.DataFrame:
     """Return per theme and group its share, problem rate, sentiment, mean rating and requests."""
     t = counts.themes
-    read = t["group"].map(dict(zip(counts.groups["group"], counts.groups["read"], strict=True))).to_numpy()
+    read = t["read"].to_numpy()
     mean, sd = metrics.mean_sd(0.0, t["sentiment_sum"].to_numpy(), t["sentiment_sq"].to_numpy(),
                                t["sentiment_n"].to_numpy())
     return pd.DataFrame({
@@ -134,7 +137,7 @@ def _themes(counts: Counts) -> pd.DataFrame:
     })
 
 
-def _pairs(themes: pd.DataFrame, groups: pd.DataFrame, ours: str) -> pd.DataFrame:
+def _pairs(themes: pd.DataFrame, groups: pd.DataFrame, ours: str, min_n: int) -> pd.DataFrame:
     """Return per theme and competitor our problem rate and sentiment against theirs, with adjusted tests."""
     mine = themes[themes["group"] == ours].set_index("theme")
     theirs = themes[themes["group"] != ours].reset_index(drop=True)
@@ -151,7 +154,9 @@ def _pairs(themes: pd.DataFrame, groups: pd.DataFrame, ours: str) -> pd.DataFram
         "p_value": p, "p_adjusted": metrics.bh_adjust(p),
         "ours_sentiment": me["sentiment"], "sentiment": theirs["sentiment"],
         "sentiment_p_value": sp, "sentiment_p_adjusted": metrics.bh_adjust(sp),
-        "low_sample": theirs["group"].map(small).to_numpy(dtype=bool) | bool(small[ours]),
+        "their_read": theirs["read"].to_numpy(),
+        "low_sample": (theirs["group"].map(small).to_numpy(dtype=bool) | bool(small[ours])
+                       | (me["read"].to_numpy() < min_n) | (theirs["read"].to_numpy() < min_n)),
     })
     out["significant"] = (out["p_adjusted"].to_numpy() < ALPHA) & ~out["low_sample"].to_numpy()
     out["sentiment_significant"] = (out["sentiment_p_adjusted"].to_numpy() < ALPHA) & ~out["low_sample"].to_numpy()
@@ -165,9 +170,12 @@ def eligible(groups: pd.DataFrame) -> list[str]:
     return list((big if not big.empty else rivals)["group"])
 
 
-def _gap_rows(pairs: pd.DataFrame, rivals: list[str]) -> pd.DataFrame:
-    """Return one row per theme: the best competitor's pair and the competitors' average problem rate."""
-    usable = pairs[pairs["competitor"].isin(rivals) & pairs["problem_rate"].notna()]
+def _gap_rows(pairs: pd.DataFrame, rivals: list[str], min_n: int) -> pd.DataFrame:
+    """Return one row per theme: the best competitor's pair and the competitors' average problem rate.
+
+    Only competitors in ``rivals`` whose comments the theme reads number at least ``min_n`` take part.
+    """
+    usable = pairs[pairs["competitor"].isin(rivals) & pairs["problem_rate"].notna() & (pairs["their_read"] >= min_n)]
     average = usable.groupby("theme", sort=False)["problem_rate"].mean()
     best = usable.sort_values(["theme", "problem_rate", "competitor"], kind="stable").drop_duplicates("theme")
     rows = pairs.drop_duplicates("theme")[["theme", "ours_problem_rate", "ours_sentiment"]]
@@ -182,13 +190,13 @@ def _gap_rows(pairs: pd.DataFrame, rivals: list[str]) -> pd.DataFrame:
 
 
 def _verdicts(gaps: pd.DataFrame) -> pd.DataFrame:
-    """Return the gaps with a verdict (weakness, strength, no clear difference, too few), biggest real ones first."""
+    """Return the gaps with a verdict, in order: weaknesses (largest first), strengths, no clear difference, too few."""
     diff = gaps["difference"].to_numpy(dtype=float)
     real = gaps["significant"].to_numpy(dtype=bool)
     verdict = np.where(real & (diff > 0), "weakness", np.where(real & (diff < 0), "strength",
                        np.where(gaps["low_sample"].fillna(True).to_numpy(dtype=bool), "too few",
                                 "no clear difference")))
-    rank = np.select([verdict == "weakness", verdict == "strength"], [0, 1], 2)
+    rank = np.select([verdict == "weakness", verdict == "strength", verdict == "too few"], [0, 1, 3], 2)
     size = np.where(verdict == "weakness", -diff, np.where(verdict == "strength", diff, -np.abs(diff)))
     out = gaps.assign(verdict=verdict)
     order = np.lexsort((out["theme"].to_numpy(dtype=object), np.nan_to_num(size, nan=np.inf), rank))
@@ -226,11 +234,11 @@ def compare(counts: Counts, ours: str, *, scale: tuple[float, float] | None = No
     min_n = settings.min_group_size() if min_n is None else int(min_n)
     groups = _groups(counts, ours, min_n, scale)
     themes = _themes(counts)
-    pairs = _pairs(themes, groups, ours)
+    pairs = _pairs(themes, groups, ours, min_n)
     rivals = eligible(groups)
     return Comparison(
         ours=ours, min_n=min_n, groups=groups, themes=themes, pairs=pairs,
-        gaps=_verdicts(_gap_rows(pairs, rivals)), index=_index(groups, rivals),
+        gaps=_verdicts(_gap_rows(pairs, rivals, min_n)), index=_index(groups, rivals),
         rating_link=rating_link(themes, groups), needs=needs(themes, groups), ratings=counts.ratings,
         trend=trend(counts.periods),
     )

@@ -13,6 +13,7 @@ from portal.errors import UsageError
 from portal.model import DatasetInfo
 from portal.services import compare as compare_service
 from portal.ui.context import get_store
+from portal.ui.filters import Filters
 
 #: session_state key: dataset name -> our brand, so each dataset remembers its own.
 REMEMBERED = "competitors_ours_by_dataset"
@@ -34,28 +35,32 @@ def brands_of(info: DatasetInfo) -> list[str]:
 
 
 @st.cache_data(show_spinner="Comparing the brands ...", max_entries=32)
-def _comparison(url: str, name: str, version: int, ours: str, start: Any, end: Any, min_n: int) -> Comparison:
-    """Return the comparison; the key holds the store, dataset, data version, brand, dates and group size."""
+def _comparison(url: str, name: str, version: int, ours: str, key: tuple[Any, ...], min_n: int) -> Comparison:
+    """Return the comparison; the key holds the store, dataset, data version, brand, filters and group size."""
     del url, version
-    return compare_service.compare_dataset(get_store(), name, ours=ours, start=start, end=end, min_n=min_n)
+    filters = Filters.from_key(key)
+    return compare_service.compare_dataset(get_store(), name, ours=ours, start=filters.start, end=filters.end,
+                                           where=filters.where, min_n=min_n)
 
 
-def comparison_of(info: DatasetInfo, ours: str, start: Any = None, end: Any = None) -> Comparison:
-    """Return the comparison of ``ours`` with the other brands of the dataset."""
-    return _comparison(settings.database_url(), info.name, info.data_version, ours, start, end,
+def comparison_of(info: DatasetInfo, ours: str, filters: Filters) -> Comparison:
+    """Return the comparison of ``ours`` with the other brands of the dataset, within the sidebar's filters."""
+    return _comparison(settings.database_url(), info.name, info.data_version, ours, filters.key(),
                        settings.min_group_size())
 
 
 @st.cache_data(show_spinner="Finding the reviews ...", max_entries=32)
-def _cell(url: str, name: str, version: int, theme: str, group: str, start: Any, end: Any) -> pd.DataFrame:
+def _cell(url: str, name: str, version: int, theme: str, group: str, key: tuple[Any, ...]) -> pd.DataFrame:
     """Return the reviews of one heat-map cell."""
     del url, version
-    return compare_service.cell_reviews(get_store(), name, theme=theme, group=group, start=start, end=end)
+    filters = Filters.from_key(key)
+    return compare_service.cell_reviews(get_store(), name, theme=theme, group=group, start=filters.start,
+                                        end=filters.end, where=filters.where)
 
 
-def cell_reviews_of(info: DatasetInfo, theme: str, group: str, start: Any = None, end: Any = None) -> pd.DataFrame:
-    """Return the reviews of ``group`` that mention ``theme``, negative mentions first."""
-    return _cell(settings.database_url(), info.name, info.data_version, theme, group, start, end)
+def cell_reviews_of(info: DatasetInfo, theme: str, group: str, filters: Filters) -> pd.DataFrame:
+    """Return the reviews of ``group`` that mention ``theme`` within the filters, negative mentions first."""
+    return _cell(settings.database_url(), info.name, info.data_version, theme, group, filters.key())
 
 
 def remembered(name: str) -> str | None:

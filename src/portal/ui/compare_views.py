@@ -30,6 +30,17 @@ def _pct(x: float) -> str:
     return "–" if pd.isna(x) else f"{100 * x:.0f}%"
 
 
+def index_line(index: dict[str, float]) -> str:
+    """Return the competitive index in words (the parts without data left out)."""
+    parts = [f"{label} {index[key]:.0f}" for key, label in (("rating_mean", "average rating"),
+                                                            ("positive_share", "positive share"))
+             if pd.notna(index.get(key))]
+    words = ("Competitive index (100 = the competitors' average): " + ", ".join(parts) + ". ") if parts else ""
+    if pd.notna(index.get("sentiment")):
+        words += f"Our average sentiment is {index['sentiment']:+.2f} against theirs."
+    return words
+
+
 def _card(column, row: pd.Series, min_n: int) -> None:
     """Draw one brand's card."""
     box = column.container(border=True)
