@@ -62,6 +62,8 @@ def main() -> None:
         views.cell_quotes(cell_reviews_of(ctx.info, *cell, ctx.filters), *cell, ctx.info.name)
     st.subheader("Where we trail and where we lead", anchor=False)
     views.gaps(result, ctx.info.name)
+    st.subheader("What the best-rated brands do differently", anchor=False)
+    views.rating_link(result, ctx.info.name)
     st.subheader("What the market asks for", anchor=False)
     views.needs(result, ctx.info.name)
     st.subheader("Rating trends", anchor=False)

@@ -153,8 +153,10 @@ def test_spearman_interval_is_fisher_z_with_the_rank_variance() -> None:
     half = 1.96 * math.sqrt(1.06 / 10)
     assert (low, high) == pytest.approx((math.tanh(math.atanh(0.5) - half), math.tanh(math.atanh(0.5) + half)))
     assert spearman_interval(0.5, 3) is None and spearman_interval(float("nan"), 10) is None
-    low, high = spearman_interval(-1.0, 6)
-    assert -1 <= low < high <= -0.99
+    low, high = spearman_interval(-1.0, 6)  # a perfect ranking: taken as one swap short of it, 1 - 12 / 210
+    z, half = math.atanh(-(1 - 12 / 210)), 1.96 * math.sqrt(1.06 / 3)
+    assert (low, high) == pytest.approx((math.tanh(z - half), math.tanh(z + half)))
+    assert low < -0.99 and -0.6 < high < -0.5
 
 
 def test_a_theme_of_one_language_is_judged_on_the_comments_in_that_language(three) -> None:
@@ -168,3 +170,16 @@ def test_a_theme_of_one_language_is_judged_on_the_comments_in_that_language(thre
     assert rates[("prix (French)", "A")] == pytest.approx(3 / 5) and rates[("prix (French)", "B")] == pytest.approx(3 / 60)
     gap = result.gaps.set_index("theme").loc["prix (French)"]
     assert gap["verdict"] == "too few" and not gap["significant"]
+
+
+def test_the_sentences_say_the_ratio_the_direction_and_whether_it_is_chance(three) -> None:
+    from portal.compare.wording import gap_sentence, link_sentence
+
+    gaps = compare(three, "A", scale=(1, 5), min_n=30).gaps.set_index("theme", drop=False)
+    assert gap_sentence(gaps.loc["app"]) == ("Customers mention problems with app 3.0x as often for us as for B (30.0% "
+                                             "of our reviews, 10.0% of B's); this is unlikely to be chance.")
+    assert gap_sentence(gaps.loc["fees"]).startswith("Customers mention problems with fees 7.5x less often for us "
+                                                     "than for B (2.0% of our reviews, 15.0% of B's)")
+    row = {"theme": "deposit", "rho": -0.8, "rho_low": -0.99, "rho_high": 0.1, "brands": 4, "low_confidence": True}
+    assert link_sentence(row) == ("Brands with fewer problems with deposit have higher ratings (rank correlation "
+                                  "-0.80, 95% from -0.99 to +0.10; only 4 brands, so read it as a hint).")

@@ -29,6 +29,7 @@ def test_the_demo_reviews_show_every_brand_and_the_library_gaps(demo):
     assert {"Download themes by brand (CSV)", "Download the gap table (CSV)", "Download market needs (CSV)",
             "Download rating trends (CSV)"} <= set(labels)
     assert f"{result.index['rating_mean']:.0f}" in text
+    assert "rank correlation" in text and "only 4 brands, so read it as a hint" in text  # 4 demo brands
 
 
 def test_our_brand_comes_from_the_link_and_is_remembered_per_dataset(demo):

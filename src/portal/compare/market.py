@@ -3,7 +3,8 @@
 * ``rating_link``: per theme, Spearman's rank correlation across the groups that are not low-sample between the
   group's problem rate on the theme and its mean rating (negative: the brands with fewer problems there are
   rated higher). Its 95% interval is Fisher's z with the variance 1.06 / (k - 3) of Fieller, Hartley and
-  Pearson (1957) for a rank correlation over k groups (none below 4 groups); ``low_confidence`` below 5 groups.
+  Pearson (1957) for a rank correlation over k groups (none below 4 groups; a perfect +-1 is taken as the nearest
+  value k groups can give, 1 - 12 / (k(k^2 - 1)), since z is infinite there); ``low_confidence`` below 5 groups.
 * ``needs``: the themes most mentioned negatively (``problem``) and in requests (``request``) over all groups,
   each with the group that serves it best: the lowest problem rate, or the lowest share of its comments asking
   for it, among groups that are not low-sample.
@@ -30,7 +31,10 @@ def spearman_interval(rho: float, k: int) -> tuple[float, float] | None:
     """Return the 95% interval of a Spearman correlation over ``k`` pairs (None below 4 pairs or without rho)."""
     if k < 4 or not math.isfinite(rho):
         return None
-    z = math.atanh(max(min(rho, 0.999999), -0.999999))
+    # Fisher's z is infinite at +-1; a perfect ranking of k brands is read as the nearest value k brands can
+    # give short of it (one neighbouring pair swapped), so its interval stays as wide as the data allow.
+    limit = 1.0 - 12.0 / (k * (k * k - 1))
+    z = math.atanh(max(min(rho, limit), -limit))
     half = 1.96 * math.sqrt(1.06 / (k - 3))
     return math.tanh(z - half), math.tanh(z + half)
 

@@ -1,4 +1,4 @@
-"""The gap table in words a marketer reads: one sentence per theme, computed from the gap row."""
+"""The comparison in words a marketer reads: one sentence per gap and per theme's link with the rating."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["gap_sentence"]
+__all__ = ["gap_sentence", "link_sentence"]
 
 
 def _pct(x: float) -> str:
@@ -35,3 +35,15 @@ def gap_sentence(row: Any) -> str:
         return (f"Customers mention problems with {theme} {theirs / ours:.1f}x less often for us than for {best} "
                 f"{figures}; {chance}.")
     return f"No customer mentions problems with {theme} for us, against {_pct(theirs)} for {best}; {chance}."
+
+
+def link_sentence(row: Any) -> str:
+    """Return what one rating-link row (``Comparison.rating_link``) says about the theme, with its uncertainty."""
+    theme, rho, brands = row["theme"], row["rho"], int(row["brands"])
+    if pd.isna(rho):
+        return f"{theme}: the brands do not differ enough to tell how it goes with their rating."
+    direction = ("have higher ratings" if rho < 0 else "have lower ratings")
+    interval = ("" if pd.isna(row["rho_low"]) else f", 95% from {row['rho_low']:+.2f} to {row['rho_high']:+.2f}")
+    caution = f"; only {brands} brands, so read it as a hint" if bool(row["low_confidence"]) else ""
+    return (f"Brands with fewer problems with {theme} {direction} (rank correlation {rho:+.2f}{interval}"
+            f"{caution}).")

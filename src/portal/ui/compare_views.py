@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from portal.compare import Comparison
-from portal.compare.wording import gap_sentence
+from portal.compare.wording import gap_sentence, link_sentence
 from portal.ui.downloads import csv_download
 from portal.ui.markdown import escape_markdown
 
@@ -189,3 +189,15 @@ def trends(result: Comparison, name: str) -> None:
                  alt.Tooltip("n:Q", title="Reviews", format=",")])
     st.altair_chart(chart, width="stretch")
     csv_download(data, "Download rating trends (CSV)", f"{name}-trends.csv", key="competitors_trend_csv")
+
+
+def rating_link(result: Comparison, name: str) -> None:
+    """Draw, per theme, how the brands' problem rates go with their ratings (strongest links first)."""
+    link = result.rating_link.dropna(subset=["rho"])
+    if link.empty:
+        st.caption("This needs ratings and at least three brands with enough reviews.")
+        return
+    strongest = link.reindex(link["rho"].abs().sort_values(ascending=False, kind="stable").index).head(5)
+    st.markdown("\n".join(f"- {escape_markdown(link_sentence(row))}" for _, row in strongest.iterrows()))
+    csv_download(result.rating_link, "Download the rating link (CSV)", f"{name}-rating-link.csv",
+                 key="competitors_link_csv")
