@@ -2,7 +2,7 @@
 
 Cases (each prints its best and first wall time and the CPU time of the best run):
 
-1. ``mentions`` + ``count`` + ``compare``: from the stored theme assignments to every figure of the page and the
+1. ``mentions`` + ``theme_readers`` + ``count`` + ``compare``: from the stored theme assignments to every figure of the page and the
    CLI (brands, themes by brand, gaps with tests and BH, index, rating link, needs, trend). Target: < 2 s.
 2. ``count`` + ``compare`` alone (the mention matrix already built).
 3. Baseline in the same run: a plain pandas groupby of the same frame giving per brand the reviews and mean
@@ -23,8 +23,10 @@ import numpy as np
 import pandas as pd
 
 from portal.compare import compare, count
+from portal.compare.counts import theme_readers
 from portal.text.codeframe import Codeframe, Theme
 from portal.text.mentions import mentions
+from portal.text.theme_languages import comment_languages
 
 SEED = 20261207
 
@@ -96,12 +98,14 @@ def main(argv: list[str] | None = None) -> int:
 
     def whole() -> None:
         found = mentions(frame, assignments, codeframe)
-        compare(count(frame, "brand", found, parents, read=read, requests=requests), "Brand 00", scale=(1, 5))
+        readers = theme_readers(comment_languages(frame), codeframe, found.commented)
+        compare(count(frame, "brand", found, parents, read=read, requests=requests, readers=readers), "Brand 00",
+                scale=(1, 5))
 
     def engine() -> None:
         compare(count(frame, "brand", men, parents, read=read, requests=requests), "Brand 00", scale=(1, 5))
 
-    for name, fn in (("mentions + count + compare", whole), ("count + compare", engine),
+    for name, fn in (("mentions + readers + count + compare", whole), ("count + compare", engine),
                      ("baseline: pandas groupby (counts and means only)", lambda: baseline(frame, men))):
         best, first, cpu = timed(fn, args.repeat)
         print(f"{name:52s} best {best:6.3f} s   first {first:6.3f} s   CPU {cpu:6.3f} s")
