@@ -75,6 +75,9 @@ def test_brand_figures_are_the_hand_computed_ones(three) -> None:
     assert g.loc["A", "positive_share"] == pytest.approx(0.4) and g.loc["A", "negative_share"] == pytest.approx(0.3)
     assert g.loc["B", "sentiment"] == pytest.approx(0.2)
     assert list(g["low_sample"]) == [False, False, True]
+    shares = result.ratings.set_index(["group", "rating"])["share"]
+    assert shares[("A", 1.0)] == pytest.approx(0.4) and shares[("A", 5.0)] == pytest.approx(0.6)
+    assert shares[("C", 5.0)] == 1.0
 
 
 def test_the_gap_takes_the_best_big_competitor_and_the_hand_computed_test(three) -> None:

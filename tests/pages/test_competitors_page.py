@@ -58,9 +58,11 @@ def test_the_brand_figures_on_the_cards_are_the_stored_reviews(demo):
     with Store(demo) as store:
         frame = store.load(REVIEWS)
     counts = frame.groupby("brand").size()
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # the text as shown, escapes removed
     for brand, n in counts.items():
         assert f"{n:,} reviews" in captions, brand
+        stars = pd.to_numeric(frame.loc[frame["brand"] == brand, "rating"]).value_counts(normalize=True)
+        assert f"5: {100 * stars[5.0]:.0f}%" in captions  # the rating distribution on the card
     means = pd.to_numeric(frame["rating"]).groupby(frame["brand"]).mean()
     values = [m.value for m in at.metric]
     assert all(f"{m:.2f}" in values for m in means)

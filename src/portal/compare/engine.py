@@ -34,7 +34,7 @@ import pandas as pd
 
 from portal import settings
 from portal.compare.counts import Counts
-from portal.compare.market import needs, rating_link, trend
+from portal.compare.market import distribution, needs, rating_link, trend
 from portal.errors import UsageError
 from portal.metrics import stats as metrics
 
@@ -45,7 +45,10 @@ ALPHA = 0.05
 
 @dataclass(frozen=True, eq=False)
 class Comparison:
-    """Everything ``compare`` returns; ``index`` holds rating_mean, positive_share (indices) and sentiment."""
+    """Everything ``compare`` returns; ``index`` holds rating_mean, positive_share (indices) and sentiment.
+
+    ``ratings`` is each group's rating distribution (group, rating, n, share).
+    """
 
     ours: str
     min_n: int
@@ -239,6 +242,6 @@ def compare(counts: Counts, ours: str, *, scale: tuple[float, float] | None = No
     return Comparison(
         ours=ours, min_n=min_n, groups=groups, themes=themes, pairs=pairs,
         gaps=_verdicts(_gap_rows(pairs, rivals, min_n)), index=_index(groups, rivals),
-        rating_link=rating_link(themes, groups), needs=needs(themes, groups), ratings=counts.ratings,
+        rating_link=rating_link(themes, groups), needs=needs(themes, groups), ratings=distribution(counts.ratings),
         trend=trend(counts.periods),
     )

@@ -8,7 +8,8 @@
 * ``needs``: the themes most mentioned negatively (``problem``) and in requests (``request``) over all groups,
   each with the group that serves it best: the lowest problem rate, or the lowest share of its comments asking
   for it, among groups that are not low-sample.
-* ``trend``: per group and month, responses, mean rating and positive share.
+* ``trend``: per group and month, responses, mean rating and positive share; ``distribution``: each group's
+  share of every rating value.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["LOW_CONFIDENCE_BELOW", "TOP_NEEDS", "needs", "rating_link", "spearman_interval", "trend"]
+__all__ = ["LOW_CONFIDENCE_BELOW", "TOP_NEEDS", "distribution", "needs", "rating_link", "spearman_interval", "trend"]
 
 #: Fewer groups than this make a rank correlation low-confidence.
 LOW_CONFIDENCE_BELOW = 5
@@ -105,3 +106,11 @@ def trend(periods: pd.DataFrame) -> pd.DataFrame:
             "rating_mean": np.where(periods["rating_n"] > 0, periods["rating_sum"] / periods["rating_n"], np.nan),
             "positive_share": np.where(periods["labelled"] > 0, periods["positive"] / periods["labelled"], np.nan),
         })
+
+
+def distribution(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Return each group's rating distribution: ``group``, ``rating``, ``n`` and ``share`` of the group's ratings."""
+    if ratings.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("group", "rating", "n", "share")})
+    total = ratings.groupby("group", sort=False)["n"].transform("sum")
+    return ratings.assign(share=ratings["n"] / total)

@@ -41,7 +41,13 @@ def index_line(index: dict[str, float]) -> str:
     return words
 
 
-def _card(column, row: pd.Series, min_n: int) -> None:
+def _stars(ratings: pd.DataFrame, group: str) -> str:
+    """Return a group's rating distribution in words ("1: 20%, 2: 5%, ...")."""
+    mine = ratings[ratings["group"] == group]
+    return ", ".join(f"{r:g}: {100 * s:.0f}%" for r, s in zip(mine["rating"], mine["share"], strict=True))
+
+
+def _card(column, row: pd.Series, min_n: int, ratings: pd.DataFrame) -> None:
     """Draw one brand's card."""
     box = column.container(border=True)
     box.markdown(f"**{escape_markdown(str(row['group']))}**" + (" (ours)" if row["ours"] else ""))
@@ -50,6 +56,8 @@ def _card(column, row: pd.Series, min_n: int) -> None:
     box.metric("Average rating", "–" if pd.isna(row["rating_mean"]) else f"{row['rating_mean']:.2f}")
     lines = [f"{int(row['n']):,} reviews; rating {rating}",
              f"{_pct(row['positive_share'])} positive, {_pct(row['negative_share'])} negative"]
+    if not ratings.empty and row["rating_n"]:
+        lines.append(f"Ratings {_stars(ratings, row['group'])}")
     if row["not_read"]:
         lines.append(f"{int(row['not_read']):,} comments not read for themes (their language has no themes)")
     if row["low_sample"]:
@@ -63,7 +71,7 @@ def brand_cards(result: Comparison) -> None:
     for start in range(0, len(rows), CARDS_PER_ROW):
         chunk = rows[start:start + CARDS_PER_ROW]
         for column, (_, row) in zip(st.columns(len(chunk)), chunk, strict=True):
-            _card(column, row, result.min_n)
+            _card(column, row, result.min_n, result.ratings)
 
 
 def heatmap_frame(result: Comparison, top: int = HEATMAP_THEMES) -> pd.DataFrame:
