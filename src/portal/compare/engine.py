@@ -16,12 +16,14 @@ Definitions
   size of either brand's comments (a theme of one language); it is ``significant`` when its adjusted p-value is
   below 0.05 and it is not low-sample.
 * Gaps: per theme, the best competitor is the one with the lowest problem rate among competitors that are not
-  low-sample and of whose comments the theme reads at least the minimum group size; the competitors' average
-  gives each of those competitors the same weight (all competitors when every one is low-sample);
-  ``difference`` = ours - best (positive: we trail). Real weaknesses first (largest first), then real
-  strengths, then no clear difference, then too few, each by size of the difference.
+  low-sample (all competitors when every one is) and of whose comments the theme reads at least the minimum
+  group size; the competitors' average is the mean of those same competitors' problem rates, each with the same
+  weight (None when no competitor qualifies); ``difference`` = ours - best (positive: we trail). Real weaknesses
+  first (largest first), then real strengths, then no clear difference, then too few, each by size of the
+  difference.
 * Competitive index: ours / competitors' average x 100 for the mean rating and the positive share (100 = par);
-  sentiment, which is signed, as ours - competitors' average.
+  sentiment, which is signed, as ours - competitors' average; the average is over the competitors that are not
+  low-sample (all of them when every one is), each with the same weight.
 """
 
 from __future__ import annotations
