@@ -2,7 +2,7 @@
 
 With ``--format json`` stdout holds exactly one strict JSON document (``null``, never ``NaN``);
 progress, the detected mapping and warnings go to stderr. A ``PortalError`` is caught here, in one
-place, and printed as one sentence on stderr with exit code 1. A reader that stops early
+place, and printed as one sentence on stderr with exit code 1 (2 for a ``UsageError``). A reader that stops early
 (``portal export ... | head -1``) ends the command quietly.
 """
 
@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _reader_went_away()
     except PortalError as err:
         print(f"Error: {err}", file=sys.stderr)
-        return 1
+        return int(getattr(err, "exit_code", 1))
     except KeyboardInterrupt:
         print("Interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
         return 130

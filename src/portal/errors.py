@@ -15,6 +15,12 @@ class InputError(PortalError):
     """A file, sheet, form field or CLI argument that cannot be used as given."""
 
 
+class UsageError(InputError):
+    """A CLI argument or choice that does not fit the data (the CLI exits with status 2, as for bad usage)."""
+
+    exit_code = 2
+
+
 class MappingError(InputError):
     """The columns of a file cannot be mapped to the roles the portal needs."""
 

@@ -1,0 +1,128 @@
+"""Comparisons of a dataset's brands (or any segment): where the pieces meet for ``portal.compare``.
+
+The comparison reads the dataset's current codeframe and sentiment as they are (whatever discovery or hand
+edits made them), so it improves with them. Responses without a value in the compared column are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from portal import compare as engine
+from portal import metrics
+from portal.compare.counts import theme_readers
+from portal.errors import NotFoundError, UsageError
+from portal.services import datasets
+from portal.services import themes as theme_service
+from portal.store import Store
+from portal.text.codeframe import Codeframe
+from portal.text.mentions import mentions
+from portal.text.requests import frame_requests
+from portal.text.theme_languages import comment_languages, read_mask
+
+#: Segment filters: column -> values to keep (or pairs of them, as the page's filters hold them).
+Where = Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None
+
+__all__ = ["brand_column", "cell_reviews", "compare_dataset", "count_dataset", "group_names"]
+
+
+def brand_column(frame: pd.DataFrame, config: Any, by: str | None) -> str:
+    """Return the frame column compared: ``by`` when given, else the brand; raise ``UsageError`` without one."""
+    if by:
+        return metrics.check_column(frame, config, by)
+    if "brand" in metrics.mapped_roles(config) and "brand" in frame.columns:
+        return "brand"
+    raise UsageError("This dataset has no brand column, so there is nothing to compare brands on. Import the "
+                     "reviews with their brand column mapped as brand, or compare another column with --by.")
+
+
+def _frame(store: Store, name: str, start: Any, end: Any) -> tuple[pd.DataFrame, Any]:
+    """Return the dataset's responses from ``start`` to ``end`` with hand-set sentiment, and its config."""
+    dataset = datasets.find_dataset(store, name)
+    if dataset is None:
+        raise NotFoundError(f"No dataset named '{name}'. Run `portal datasets` to see the names of your datasets.")
+    frame = theme_service.with_corrected_sentiment(store, name, datasets.load_responses(store, name))
+    return metrics.select(frame, dataset.config, start=start, end=end), dataset.config
+
+
+def _parents(codeframe: Codeframe) -> list[str | None]:
+    """Return per theme (in display order) its parent's name, None for a top-level theme."""
+    names = {t.key: t.name for t in codeframe.themes}
+    return [names.get(t.parent) if t.parent else None for t in codeframe.ordered()]
+
+
+def _narrowed(frame: pd.DataFrame, config: Any, column: str, where: Where) -> pd.DataFrame:
+    """Return the responses matching ``where`` (column -> values), leaving out any filter on ``column`` itself."""
+    kept = {c: list(v) for c, v in dict(where or {}).items() if metrics.check_column(frame, config, c) != column}
+    return metrics.select(frame, config, where=kept) if kept else frame
+
+
+def count_dataset(store: Store, name: str, *, by: str | None = None, start: Any = None, end: Any = None,
+                  where: Where = None) -> tuple[engine.Counts, Any, str]:
+    """Return the dataset's comparison counts, its config and the column compared."""
+    frame, config = _frame(store, name, start, end)
+    column = brand_column(frame, config, by)
+    frame = _narrowed(frame, config, column, where)
+    codeframe = theme_service.current_codeframe(store, name) or Codeframe()
+    assigned = theme_service.assignments(store, name)
+    men = mentions(frame, assigned, codeframe)
+    coded = frame["row_key"].isin(set(assigned["row_key"])).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
+    read = read_mask(frame, codeframe) | coded
+    readers = theme_readers(comment_languages(frame), codeframe, men.commented)
+    counts = engine.count(frame, column, men, _parents(codeframe), read=read, requests=frame_requests(frame),
+                          readers=readers)
+    return counts, config, column
+
+
+def group_names(store: Store, name: str, *, by: str | None = None) -> list[str]:
+    """Return the brands (or groups of ``by``) of the dataset, largest first."""
+    frame, config = _frame(store, name, None, None)
+    column = brand_column(frame, config, by)
+    values = frame[column].dropna().astype(str).str.strip()
+    return list(values[values != ""].value_counts(sort=True).index)
+
+
+def compare_dataset(store: Store, name: str, *, ours: str, by: str | None = None, start: Any = None,
+                    end: Any = None, where: Where = None, min_n: int | None = None) -> engine.Comparison:
+    """Return the comparison of ``ours`` with every other brand (or group of ``by``) of the dataset.
+
+    ``start`` and ``end`` bound the dates; ``where`` (column -> values) keeps the matching responses, except a
+    filter on the compared column itself, which would leave nothing to compare.
+
+    Raises ``NotFoundError`` for an unknown dataset, ``InputError`` for an unknown column and ``UsageError``
+    when the dataset has one brand only or ``ours`` is not one of them.
+    """
+    counts, config, column = count_dataset(store, name, by=by, start=start, end=end, where=where)
+    scale = tuple(float(v) for v in config.rating_scale) if "rating" in metrics.mapped_roles(config) else None
+    noun = "brands" if column == "brand" else f"values of '{column}'"
+    return engine.compare(counts, ours, scale=scale, min_n=min_n, noun=noun)  # type: ignore[arg-type]
+
+
+def cell_reviews(store: Store, name: str, *, theme: str, group: str, by: str | None = None, start: Any = None,
+                 end: Any = None, where: Where = None) -> pd.DataFrame:
+    """Return the reviews of ``group`` whose comment mentions ``theme`` (negative mentions first).
+
+    Columns: ``date``, ``rating``, ``sentiment``, ``negative`` (the mention is negative), ``comment``. Empty
+    when the theme or the group is unknown.
+    """
+    frame, config = _frame(store, name, start, end)
+    column = brand_column(frame, config, by)
+    frame = _narrowed(frame, config, column, where)
+    codeframe = theme_service.current_codeframe(store, name) or Codeframe()
+    mine = frame[frame[column].astype(object).map(lambda v: str(v).strip() if pd.notna(v) else None) == group]
+    men = mentions(mine.reset_index(drop=True), theme_service.assignments(store, name), codeframe)
+    if theme not in men.names:
+        return pd.DataFrame(columns=["date", "rating", "sentiment", "negative", "comment"])
+    j = men.names.index(theme)
+    hit = men.matrix[:, j]
+    out = pd.DataFrame({
+        "date": mine["date"].to_numpy()[hit] if "date" in mine.columns else pd.NaT,
+        "rating": mine["rating"].to_numpy()[hit] if "rating" in mine.columns else np.nan,
+        "sentiment": men.polarity[hit, j], "negative": men.negative[hit, j],
+        "comment": mine["comment"].to_numpy()[hit],
+    })
+    return out.sort_values(["negative", "sentiment"], ascending=[False, True], kind="stable").reset_index(drop=True)

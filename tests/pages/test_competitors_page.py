@@ -1,0 +1,68 @@
+"""The Competitors page on the demo app-store reviews: cards for every brand, the heat-map, gaps in words, needs,
+downloads, our brand in the link and remembered per dataset, and what to upload when there is one brand only."""
+
+from __future__ import annotations
+
+import pandas as pd
+from kpitools import REVIEWS, SURVEY, by_label, open_app
+
+from portal.compare.wording import gap_sentence
+from portal.services.compare import compare_dataset
+from portal.store import Store
+
+
+def test_the_demo_reviews_show_every_brand_and_the_library_gaps(demo):
+    at = open_app("competitors", query={"dataset": REVIEWS})
+    assert not at.exception and not at.error
+    picker = by_label(at.selectbox, "Our brand")
+    with Store(demo) as store:
+        result = compare_dataset(store, REVIEWS, ours=picker.value)
+    assert picker.value == result.groups["group"].iloc[0] == "Acme"  # the largest brand first
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    for brand in result.groups["group"]:
+        assert brand in text
+    real = result.gaps[result.gaps["verdict"].isin(["weakness", "strength"])]
+    assert not real.empty
+    for _, row in real.iterrows():
+        assert gap_sentence(row).replace("%", "") in text.replace("\\", "").replace("%", "")
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Download themes by brand (CSV)", "Download the gap table (CSV)", "Download market needs (CSV)",
+            "Download rating trends (CSV)"} <= set(labels)
+    assert f"{result.index['rating_mean']:.0f}" in text
+    assert "rank correlation" in text and "only 4 brands, so read it as a hint" in text  # 4 demo brands
+
+
+def test_our_brand_comes_from_the_link_and_is_remembered_per_dataset(demo):
+    at = open_app("competitors", query={"dataset": REVIEWS, "competitors_ours": "Globex"})
+    assert not at.exception
+    assert by_label(at.selectbox, "Our brand").value == "Globex"
+    assert "**Globex** (ours)" in [m.value for m in at.markdown]
+    by_label(at.selectbox, "Our brand").set_value("Initech").run()
+    assert at.session_state["competitors_ours_by_dataset"][REVIEWS] == "Initech"
+    by_label(at.sidebar.selectbox, "Dataset").set_value(SURVEY).run()
+    assert not [s for s in at.selectbox if s.label == "Our brand"]
+    by_label(at.sidebar.selectbox, "Dataset").set_value(REVIEWS).run()
+    assert by_label(at.selectbox, "Our brand").value == "Initech"  # this dataset's brand, remembered
+
+
+def test_a_dataset_without_competitors_says_what_to_upload(demo):
+    at = open_app("competitors", query={"dataset": SURVEY})
+    assert not at.exception and not at.error
+    words = " ".join(i.value for i in at.info)
+    assert "nothing to compare with" in words and "one file per brand" in words
+    assert not [s for s in at.selectbox if s.label == "Our brand"]
+
+
+def test_the_brand_figures_on_the_cards_are_the_stored_reviews(demo):
+    at = open_app("competitors", query={"dataset": REVIEWS})
+    with Store(demo) as store:
+        frame = store.load(REVIEWS)
+    counts = frame.groupby("brand").size()
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # the text as shown, escapes removed
+    for brand, n in counts.items():
+        assert f"{n:,} reviews" in captions, brand
+        stars = pd.to_numeric(frame.loc[frame["brand"] == brand, "rating"]).value_counts(normalize=True)
+        assert f"5: {100 * stars[5.0]:.0f}%" in captions  # the rating distribution on the card
+    means = pd.to_numeric(frame["rating"]).groupby(frame["brand"]).mean()
+    values = [m.value for m in at.metric]
+    assert all(f"{m:.2f}" in values for m in means)
