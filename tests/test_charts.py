@@ -88,3 +88,48 @@ def test_the_heat_map_keeps_the_figure_colours_apart_from_the_text_colours():
     rect, text = spec["layer"]
     assert rect["encoding"]["color"]["field"] == "estimate" and text["encoding"]["color"]["scale"] is None
     assert spec["params"][0]["select"]["fields"] == ["value", "value_2"]
+
+
+def test_a_long_monthly_trend_ticks_each_january_so_every_label_has_its_year():
+    # The BA reviews run from March 2016 to October 2023 (92 months): thinning by overlap kept "Mar 2016, Nov,
+    # Jul, Mar, ..." and hid every January, so no label after the first said its year.
+    starts = metrics.period_starts("2016-03-23", "2023-10-03", "month")
+    assert ticks(kpi.period_axis(starts, "month").to_dict()) == [(y, 1, 1) for y in range(2017, 2024)]
+
+
+@pytest.mark.parametrize(("first", "last", "expected"), [
+    # 18 months: every second month, counted from January, so January 2026 is a tick
+    ("2025-05-01", "2026-10-31", [(2025, 5, 1), (2025, 7, 1), (2025, 9, 1), (2025, 11, 1), (2026, 1, 1),
+                                  (2026, 3, 1), (2026, 5, 1), (2026, 7, 1), (2026, 9, 1)]),
+    # 30 months: quarters' first months
+    ("2024-01-01", "2026-06-30", [(y, m, 1) for y in (2024, 2025) for m in (1, 4, 7, 10)] + [(2026, 1, 1),
+                                                                                             (2026, 4, 1)]),
+])
+def test_a_crowded_monthly_axis_keeps_calendar_steps_that_include_january(first, last, expected):
+    starts = metrics.period_starts(first, last, "month")
+    assert ticks(kpi.period_axis(starts, "month").to_dict()) == expected
+
+
+def test_a_long_weekly_trend_ticks_the_first_week_of_months_and_names_the_year_in_january():
+    starts = metrics.period_starts("2025-09-01", "2026-04-30", "week")  # 35 weeks
+    got = ticks(kpi.period_axis(starts, "week").to_dict())
+    assert got == [(2025, 9, 1), (2025, 10, 6), (2025, 11, 3), (2025, 12, 1), (2026, 1, 5), (2026, 2, 2),
+                   (2026, 3, 2), (2026, 4, 6)]
+    assert "month(datum.value) == 0 && date(datum.value) <= 7" in kpi.PERIOD_TICK_LABELS["week"]
+
+
+def test_quarters_and_decades_stay_within_twelve_ticks():
+    quarters = metrics.period_starts("2021-01-01", "2025-12-31", "quarter")  # 20 quarters: Q1 and Q3
+    assert ticks(kpi.period_axis(quarters, "quarter").to_dict()) == [(y, m, 1) for y in range(2021, 2026) for m in (1, 7)]
+    months = metrics.period_starts("2000-01-01", "2025-12-31", "month")  # 26 years: every third January
+    got = ticks(kpi.period_axis(months, "month").to_dict())
+    assert len(got) <= kpi.MAX_TICKS and all(m == 1 for _, m, _ in got)
+
+
+@pytest.mark.parametrize("metric", ["nps", "csat", "rating", "recommend"])
+def test_the_group_table_shows_figure_rest_and_difference_with_the_same_decimals(metric):
+    # a rating of 4.36 beside a rest of 4.04 once read "4.4", "4.0" and "+0.32"
+    formats = kpi.table_formats(metric)
+    decimals = {column: pattern.removeprefix("%+").removeprefix("%") for column, pattern in formats.items()}
+    assert len(set(decimals.values())) == 1, decimals
+    assert formats["Rest"] % 4.04 == formats[kpi.short_label(metric)] % 4.04
