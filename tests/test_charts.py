@@ -133,3 +133,33 @@ def test_the_group_table_shows_figure_rest_and_difference_with_the_same_decimals
     decimals = {column: pattern.removeprefix("%+").removeprefix("%") for column, pattern in formats.items()}
     assert len(set(decimals.values())) == 1, decimals
     assert formats["Rest"] % 4.04 == formats[kpi.short_label(metric)] % 4.04
+
+
+@pytest.mark.parametrize(("metric", "overall", "estimates", "scale", "domain"), [
+    # the neobank reviews' CSAT by app and sentiment: overall 65%, cells from 1% to 97%; the legend read 1 to 129
+    ("csat", 65.0, [97.0, 1.0, 46.0], (1, 5), [1.0, 100.0]),
+    ("nps", 26.0, [46.0, -3.0, 32.0], (1, 5), [-3.0, 55.0]),
+    ("rating", 4.2, [5.1, 3.3, 1.0], (1, 10), [1.0, 7.4]),
+    ("recommend", 10.0, [95.0, 2.0], (1, 5), [0.0, 95.0]),
+])
+def test_the_heat_map_colours_never_run_past_the_kpi_scale(metric, overall, estimates, scale, domain):
+    n = len(estimates)
+    cells = pd.DataFrame({"value": [f"r{i}" for i in range(n)], "value_2": ["c"] * n, "estimate": estimates,
+                          "low": estimates, "high": estimates, "n": [100] * n, "status": [STATUSES[2]] * n})
+    spec = kpi.heatmap_chart(cells, metric, overall, "Row", "Column", rating_scale=scale).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    lowest, highest = metrics.kpi_range(metric, scale)
+    assert colour["domain"] == pytest.approx(domain)
+    assert lowest <= colour["domain"][0] < colour["domain"][1] <= highest
+    assert colour["domainMid"] == pytest.approx(overall)  # white stays at the overall figure
+
+
+def test_heat_map_text_turns_white_on_the_dark_cells_of_a_scale_cut_at_its_end():
+    # CSAT: overall 65%, colours full at 100% above and at 1% below; 97% is dark blue, so its text is white
+    cells = pd.DataFrame({"value": ["a", "b", "c"], "value_2": ["x"] * 3, "estimate": [97.0, 1.0, 70.0],
+                          "low": [90.0, 0.0, 60.0], "high": [99.0, 5.0, 80.0], "n": [100] * 3,
+                          "status": [STATUSES[0], STATUSES[1], STATUSES[2]]})
+    spec = kpi.heatmap_chart(cells, "csat", 65.0, "Row", "Column").to_dict()
+    ink = dict(zip(*[[row[k] for row in spec["datasets"][next(iter(spec["datasets"]))]] for k in ("value", "ink")],
+                   strict=True))
+    assert ink == {"a": "#ffffff", "b": "#ffffff", "c": "#212529"}

@@ -160,3 +160,16 @@ def test_a_monthly_trend_names_each_month_once(portal_server, watched, timezone)
     w.settle("Themes", 3, "Share of comments by month")
     w.wait_for_ticks([months])  # the chosen theme's share of comments, month by month
     assert not w.errors
+
+
+def test_a_long_trend_thins_its_axis_by_calendar_steps_and_keeps_each_january(portal_server, watched):
+    # The demo survey's 18 months (78 weeks) do not fit one label each: every second month is named, counted so
+    # that January 2026 is one of them and carries its year; weeks are named by the first week of those months.
+    w = watched()
+    w.page.goto(f"{portal_server}/?dataset=Acme+NPS+survey")
+    w.settle("Overview", 1, "Shaded: the 95% interval")
+    w.wait_for_ticks([["May 2025", "Jul", "Sep", "Nov", "Jan 2026", "Mar", "May", "Jul", "Sep"]])
+    w.page.locator("[data-testid='stButtonGroup']").get_by_text("Week").click()
+    w.settle("Overview", 1, "NPS by week")
+    w.wait_for_ticks([["5 May 2025", "7 Jul", "1 Sep", "3 Nov", "5 Jan 2026", "2 Mar", "4 May", "6 Jul", "7 Sep"]])
+    assert not w.errors

@@ -36,6 +36,7 @@ from portal.metrics.definitions import (
     count_column,
     estimate_column,
     kpi_name,
+    kpi_range,
     short_label,
 )
 from portal.metrics.overview import (
@@ -138,7 +139,7 @@ __all__ = [
     "date_span", "dates_of", "day_text", "describe", "describe_change", "describe_csat", "describe_difference",
     "describe_nps", "describe_recommend", "describe_rating", "describe_revenue_at_risk", "describe_selection", "estimate_column",
     "export_groups", "format_change", "format_interval", "format_money", "format_p", "format_value", "group_frame",
-    "group_label", "groupable_columns", "headline_metric", "interval_digits", "is_finite", "kpi_name", "kpi_report", "kpis", "kpis_by",
+    "group_label", "groupable_columns", "headline_metric", "interval_digits", "is_finite", "kpi_name", "kpi_range", "kpi_report", "kpis", "kpis_by",
     "kpis_by_period", "largest_cells", "largest_groups", "mapped_metrics", "mapped_roles", "metric_label",
     "nps_interval", "nps_score", "nps_test", "nps_variance", "overview", "parse_date", "period_end", "period_label",
     "period_start", "period_starts", "plain_tiles", "plural", "prepare", "proportion_test", "segment_column",

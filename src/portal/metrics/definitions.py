@@ -129,6 +129,14 @@ def short_label(metric: str) -> str:
     return SHORT_LABELS[metric]
 
 
+def kpi_range(metric: str, rating_scale: tuple[int, int] = (1, 5)) -> tuple[float, float]:
+    """Return the lowest and highest value a KPI can take: -100..100 for NPS, 0..100 (%) for CSAT and would
+    recommend, the dataset's ``rating_scale`` for the average rating."""
+    if metric == "rating":
+        return float(rating_scale[0]), float(rating_scale[1])
+    return (-100.0, 100.0) if metric == "nps" else (0.0, 100.0)
+
+
 def kpi_name(metric: str) -> str:
     """Return a KPI's short name without its unit, for switches and titles: "NPS", "CSAT" or "Rating"."""
     return SHORT_LABELS[metric].replace(" %", "")

@@ -283,11 +283,33 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
     return alt.layer(*layers).properties(height=alt.Step(30))
 
 
+def heat_domain(metric: str, centre: float, span: float, rating_scale: tuple[int, int] = (1, 5)) -> list[float]:
+    """Return the heat-map colours' ends: ``span`` either side of ``centre``, but never past the KPI's scale."""
+    lowest, highest = metrics.kpi_range(metric, rating_scale)
+    return [max(lowest, centre - span), min(highest, centre + span)]
+
+
+def heat_scale(domain: list[float], centre: float) -> alt.Scale:
+    """Return the heat-map's colour scale: white at ``centre``, full colour at each end of ``domain``."""
+    if domain[0] < centre < domain[1]:
+        return alt.Scale(scheme="redblue", domain=domain, domainMid=centre)
+    return alt.Scale(scheme="redblue", domain=domain)
+
+
+def heat_strength(estimates: pd.Series, domain: list[float], centre: float) -> np.ndarray:
+    """Return how far towards full colour each cell is (0 at ``centre``, 1 at an end of ``domain``)."""
+    est = estimates.astype(float).to_numpy()
+    above, below = max(domain[1] - centre, 1e-9), max(centre - domain[0], 1e-9)
+    return np.where(est >= centre, (est - centre) / above, (centre - est) / below)
+
+
 def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows_label: str,
-                  columns_label: str) -> alt.LayerChart:
+                  columns_label: str, *, rating_scale: tuple[int, int] = (1, 5)) -> alt.LayerChart:
     """Return a heat-map of a KPI over two columns: colour = the figure, real differences outlined, few greyed.
 
-    ``groups`` is a two-column ``group_frame``; clicking a cell selects its ``value`` and ``value_2``.
+    ``groups`` is a two-column ``group_frame``; clicking a cell selects its ``value`` and ``value_2``. The colours
+    run from the overall figure (white) to as far as the furthest cell on either side, but never past the KPI's
+    scale (``metrics.kpi_range``): a legend once read "CSAT % 1 to 129".
     """
     data = groups.copy()
     data["text"] = [metrics.format_value(metric, e) + ("*" if s == STATUSES[3] else "") for e, s in
@@ -297,7 +319,8 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
     centre = float(overall) if known else float(np.nanmean(data["estimate"]))
     span = float(np.nanmax(np.abs(data["estimate"] - centre))) if len(data) else 1.0
     span = span if span > 0 else 1.0
-    strong = (np.abs(data["estimate"] - centre) > 0.55 * span) & (data["status"] != STATUSES[3])
+    domain = heat_domain(metric, centre, span, rating_scale)
+    strong = (heat_strength(data["estimate"], domain, centre) > 0.55) & (data["status"] != STATUSES[3])
     data["ink"] = np.where(strong, "#ffffff", np.where(data["status"] == STATUSES[3], "#868e96", "#212529"))
     pick = alt.selection_point(name=SELECTION, fields=["value", "value_2"], on="click", clear="dblclick")
     tooltip = [
@@ -316,7 +339,7 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
         color=alt.condition(
             alt.datum.status == STATUSES[3], alt.value("#e9ecef"),
             alt.Color("estimate:Q", title=short_label(metric),
-                      scale=alt.Scale(scheme="redblue", domain=[centre - span, centre + span]),
+                      scale=heat_scale(domain, centre),
                       legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=240))),
         stroke=alt.condition(alt.datum.real, alt.value("#212529"), alt.value("#ffffff")),
         strokeWidth=alt.condition(alt.datum.real, alt.value(2), alt.value(1)),
