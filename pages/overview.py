@@ -94,19 +94,19 @@ def trend(view: metrics.Overview, info: DatasetInfo, choices: FilterChoices) -> 
     st.caption("Shaded: the 95% interval. Ringed: a real change from the period before. Dashed: events.")
 
 
-def differences(view: metrics.Overview, info: DatasetInfo) -> None:
+def differences(view: metrics.Overview, ctx: PageContext) -> None:
     """Draw the segment values that differ most from the rest (real differences only)."""
     st.markdown("**Where it differs most**", help=metrics.DEFINITIONS["difference"])
     if not view.differences:
-        if not info.config.mapping.segments and not info.config.mapping.brand:
+        if not ctx.info.config.mapping.segments and not ctx.info.config.mapping.brand:
             st.caption("Map segment columns (such as plan or region) when importing to see which groups differ.")
         else:
             st.caption("No group differs from the rest by more than chance would explain.")
         return
     lines = []
     for d in view.differences:
-        sentence = metrics.describe_difference(d.metric, metrics.column_label(d.column, info.config), d.value,
-                                               d.estimate, d.difference, d.n, scale=info.config.rating_scale)
+        sentence = metrics.describe_difference(d.metric, ctx.choices.label(d.column), d.value,
+                                               d.estimate, d.difference, d.n, scale=ctx.info.config.rating_scale)
         icon = ":green[:material/trending_up:]" if d.difference > 0 else ":red[:material/trending_down:]"
         lines.append(f"{icon} {escape_markdown(sentence)}")
     st.markdown("  \n".join(lines))
@@ -175,7 +175,7 @@ def main() -> None:
     with left:
         trend(view, ctx.info, ctx.choices)
     with right:
-        differences(view, ctx.info)
+        differences(view, ctx)
 
 
 with friendly_errors():

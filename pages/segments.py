@@ -96,7 +96,8 @@ def heatmap(info: DatasetInfo, filters: Filters, choices: FilterChoices, by: tup
     cells, trimmed = metrics.largest_cells(cells, kpi.MAX_HEATMAP_VALUES)
     overall = view.overall.get(metrics.estimate_column(metric))
     chart_key = f"segments_heatmap|{info.name}|{by[0]}|{by[1]}|{metric}"
-    st.altair_chart(kpi.heatmap_chart(cells, metric, overall, rows_label, cols_label), width="stretch",
+    chart = kpi.heatmap_chart(cells, metric, overall, rows_label, cols_label, rating_scale=info.config.rating_scale)
+    st.altair_chart(chart, width="stretch",
                     key=chart_key, selection_mode=kpi.SELECTION,
                     on_select=pick_callback(info.name, chart_key, [("value", by[0]), ("value_2", by[1])], choices))
     words = ("Red is below the whole selection, blue above; a dark outline marks a real difference from the rest, "

@@ -88,3 +88,78 @@ def test_the_heat_map_keeps_the_figure_colours_apart_from_the_text_colours():
     rect, text = spec["layer"]
     assert rect["encoding"]["color"]["field"] == "estimate" and text["encoding"]["color"]["scale"] is None
     assert spec["params"][0]["select"]["fields"] == ["value", "value_2"]
+
+
+def test_a_long_monthly_trend_ticks_each_january_so_every_label_has_its_year():
+    # The BA reviews run from March 2016 to October 2023 (92 months): thinning by overlap kept "Mar 2016, Nov,
+    # Jul, Mar, ..." and hid every January, so no label after the first said its year.
+    starts = metrics.period_starts("2016-03-23", "2023-10-03", "month")
+    assert ticks(kpi.period_axis(starts, "month").to_dict()) == [(y, 1, 1) for y in range(2017, 2024)]
+
+
+@pytest.mark.parametrize(("first", "last", "expected"), [
+    # 18 months: every second month, counted from January, so January 2026 is a tick
+    ("2025-05-01", "2026-10-31", [(2025, 5, 1), (2025, 7, 1), (2025, 9, 1), (2025, 11, 1), (2026, 1, 1),
+                                  (2026, 3, 1), (2026, 5, 1), (2026, 7, 1), (2026, 9, 1)]),
+    # 30 months: quarters' first months
+    ("2024-01-01", "2026-06-30", [(y, m, 1) for y in (2024, 2025) for m in (1, 4, 7, 10)] + [(2026, 1, 1),
+                                                                                             (2026, 4, 1)]),
+])
+def test_a_crowded_monthly_axis_keeps_calendar_steps_that_include_january(first, last, expected):
+    starts = metrics.period_starts(first, last, "month")
+    assert ticks(kpi.period_axis(starts, "month").to_dict()) == expected
+
+
+def test_a_long_weekly_trend_ticks_the_first_week_of_months_and_names_the_year_in_january():
+    starts = metrics.period_starts("2025-09-01", "2026-04-30", "week")  # 35 weeks
+    got = ticks(kpi.period_axis(starts, "week").to_dict())
+    assert got == [(2025, 9, 1), (2025, 10, 6), (2025, 11, 3), (2025, 12, 1), (2026, 1, 5), (2026, 2, 2),
+                   (2026, 3, 2), (2026, 4, 6)]
+    assert "month(datum.value) == 0 && date(datum.value) <= 7" in kpi.PERIOD_TICK_LABELS["week"]
+
+
+def test_quarters_and_decades_stay_within_twelve_ticks():
+    quarters = metrics.period_starts("2021-01-01", "2025-12-31", "quarter")  # 20 quarters: Q1 and Q3
+    assert ticks(kpi.period_axis(quarters, "quarter").to_dict()) == [(y, m, 1) for y in range(2021, 2026) for m in (1, 7)]
+    months = metrics.period_starts("2000-01-01", "2025-12-31", "month")  # 26 years: every third January
+    got = ticks(kpi.period_axis(months, "month").to_dict())
+    assert len(got) <= kpi.MAX_TICKS and all(m == 1 for _, m, _ in got)
+
+
+@pytest.mark.parametrize("metric", ["nps", "csat", "rating", "recommend"])
+def test_the_group_table_shows_figure_rest_and_difference_with_the_same_decimals(metric):
+    # a rating of 4.36 beside a rest of 4.04 once read "4.4", "4.0" and "+0.32"
+    formats = kpi.table_formats(metric)
+    decimals = {column: pattern.removeprefix("%+").removeprefix("%") for column, pattern in formats.items()}
+    assert len(set(decimals.values())) == 1, decimals
+    assert formats["Rest"] % 4.04 == formats[kpi.short_label(metric)] % 4.04
+
+
+@pytest.mark.parametrize(("metric", "overall", "estimates", "scale", "domain"), [
+    # the neobank reviews' CSAT by app and sentiment: overall 65%, cells from 1% to 97%; the legend read 1 to 129
+    ("csat", 65.0, [97.0, 1.0, 46.0], (1, 5), [1.0, 100.0]),
+    ("nps", 26.0, [46.0, -3.0, 32.0], (1, 5), [-3.0, 55.0]),
+    ("rating", 4.2, [5.1, 3.3, 1.0], (1, 10), [1.0, 7.4]),
+    ("recommend", 10.0, [95.0, 2.0], (1, 5), [0.0, 95.0]),
+])
+def test_the_heat_map_colours_never_run_past_the_kpi_scale(metric, overall, estimates, scale, domain):
+    n = len(estimates)
+    cells = pd.DataFrame({"value": [f"r{i}" for i in range(n)], "value_2": ["c"] * n, "estimate": estimates,
+                          "low": estimates, "high": estimates, "n": [100] * n, "status": [STATUSES[2]] * n})
+    spec = kpi.heatmap_chart(cells, metric, overall, "Row", "Column", rating_scale=scale).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    lowest, highest = metrics.kpi_range(metric, scale)
+    assert colour["domain"] == pytest.approx(domain)
+    assert lowest <= colour["domain"][0] < colour["domain"][1] <= highest
+    assert colour["domainMid"] == pytest.approx(overall)  # white stays at the overall figure
+
+
+def test_heat_map_text_turns_white_on_the_dark_cells_of_a_scale_cut_at_its_end():
+    # CSAT: overall 65%, colours full at 100% above and at 1% below; 97% is dark blue, so its text is white
+    cells = pd.DataFrame({"value": ["a", "b", "c"], "value_2": ["x"] * 3, "estimate": [97.0, 1.0, 70.0],
+                          "low": [90.0, 0.0, 60.0], "high": [99.0, 5.0, 80.0], "n": [100] * 3,
+                          "status": [STATUSES[0], STATUSES[1], STATUSES[2]]})
+    spec = kpi.heatmap_chart(cells, "csat", 65.0, "Row", "Column").to_dict()
+    ink = dict(zip(*[[row[k] for row in spec["datasets"][next(iter(spec["datasets"]))]] for k in ("value", "ink")],
+                   strict=True))
+    assert ink == {"a": "#ffffff", "b": "#ffffff", "c": "#212529"}

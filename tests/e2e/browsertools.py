@@ -80,11 +80,14 @@ def wait_for_query(page, key: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the main area's selectbox labelled ``label``."""
+    """Pick ``option`` in the main area's selectbox labelled ``label``.
+
+    The option's text is typed first: the drop-down list draws only the options it has room for, so a long
+    list (eighteen themes) would not hold an option further down until the list is filtered to it.
+    """
     box = page.locator("[data-testid='stMain']").get_by_role("combobox", name=label, exact=True)
     box.click()
-    # The drop-down list is virtualised (only the first few options exist in the page): type to narrow it.
-    box.press_sequentially(option)
+    box.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
 
 

@@ -52,7 +52,7 @@ def running_portal(folder: Path) -> Iterator[str]:
         cwd=REPO, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # a bound on start-up (an awaited condition), generous for a busy machine
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as r:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browsertools import wait_ready
+from browsertools import WAIT_MS, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +17,7 @@ def test_overview_renders_demo_kpis(portal_server, page, tmp_path):
     page.goto(portal_server)
     wait_ready(page)
     assert_no_exception(page)
-    page.get_by_text("give or take").first.wait_for(timeout=60_000)
+    page.get_by_text("give or take").first.wait_for(timeout=WAIT_MS)
     body = page.inner_text("body")
     assert "NPS" in body and "give or take" in body
     shot = tmp_path / "overview.png"
@@ -31,7 +31,7 @@ def test_upload_in_browser_imports_rows(portal_server, page, tmp_path):
     page.goto(f"{portal_server}/data_sources")
     wait_ready(page)
     page.locator("input[type='file']").first.set_input_files(str(csv))
-    page.get_by_role("button", name="Import 2 rows").click(timeout=60_000)
-    page.get_by_text("2 added").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Import 2 rows").click(timeout=WAIT_MS)
+    page.get_by_text("2 added").wait_for(timeout=WAIT_MS)
     assert_no_exception(page)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from browsertools import WAIT_MS
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from portal.demo import DEMO_DATASETS
@@ -57,8 +58,8 @@ class Watched:
 
         ``marker`` is a text the page shows only once its last chart is requested.
         """
-        self.page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
-        self.page.wait_for_function(SETTLED, arg=[CHART, charts, marker], timeout=60_000)
+        self.page.get_by_role("heading", name=heading).wait_for(timeout=WAIT_MS)
+        self.page.wait_for_function(SETTLED, arg=[CHART, charts, marker], timeout=WAIT_MS)
         assert not self.errors, f"{heading}: the page logged errors: {self.errors}"
         assert self.page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count() == 0
         sizes = self.page.locator(CHART).evaluate_all(
@@ -75,7 +76,7 @@ class Watched:
         """Wait until the charts' time axes show ``expected`` (a redrawn chart replaces its SVG a moment later)."""
         same = f"([chart, want]) => JSON.stringify(({TIME_TICKS})(chart)) === JSON.stringify(want)"
         try:
-            self.page.wait_for_function(same, arg=[CHART, expected], timeout=30_000)
+            self.page.wait_for_function(same, arg=[CHART, expected], timeout=WAIT_MS)
         except PlaywrightTimeout:
             pass  # the assertion below says what the axes show instead
         assert self.page.evaluate(TIME_TICKS, CHART) == expected
@@ -113,7 +114,7 @@ def test_every_chart_on_every_page_draws(portal_server, watched, dataset):
     w.settle("Overview", 1)
     choose(w.page, "Dataset", dataset)  # the sidebar's dataset picker
     w.page.wait_for_function("name => new URLSearchParams(location.search).get('dataset') === name", arg=dataset,
-                             timeout=60_000)
+                             timeout=WAIT_MS)
     w.settle("Overview", 1, "Shaded: the 95% interval")  # the trend
 
     w.go("Segments")
@@ -137,7 +138,7 @@ def test_clicking_a_heat_map_cell_filters_the_portal_to_both_values(portal_serve
     w.page.locator(f"{CHART} path[aria-label^='Region: APAC; Plan: Free;']").click(force=True)
     w.page.wait_for_function("() => ['Plan=Free', 'Region=APAC'].every("
                              "f => new URLSearchParams(location.search).getAll('where').includes(f))",
-                             timeout=60_000)
+                             timeout=WAIT_MS)
     w.settle("Segments", 3, "The portal is filtered to Plan: Free")
     assert not w.errors
 
@@ -149,7 +150,7 @@ def test_a_monthly_trend_names_each_month_once(portal_server, watched, timezone)
     w.page.goto(f"{portal_server}/?dataset=Acme+NPS+survey&from=2026-01-01&to=2026-06-30")
     w.settle("Overview", 1, "Shaded: the 95% interval")
     w.page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"]').innerText"
-                             ".includes('1 Jan 2026 to 30 Jun 2026')", timeout=60_000)
+                             ".includes('1 Jan 2026 to 30 Jun 2026')", timeout=WAIT_MS)
     months = ["Jan 2026", "Feb", "Mar", "Apr", "May", "Jun"]
     w.wait_for_ticks([months])
     w.page.locator("[data-testid='stButtonGroup']").get_by_text("Quarter").click()
@@ -158,4 +159,17 @@ def test_a_monthly_trend_names_each_month_once(portal_server, watched, timezone)
     w.go("Themes")
     w.settle("Themes", 3, "Share of comments by month")
     w.wait_for_ticks([months])  # the chosen theme's share of comments, month by month
+    assert not w.errors
+
+
+def test_a_long_trend_thins_its_axis_by_calendar_steps_and_keeps_each_january(portal_server, watched):
+    # The demo survey's 18 months (78 weeks) do not fit one label each: every second month is named, counted so
+    # that January 2026 is one of them and carries its year; weeks are named by the first week of those months.
+    w = watched()
+    w.page.goto(f"{portal_server}/?dataset=Acme+NPS+survey")
+    w.settle("Overview", 1, "Shaded: the 95% interval")
+    w.wait_for_ticks([["May 2025", "Jul", "Sep", "Nov", "Jan 2026", "Mar", "May", "Jul", "Sep"]])
+    w.page.locator("[data-testid='stButtonGroup']").get_by_text("Week").click()
+    w.settle("Overview", 1, "NPS by week")
+    w.wait_for_ticks([["5 May 2025", "7 Jul", "1 Sep", "3 Nov", "5 Jan 2026", "2 Mar", "4 May", "6 Jul", "7 Sep"]])
     assert not w.errors

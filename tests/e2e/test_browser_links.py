@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from browsertools import (
+    WAIT_MS,
     assert_clean,
     choose,
     is_on,
@@ -53,7 +54,7 @@ def test_segments_breakdown_heatmap_and_period_open_from_the_link(portal_server,
     # The page's choices stay on the page: the Overview's link holds the filters only.
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Overview").click()
     wait_ready(page, "Overview")
-    page.wait_for_function("() => window.location.search.includes('where=')", timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('where=')", timeout=WAIT_MS)
     assert not [k for k in query_of(page) if k.startswith("segments_")], page.url
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from browsertools import wait_ready
+from browsertools import WAIT_MS, wait_ready
 from test_browser import assert_no_exception
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +37,6 @@ def test_the_tab_icon_is_served_by_the_portal(portal_server, page):
     wait_ready(page)
     # Streamlit swaps its own default icon for the page's once the script has set the page config.
     page.wait_for_function("() => { const l = document.querySelector(\"link[rel~='icon']\");"
-                           " return l && !l.href.endsWith('/favicon.png'); }", timeout=60_000)
+                           " return l && !l.href.endsWith('/favicon.png'); }", timeout=WAIT_MS)
     icon = page.evaluate("() => document.querySelector(\"link[rel~='icon']\").href")
     assert icon and urlsplit(icon).hostname in (None, urlsplit(portal_server).hostname)

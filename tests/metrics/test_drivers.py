@@ -131,3 +131,11 @@ def test_driver_labels_are_the_names_people_know_and_unique():
                                    lambda c: c.removesuffix(" (segment)"), "nps")
     assert labels == (("value", "MRR"), ("rating", "Star rating"), ("sentiment", "Sentiment"),
                       ("Plan (segment)", "Plan"), ("Plan", "Plan"))
+
+
+def test_one_column_is_named_in_the_sentence(scores):
+    # the neobank reviews with only App chosen once read "The 1 column explains 8.0% ...; App matters most."
+    result = drivers.key_drivers(scores, "nps", ["staff"], n_boot=20)
+    assert result.sentence.startswith("staff explains ") and "of the differences in NPS score across 600 responses."\
+        in result.sentence
+    assert "1 column" not in result.sentence and "matters most" not in result.sentence

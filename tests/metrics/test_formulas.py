@@ -21,9 +21,27 @@ def adjusted_wald(p: int, d: int, n: int) -> tuple[float, float, float]:
     return 100 * ((pa - da) - half), 100 * ((pa - da) + half), var / n_adj
 
 
+def wilson(x: int, n: int) -> tuple[float, float]:
+    """The Wilson score interval of x out of n, written out (as shares, not percent)."""
+    p, z2 = x / n, 1.96 ** 2
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = 1.96 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return centre - half, centre + half
+
+
+def mover_wilson(p: int, d: int, n: int) -> tuple[float, float]:
+    """The NPS definition, written out: Wilson limits of both shares combined with their correlation."""
+    sp, sd = p / n, d / n
+    (lp, up), (ld, ud) = wilson(p, n), wilson(d, n)
+    rho = -math.sqrt(sp * sd / ((1 - sp) * (1 - sd))) if 0 < sp < 1 and 0 < sd < 1 else 0.0
+    low = (sp - sd) - math.sqrt((sp - lp) ** 2 + (ud - sd) ** 2 - 2 * rho * (sp - lp) * (ud - sd))
+    high = (sp - sd) + math.sqrt((up - sp) ** 2 + (sd - ld) ** 2 - 2 * rho * (up - sp) * (sd - ld))
+    return 100 * low, 100 * high
+
+
 def test_methods_keep_the_exact_formulas_and_definitions_speak_plainly():
     assert metrics.METHODS["nps"].startswith("NPS = % promoters (9-10) - % detractors (0-6), in points")
-    assert "interval = 100 * ((p' - d') -/+ 1.96 * sqrt(var / n'))" in metrics.METHODS["nps"]
+    assert "rho = -sqrt(p * d / ((1 - p) * (1 - d)))" in metrics.METHODS["nps"]
     assert "Wilson" in metrics.METHODS["rating"] and "Benjamini-Hochberg" in metrics.METHODS["difference"]
     jargon = ("p'", "Wald", "Wilson", "Benjamini", "z-test", "t-test", "p <", "`")
     for key, text in metrics.DEFINITIONS.items():
@@ -38,11 +56,12 @@ def test_nps_score_by_hand():
 
 
 def test_nps_interval_worked_example():
-    # P=5, D=2, n=10: n'=13, p'=5.75/13, d'=2.75/13, var=0.600592, interval [-19.05, 65.21]
+    # P=5, D=2, n=10: p=.5, d=.2; Wilson(5, 10) = .236587 .. .763413, Wilson(2, 10) = .056679 .. .509845;
+    # rho = -sqrt(.1 / .4) = -.5; low = .3 - sqrt(.263413^2 + .309845^2 + .263413 * .309845) = -.196998,
+    # high = .3 + sqrt(.263413^2 + .143321^2 + .263413 * .143321) = .657323.
     low, high = metrics.nps_interval(5, 2, 10)
-    exp_low, exp_high, _ = adjusted_wald(5, 2, 10)
-    assert (low, high) == pytest.approx((exp_low, exp_high))
-    assert (low, high) == pytest.approx((-19.052, 65.206), abs=1e-3)
+    assert (low, high) == pytest.approx(mover_wilson(5, 2, 10))
+    assert (low, high) == pytest.approx((-19.700, 65.732), abs=1e-3)
 
 
 def test_nps_interval_is_empty_for_no_responses():
@@ -50,21 +69,25 @@ def test_nps_interval_is_empty_for_no_responses():
     assert math.isnan(low) and math.isnan(high)
 
 
-def test_nps_interval_all_promoters_is_clipped_at_100():
-    # n=20 promoters: the adjusted interval's upper end would pass 100.
+def test_nps_interval_all_promoters_reaches_100_by_method_not_by_clipping():
+    # n=20 promoters: the adjusted-Wald interval's upper end passes 100 and had to be cut off there. Here the
+    # upper end is u_p - l_d = 1 - 0 exactly; at the lower end the two Wilson distances are both
+    # 1.96^2 / (20 + 1.96^2) = .16113 (rho = 0 with no detractors), so low = 1 - sqrt(2) * .16113 = 77.21.
     _, raw_high, _ = adjusted_wald(20, 0, 20)
     assert raw_high > 100
     low, high = metrics.nps_interval(20, 0, 20)
-    assert high == 100.0
-    assert low == pytest.approx(adjusted_wald(20, 0, 20)[0])
+    assert high == pytest.approx(100.0)
+    assert low == pytest.approx(100 * (1 - math.sqrt(2) * 1.96 ** 2 / (20 + 1.96 ** 2)))
+    assert low == pytest.approx(77.213, abs=1e-3)
     assert metrics.nps_score(20, 0, 20) == 100.0
 
 
-def test_nps_interval_single_promoter_still_contains_the_estimate():
-    # n=1: the adjustment alone would give [..., 98.5], which misses the plain NPS of 100.
-    assert adjusted_wald(1, 0, 1)[1] == pytest.approx(98.5)
+def test_nps_interval_single_promoter_contains_the_estimate():
+    # n=1: Wilson(1, 1) = .2065 .. 1 and Wilson(0, 1) = 0 .. .7935, so low = 1 - sqrt(.7935^2 + .7935^2).
+    assert adjusted_wald(1, 0, 1)[1] == pytest.approx(98.5)  # the adjusted-Wald interval missed the NPS of 100
     low, high = metrics.nps_interval(1, 0, 1)
-    assert high == 100.0 and low < 0
+    assert high == pytest.approx(100.0) and low == pytest.approx(mover_wilson(1, 0, 1)[0])
+    assert low == pytest.approx(100 * (1 - math.sqrt(2) * 1.96 ** 2 / (1 + 1.96 ** 2)))
 
 
 def test_wilson_interval_textbook_value():
@@ -150,7 +173,7 @@ def test_formulas_are_vectorised():
     low, high = metrics.nps_interval(p, d, n)
     assert low.shape == (3,)
     assert low[0] == pytest.approx(metrics.nps_interval(5, 2, 10)[0])
-    assert np.isnan(low[1]) and high[2] == 100.0
+    assert np.isnan(low[1]) and high[2] == pytest.approx(100.0)
 
 
 def test_readme_section_carries_every_definition_word_for_word():

@@ -26,6 +26,10 @@ def test_describe_small_and_empty_samples():
 
 def test_describe_csat_and_rating():
     assert metrics.describe_csat(77.6, (74.9, 80.1), 950) == "CSAT 78%, give or take 3 points, from 950 responses."
+    # the neobank reviews' CSAT: 65%, 95% from 64% to 66%, a margin of one point, said in the singular
+    assert (metrics.describe_csat(65.0, (64.0, 66.0), 9030)
+            == "CSAT 65%, give or take 1 point, from 9,030 responses.")
+    assert metrics.describe_csat(65.0, (64.9, 65.1), 90_000).startswith("CSAT 65%, give or take less than 1 point,")
     assert (metrics.describe_rating(4.12, (4.05, 4.19), 950, scale=(1, 5))
             == "Average rating 4.1 out of 5, give or take 0.1, from 950 ratings.")
     assert metrics.describe_rating(7.0, None, 1, scale=(1, 10)).startswith(

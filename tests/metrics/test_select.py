@@ -36,6 +36,26 @@ def test_breakdown_columns_and_their_labels():
     assert [metrics.column_label(c, config) for c in columns] == ["App", "Plan", "Sentiment"]
 
 
+def test_headers_written_like_identifiers_read_as_words():
+    # the BA reviews' headers: shown raw, "traveller_type" and "trip_verified" read like program code
+    config = DatasetConfig(mapping=Mapping(brand="app_name", segments=("traveller_type", "place", "seat_type")))
+    assert metrics.column_label("traveller_type", config) == "Traveller type"
+    assert metrics.column_label("place", config) == "Place"
+    assert metrics.column_label("seat_type (segment)", config) == "Seat type"
+    assert metrics.column_label("brand", config) == "App name"
+    # the author's own wording stays as written: capitals, spaces, acronyms, signs
+    for header in ("Region", "NPS_RATING", "Recommended IND", "Clothing ID", "plan tier", "q3-answer", "iOS"):
+        assert metrics.column_label(header, config) == header
+
+
+def test_labels_stay_apart_when_two_columns_would_read_the_same():
+    config = DatasetConfig(mapping=Mapping(segments=("seat_type", "Seat type", "cabin_class", "Plan")))
+    columns = ["seat_type", "Seat type (segment)", "cabin_class", "Plan", "sentiment_label"]
+    assert metrics.column_labels(columns, config) == ["seat_type", "Seat type", "Cabin class", "Plan", "Sentiment"]
+    # a header that reads like another column's label after rewriting keeps its own spelling too
+    assert metrics.column_labels(["plan", "Plan"], config) == ["plan", "Plan"]
+
+
 def test_period_starts_and_ends():
     starts = metrics.period_starts(date(2024, 1, 17), date(2024, 3, 2), "month")
     assert starts == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01"), pd.Timestamp("2024-03-01")]

@@ -51,7 +51,7 @@ def portal_at(url: str) -> Iterator[str]:
 
 def open_app(page: str = "overview", *, query: dict[str, Any] | None = None) -> AppTest:
     """Return an AppTest of the whole portal (app.py) showing ``page``, started from a link with ``query``."""
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if page != "overview":

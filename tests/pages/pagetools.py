@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def open_page(name: str, *, query: dict[str, str] | None = None) -> AppTest:
     """Return an AppTest of ``pages/<name>.py`` run once."""
-    at = AppTest.from_file(str(REPO / "pages" / f"{name}.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "pages" / f"{name}.py"), default_timeout=180)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

@@ -159,3 +159,21 @@ def test_empty_store_points_to_the_data_sources_page(page_db):
     assert not at.exception and not at.error
     assert "There is no data yet" in texts(at)
     assert at.get("page_link")
+
+
+def test_headers_written_like_identifiers_read_as_words_on_the_page(page_db):
+    # The BA reviews' segments are named "seat_type", "traveller_type": the page, the sidebar and the
+    # Overview call them "Seat type" and "Traveller type"; the link's where= keeps the header as stored.
+    frame = survey_frame(0, plans={"Basic": 300, "Plus": 300}).rename(columns={"Plan": "seat_type"})
+    frame["traveller_type"] = ["Solo Leisure", "Business"] * 300
+    with Store(page_db) as store:
+        import_survey(store, "Flights", frame)
+    at = open_app("segments", query={"dataset": "Flights", "segments_by": "Traveller type",
+                                     "where": "seat_type=Plus"})
+    assert not at.exception and not at.error
+    assert by_label(at.selectbox, "Break down by").value == "traveller_type"
+    assert "Traveller type" in groups_table(at).columns
+    words = texts(at)
+    assert "NPS by Traveller type, all dates" in words and "traveller_type" not in words
+    assert [m.label for m in at.sidebar.multiselect][:2] == ["Seat type", "Traveller type"]
+    assert at.sidebar.multiselect[0].value == ["Plus"]

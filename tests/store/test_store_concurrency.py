@@ -21,7 +21,7 @@ def _worker(url: str, dataset: str, first_id: int, count: int, barrier, results)
         from conftest import build, survey
 
         batch = build(survey(count, start=first_id), segments=("Region",))
-        barrier.wait(timeout=60)
+        barrier.wait(timeout=240)
         store = Store(url)  # every worker migrates the new store at the same moment
         result = store.import_rows(dataset, batch.config, batch.canonical, batch.raw, source=f"{dataset}.csv")
         store.close()
@@ -40,7 +40,7 @@ def _run(url: str, jobs: list[tuple[str, int, int]]) -> list[tuple]:
         process.start()
     reports = [results.get(timeout=240) for _ in processes]
     for process in processes:
-        process.join(timeout=60)
+        process.join(timeout=240)
         assert process.exitcode == 0
     errors = [r[2] for r in reports if r[0] == "error"]
     assert not errors, "\n".join(errors)

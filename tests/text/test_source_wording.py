@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pandas as pd
+
 from portal.text.source_wording import (
     dataset_title,
+    history_table,
     missing_sentence,
     read_line,
     result_sentence,
@@ -33,13 +36,31 @@ def test_outcome_sentences():
 
 def test_dataset_lines():
     assert dataset_title("NPS", 1500, None, None) == "NPS — 1,500 responses"
-    assert dataset_title("NPS", 2, datetime(2024, 1, 5), datetime(2024, 3, 1)) == ("NPS — 2 responses, 05 Jan 2024 "
-                                                                                   "to 01 Mar 2024")
+    # dates read as on the Overview ("5 Jan 2024"), roles as the mapping table names them
+    assert dataset_title("NPS", 2, datetime(2024, 1, 5), datetime(2024, 3, 1)) == ("NPS — 2 responses, 5 Jan 2024 "
+                                                                                   "to 1 Mar 2024")
     assert roles_line({"nps": "Score", "comment": ("Comment", "Notes"), "date": None, "segments": ()}) == (
-        "Columns: nps: Score; comment: Comment, Notes")
+        "Columns: NPS score (0-10): Score; Comment (free text): Comment, Notes")
+    assert roles_line({"recommend": "recommended", "segments": ("place", "seat_type")}) == (
+        "Columns: Would recommend (yes/no): recommended; Segments: place, seat_type")
     assert sync_state_line(None, None, "") == "Last successful sync: never. Last result: —. "
-    assert sync_state_line(datetime(2024, 1, 5, 9, 30), "ok", "3 added") == ("Last successful sync: 05 Jan 2024 "
-                                                                            "09:30 UTC. Last result: ok. 3 added")
+    assert sync_state_line(datetime(2024, 1, 5, 9, 30), "ok", "3 added") == ("Last successful sync: 5 Jan 2024 "
+                                                                            "09:30 UTC. Last result: Imported. 3 added")
+
+
+def test_the_import_history_speaks_words_not_database_codes():
+    history = pd.DataFrame({
+        "id": [3, 4], "started_at": [pd.Timestamp("2026-12-07 16:17"), pd.Timestamp("2026-12-08 09:05")],
+        "finished_at": [pd.Timestamp("2026-12-07 16:18"), pd.NaT], "status": ["ok", "failed"],
+        "source": ["reviews.csv", "https://docs.google.com/spreadsheets/d/KEY"], "source_kind": ["cli", "sheet"],
+        "added": [1324, 0], "checksum": ["abc", ""],
+    })
+    shown = history_table(history)
+    assert list(shown.columns) == ["Import", "Started", "Finished", "Status", "Source", "Kind", "Added"]
+    assert shown.iloc[0].tolist() == [3, "7 Dec 2026 16:17 UTC", "7 Dec 2026 16:18 UTC", "Imported", "reviews.csv",
+                                      "Command line", "1,324"]
+    assert shown.iloc[1].tolist()[2:] == ["", "Failed", "https://docs.google.com/spreadsheets/d/KEY",
+                                          "Google Sheet", "0"]
 
 
 def test_missing_rows_are_counted_and_their_fate_said_before_and_after_the_import():

@@ -59,10 +59,12 @@ DEFINITIONS: dict[str, str] = {
 #: The exact methods behind each figure, for README and the downloads' readers (the screen shows DEFINITIONS).
 METHODS: dict[str, str] = {
     "nps": (
-        "NPS = % promoters (9-10) - % detractors (0-6), in points from -100 to 100. 95% interval: adjusted Wald. "
-        "With P promoters, D detractors and n responses: n' = n + 3, p' = (P + 0.75) / n', d' = (D + 0.75) / n', "
-        "var = p' + d' - (p' - d')^2, interval = 100 * ((p' - d') -/+ 1.96 * sqrt(var / n')), kept inside "
-        "-100..100 and widened to include the plain NPS. The point estimate stays the plain NPS."
+        "NPS = % promoters (9-10) - % detractors (0-6), in points from -100 to 100. 95% interval: the Wilson score "
+        "intervals of the two shares combined by MOVER (Newcombe). With p promoters and d detractors as shares of "
+        "n responses, [l_p, u_p] and [l_d, u_d] their Wilson intervals and rho = -sqrt(p * d / ((1 - p) * (1 - d))) "
+        "(0 when a share is 0 or 1): low = (p - d) - sqrt((p - l_p)^2 + (u_d - d)^2 - 2 * rho * (p - l_p) * (u_d - d)), "
+        "high = (p - d) + sqrt((u_p - p)^2 + (d - l_d)^2 - 2 * rho * (u_p - p) * (d - l_d)), times 100. It never "
+        "leaves -100..100 (low >= l_p - u_d, high <= u_p - l_d) and always contains the plain NPS."
     ),
     "csat": "CSAT = % of responses in the top two boxes of the scale, with a Wilson 95% score interval.",
     "recommend": "Would recommend = % of yes answers among the yes/no answers, with a Wilson 95% score interval.",
@@ -72,7 +74,8 @@ METHODS: dict[str, str] = {
         "equal), then is scaled back; it never leaves the rating scale."
     ),
     "difference": (
-        "NPS via a z-test on the difference using each side's adjusted-Wald variance; CSAT and would recommend via a "
+        "NPS via a z-test on the difference using each side's adjusted-Wald variance (n' = n + 3, "
+        "p' = (P + 0.75) / n', d' = (D + 0.75) / n', var = p' + d' - (p' - d')^2); CSAT and would recommend via a "
         "two-proportion z-test; ratings via Welch's t-test. Across many comparisons p-values are adjusted with "
         "Benjamini-Hochberg and `significant` means adjusted p < 0.05."
     ),
@@ -124,6 +127,14 @@ def count_column(metric: str) -> str:
 def short_label(metric: str) -> str:
     """Return a KPI's short name for axes and tables: "NPS", "CSAT %", "Rating" or "Recommend %"."""
     return SHORT_LABELS[metric]
+
+
+def kpi_range(metric: str, rating_scale: tuple[int, int] = (1, 5)) -> tuple[float, float]:
+    """Return the lowest and highest value a KPI can take: -100..100 for NPS, 0..100 (%) for CSAT and would
+    recommend, the dataset's ``rating_scale`` for the average rating."""
+    if metric == "rating":
+        return float(rating_scale[0]), float(rating_scale[1])
+    return (-100.0, 100.0) if metric == "nps" else (0.0, 100.0)
 
 
 def kpi_name(metric: str) -> str:

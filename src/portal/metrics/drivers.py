@@ -213,9 +213,11 @@ def key_drivers(frame: pd.DataFrame, target: str, predictors: Sequence[str], *, 
         else (float("nan"), float("nan"))
     table = _ranking(predictors, design, shapley_r2(r2), total, label)
     used = plural(len(z), "response") + (f" (a random sample of the {n:,} complete ones)" if sampled else "")
-    together = "The 1 column explains" if len(predictors) == 1 else f"Together the {len(predictors):,} columns explain"
-    sentence = (f"{together} {_percent(total)} of the differences in {label} "
-                f"across {used}; {table['driver'].iloc[0]} matters most.")
+    if len(predictors) == 1:  # one column: name it, rather than "the 1 column" that "matters most"
+        sentence = f"{table['driver'].iloc[0]} explains {_percent(total)} of the differences in {label} across {used}."
+    else:
+        sentence = (f"Together the {len(predictors):,} columns explain {_percent(total)} of the differences in "
+                    f"{label} across {used}; {table['driver'].iloc[0]} matters most.")
     if total < 0.05:
         sentence += " That is little: things not in these columns drive most of the score."
     return Drivers(target=target, n=len(z), n_available=available, sampled=sampled, r2=total, r2_ci=r2_ci,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping as MappingT
 from collections.abc import Sequence
 from datetime import date as Date
@@ -81,14 +83,41 @@ def breakdown_columns(frame: pd.DataFrame, config: DatasetConfig) -> list[str]:
     return out
 
 
+#: A header written like a program's identifier: lower-case words joined by underscores ("traveller_type").
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def readable_header(header: str) -> str:
+    """Return a header written like an identifier as words ("traveller_type" -> "Traveller type").
+
+    A header with capitals, spaces or other signs is its author's own wording and stays as written.
+    """
+    if not _IDENTIFIER.fullmatch(header):
+        return header
+    words = header.replace("_", " ")
+    return words[0].upper() + words[1:]
+
+
 def column_label(column: str, config: DatasetConfig) -> str:
-    """Return the name people know a frame column by: the source header for brand, no `` (segment)`` suffix."""
+    """Return the name people know a frame column by: the source header for brand, no `` (segment)`` suffix,
+    and a header written like an identifier in words (``readable_header``)."""
     if column == "brand":
-        return config.mapping.brand or "Brand"
+        return readable_header(config.mapping.brand) if config.mapping.brand else "Brand"
     if column in EXTRA_COLUMNS:
         return EXTRA_COLUMNS[column]
     suffix = " (segment)"
-    return column[: -len(suffix)] if column.endswith(suffix) else column
+    return readable_header(column[: -len(suffix)] if column.endswith(suffix) else column)
+
+
+def column_labels(columns: Sequence[str], config: DatasetConfig) -> list[str]:
+    """Return ``column_label`` of each column, keeping the header as written where two labels would read the
+    same ("seat_type" beside "Seat type"), so every label names one column."""
+    labels = [column_label(c, config) for c in columns]
+    plain = [column_label(c, config) if c == "brand" or c in EXTRA_COLUMNS else c.removesuffix(" (segment)")
+             for c in columns]
+    counts = Counter(labels)
+    return [label if counts[label] == 1 and (label == own or label not in plain) else own
+            for label, own in zip(labels, plain, strict=True)]
 
 
 def parse_date(text: str, flag: str = "date") -> pd.Timestamp:

@@ -1,4 +1,4 @@
-"""The formulas: NPS, Wilson, bounded-mean and t intervals, z and Welch tests, Benjamini-Hochberg.
+"""The formulas: NPS (MOVER-Wilson), Wilson, bounded-mean and t intervals, z and Welch tests, Benjamini-Hochberg.
 
 Vectorised: scalars or arrays in, floats or arrays out; NaN where there is no data.
 """
@@ -42,20 +42,35 @@ def nps_variance(promoters: Any, detractors: Any, n: Any) -> tuple[Any, Any]:
 
 
 def nps_interval(promoters: Any, detractors: Any, n: Any) -> tuple[Any, Any]:
-    """Return the adjusted-Wald 95% interval of NPS in points (NaN where n = 0).
+    """Return the 95% interval of NPS in points: Wilson limits for the two shares, combined (NaN where n = 0).
 
-    The interval is clipped to [-100, 100] and widened to include the plain NPS when the adjustment pulls it
-    away (which happens only for a single response).
+    NPS is a difference of two shares of one sample, p - d. Each share gets its Wilson score interval
+    [l_p, u_p] and [l_d, u_d], and the two are combined by the method of variance estimates recovery
+    (MOVER, Newcombe 1998 and Zou & Donner 2008) with the multinomial correlation of the two shares,
+    rho = -sqrt(p d / ((1 - p)(1 - d))):
+
+        low  = (p - d) - sqrt((p - l_p)^2 + (u_d - d)^2 - 2 rho (p - l_p)(u_d - d))
+        high = (p - d) + sqrt((u_p - p)^2 + (d - l_d)^2 - 2 rho (u_p - p)(d - l_d))
+
+    Since -1 <= rho <= 0 each root is at most the sum of its two distances, so low >= l_p - u_d >= -1 and
+    high <= u_p - l_d <= 1: the interval stays on the scale by construction, not by cutting it off, and
+    contains the plain NPS. Its exact coverage at small n matches the adjusted-Wald interval's (see
+    tests/metrics/test_bounded_intervals.py and benchmarks/bench_intervals.py).
     """
     p, d, n = as_floats(promoters), as_floats(detractors), as_floats(n)
-    var, n_adj = nps_variance(p, d, n)
-    centre = ((p + 0.75) - (d + 0.75)) / as_floats(n_adj)
-    half = Z95 * np.sqrt(as_floats(var) / as_floats(n_adj))
-    estimate = as_floats(nps_score(p, d, n))
-    low = np.clip(np.fmin(100.0 * (centre - half), estimate), -100.0, 100.0)
-    high = np.clip(np.fmax(100.0 * (centre + half), estimate), -100.0, 100.0)
+    safe = np.where(n > 0, n, 1.0)
+    sp, sd = p / safe, d / safe
+    lp, up = (as_floats(x) / 100.0 for x in wilson_interval(p, n))
+    ld, ud = (as_floats(x) / 100.0 for x in wilson_interval(d, n))
+    inner = (sp > 0) & (sd > 0) & (sp < 1) & (sd < 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(inner, -np.sqrt(sp * sd / np.where(inner, (1 - sp) * (1 - sd), 1.0)), 0.0)
+    below, above = sp - lp, ud - sd
+    low = (sp - sd) - np.sqrt(below ** 2 + above ** 2 - 2 * rho * below * above)
+    below, above = up - sp, sd - ld
+    high = (sp - sd) + np.sqrt(below ** 2 + above ** 2 - 2 * rho * below * above)
     empty = ~(n > 0)
-    return _result(np.where(empty, np.nan, low)), _result(np.where(empty, np.nan, high))
+    return _result(np.where(empty, np.nan, 100.0 * low)), _result(np.where(empty, np.nan, 100.0 * high))
 
 
 def share_percent(successes: Any, n: Any) -> Any:

@@ -122,9 +122,10 @@ def _margin(low: float | None, high: float | None, digits: int, unit: str = "") 
     if low is None or high is None or not (np.isfinite(low) and np.isfinite(high)):
         return None
     half = (high - low) / 2
-    if round(half, digits) == 0:
-        return f"give or take less than {10 ** -digits:g}{unit}".replace("less than 1 points", "less than 1 point")
-    return f"give or take {half:.{digits}f}{unit}"
+    text = f"{10 ** -digits:g}" if round(half, digits) == 0 else f"{half:.{digits}f}"
+    if text == "1":
+        unit = unit.removesuffix("s")  # "1 point", never "1 points"
+    return f"give or take less than {text}{unit}" if round(half, digits) == 0 else f"give or take {text}{unit}"
 
 
 def _sentence(head: str, ci: tuple[float, float] | None, digits: int, counted: str, unit: str = "") -> str:

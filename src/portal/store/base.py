@@ -127,13 +127,18 @@ class StoreBase:
 
     def _dataset_id(self, conn: sa.Connection, name: str, *, lock: bool = False) -> int:
         """Return the id of dataset ``name`` (locked when asked); raise ``NotFoundError`` when there is none."""
+        found = self._find_dataset_id(conn, name, lock=lock)
+        if found is None:
+            raise _not_found(name)
+        return found
+
+    def _find_dataset_id(self, conn: sa.Connection, name: str, *, lock: bool = False) -> int | None:
+        """Return the id of dataset ``name`` (locked when asked), or None when there is none."""
         stmt = sa.select(datasets.c.id).where(datasets.c.name == name)
         if lock and self.dialect != "sqlite":
             stmt = stmt.with_for_update()
         found = conn.execute(stmt).scalar()
-        if found is None:
-            raise _not_found(name)
-        return int(found)
+        return None if found is None else int(found)
 
     def _dataset_config(self, conn: sa.Connection, name: str) -> tuple[int, DatasetConfig]:
         """Return the id and configuration of dataset ``name``; raise ``NotFoundError`` when there is none."""

@@ -97,7 +97,7 @@ class SheetSources(StoreBase):
             "last_message": "",
         }
         with write_transaction(self.engine) as conn:
-            dataset_id = _dataset_id(conn, dataset)
+            dataset_id = self._find_dataset_id(conn, dataset)
             if dataset_id is None:
                 raise NotFoundError(f"No dataset named '{dataset}'. Import the sheet into it first.")
             updated = conn.execute(
@@ -147,7 +147,7 @@ class SheetSources(StoreBase):
     def delete_sheet_source(self, dataset: str) -> bool:
         """Forget the sheet linked to ``dataset`` (its rows stay); return whether there was one."""
         with write_transaction(self.engine) as conn:
-            dataset_id = _dataset_id(conn, dataset)
+            dataset_id = self._find_dataset_id(conn, dataset)
             if dataset_id is None:
                 return False
             deleted = conn.execute(sa.delete(sheet_sources).where(sheet_sources.c.dataset_id == dataset_id))
@@ -186,14 +186,8 @@ class SheetSources(StoreBase):
     def _update_source(self, dataset: str, **values: Any) -> None:
         """Change columns of the sheet source of ``dataset`` (nothing when it has none)."""
         with write_transaction(self.engine) as conn:
-            dataset_id = _dataset_id(conn, dataset)
+            dataset_id = self._find_dataset_id(conn, dataset)
             conn.execute(sa.update(sheet_sources).where(sheet_sources.c.dataset_id == dataset_id).values(**values))
-
-
-def _dataset_id(conn: sa.Connection, dataset: str) -> int | None:
-    """Return the id of dataset ``dataset``, or None when there is none."""
-    found = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == dataset)).scalar()
-    return None if found is None else int(found)
 
 
 def _select_sources() -> sa.Select:

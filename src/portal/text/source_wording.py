@@ -8,6 +8,12 @@ from datetime import datetime
 
 import pandas as pd
 
+from portal.model import ROLE_LABELS
+
+#: How a date and a time read on the page: "5 Jan 2024", "5 Jan 2024 09:30 UTC" (as on the Overview).
+DAY = "%-d %b %Y"
+MOMENT = "%-d %b %Y %H:%M UTC"
+
 
 def read_line(rows: int, columns: int, encoding: str | None = None, delimiter: str | None = None) -> str:
     """Return what was read from a file: rows, columns and, for a text file, its encoding and separator."""
@@ -61,19 +67,24 @@ def dataset_title(name: str, rows: int, date_min: datetime | None, date_max: dat
     """Return a dataset's title line: its name, its responses and the dates they span."""
     span = ""
     if date_min is not None and date_max is not None:
-        span = f", {date_min:%d %b %Y} to {date_max:%d %b %Y}"
+        span = f", {date_min:{DAY}} to {date_max:{DAY}}"
     return f"{name} — {rows:,} responses{span}"
 
 
 def roles_line(roles: Mapping[str, str | Sequence[str] | None]) -> str:
-    """Return which column plays each role (roles without a column are left out)."""
-    return "Columns: " + "; ".join(f"{k}: {v if isinstance(v, str) else ', '.join(v)}" for k, v in roles.items() if v)
+    """Return which column plays each role, roles named as the mapping table names them ("Would recommend
+    (yes/no): recommended"); roles without a column are left out. ``roles`` is ``Mapping.to_dict()``."""
+    def role(key: str) -> str:
+        return "Segments" if key == "segments" else ROLE_LABELS.get(key, key)
+
+    return "Columns: " + "; ".join(f"{role(k)}: {v if isinstance(v, str) else ', '.join(v)}"
+                                   for k, v in roles.items() if v)
 
 
 def sync_state_line(last_sync_at: datetime | None, status: str | None, message: str | None) -> str:
     """Return when a linked sheet last synced and what its last sync did."""
-    last = f"{last_sync_at:%d %b %Y %H:%M} UTC" if last_sync_at else "never"
-    return f"Last successful sync: {last}. Last result: {status or '—'}. {message}"
+    last = f"{last_sync_at:{MOMENT}}" if last_sync_at else "never"
+    return f"Last successful sync: {last}. Last result: {STATUS_WORDS.get(status or '', status) or '—'}. {message}"
 
 
 HISTORY_HEADERS: dict[str, str] = {
@@ -82,16 +93,24 @@ HISTORY_HEADERS: dict[str, str] = {
     "rejected": "Rejected", "duplicates": "Duplicates", "message": "Message",
 }
 """The import history's columns as a person reads them (the checksum is left out), in the order shown."""
+#: An import's status and where it came from, in words (the stored codes stay in downloads and the CLI).
+STATUS_WORDS: dict[str, str] = {"ok": "Imported", "failed": "Failed", "reverted": "Reverted"}
+KIND_WORDS: dict[str, str] = {"file": "File upload", "cli": "Command line", "sheet": "Google Sheet",
+                              "demo": "Demo data"}
 _COUNTS = ("added", "updated", "unchanged", "removed", "rejected", "duplicates")
 
 
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """Return the import history for display: plain headers, counts with thousands separators, times in UTC."""
+    """Return the import history for display: plain headers and words, counts with thousands separators, times
+    in UTC."""
     shown = history[[c for c in HISTORY_HEADERS if c in history.columns]].copy()
     for column in _COUNTS:
         if column in shown:
             shown[column] = [f"{int(n):,}" for n in shown[column]]
     for column in ("started_at", "finished_at"):
         if column in shown:
-            shown[column] = [f"{t:%d %b %Y %H:%M} UTC" if pd.notna(t) else "" for t in shown[column]]
+            shown[column] = [f"{t:{MOMENT}}" if pd.notna(t) else "" for t in shown[column]]
+    for column, words in (("status", STATUS_WORDS), ("source_kind", KIND_WORDS)):
+        if column in shown:
+            shown[column] = [words.get(str(v), str(v)) for v in shown[column]]
     return shown.rename(columns=HISTORY_HEADERS)

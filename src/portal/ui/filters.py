@@ -24,7 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import metrics
-from portal.metrics import MISSING_LABEL, breakdown_columns, column_label
+from portal.metrics import MISSING_LABEL, breakdown_columns, column_labels
 from portal.model import DatasetConfig
 from portal.ui.markdown import escape_markdown
 
@@ -123,7 +123,7 @@ def filter_choices(frame: pd.DataFrame, config: DatasetConfig, *,
     if "date" in frame.columns and len(frame):
         dates = pd.to_datetime(frame["date"], errors="coerce")
         first, last = _as_date(dates.min()), _as_date(dates.max())
-    columns, labels = [], []
+    columns = []
     for column in breakdown_columns(frame, config):
         series = frame[column]
         if isinstance(series.dtype, pd.CategoricalDtype):
@@ -133,7 +133,7 @@ def filter_choices(frame: pd.DataFrame, config: DatasetConfig, *,
             values = pd.Index(series.dropna().astype(str).unique())
         if 0 < len(values) <= max_values:
             columns.append((column, tuple(sorted(values))))
-            labels.append((column, column_label(column, config)))
+    labels = zip([c for c, _ in columns], column_labels([c for c, _ in columns], config), strict=True)
     return FilterChoices(first=first, last=last, columns=tuple(columns), labels=tuple(labels))
 
 

@@ -95,25 +95,50 @@ def _events_in(events: pd.DataFrame | None, first: pd.Timestamp, last: pd.Timest
 
 #: A period's name on a time axis (d3 time format; screen readers read it): "6 May", "May 2024", "Q2 2024".
 PERIOD_TICK_FORMATS = {"week": "%-d %b", "month": "%b %Y", "quarter": "Q%q %Y"}
-#: How a period's tick reads (Vega expressions): "6 May", "Q2 2024"; months "Jan 2024", "Feb", ... with the
-#: year on the first tick and on every January, so eighteen months fit a laptop-wide chart.
+#: How a period's tick reads (Vega expressions): "Q2 2024"; months "Jan 2024", "Feb", ... and weeks "6 May",
+#: with the year on the first tick and on the first tick of every year (a January month, the first week
+#: starting in January), which ``tick_starts`` always keeps: the year of every label can be read.
 PERIOD_TICK_LABELS = {
-    "week": "timeFormat(datum.value, '%-d %b')",
+    "week": ("timeFormat(datum.value, datum.index == 0 || (month(datum.value) == 0 && date(datum.value) <= 7)"
+             " ? '%-d %b %Y' : '%-d %b')"),
     "month": "timeFormat(datum.value, datum.index == 0 || month(datum.value) == 0 ? '%b %Y' : '%b')",
     "quarter": "timeFormat(datum.value, 'Q%q %Y')",
 }
+#: At most this many labelled ticks on a period axis: about what a laptop-wide chart holds without overlap.
+MAX_TICKS = 12
+#: Calendar steps, in months, for thinning a crowded axis: each divides a year, so every January stays a tick.
+MONTH_STEPS = (1, 2, 3, 6, 12)
+
+
+def tick_starts(periods: Any, period: str) -> list[pd.Timestamp]:
+    """Return the period starts that get a labelled tick: all of them when at most ``MAX_TICKS``.
+
+    Otherwise the axis keeps calendar steps that start each year (every 2nd, 3rd, 6th or 12th month; for
+    weeks the first week starting in such a month; for quarters Q1 and Q3, then Q1), the smallest step that
+    fits. Letting the chart drop every other label instead hides the Januaries of a long trend, and with them
+    the years ("Mar 2016, Nov, Jul, Mar, ...").
+    """
+    starts = sorted({pd.Timestamp(p) for p in periods})
+    if len(starts) <= MAX_TICKS:
+        return starts
+    kept = starts
+    for step in MONTH_STEPS if period != "quarter" else (3, 6, 12):
+        kept = [s for s in starts if (s.month - 1) % step == 0 and (period != "week" or s.day <= 7)]
+        if len(kept) <= MAX_TICKS:
+            return kept
+    every = -(-len(kept) // MAX_TICKS)  # more than twelve years: every second (third...) January
+    return kept[::every]
 
 
 def period_axis(periods: Any, period: str, **axis: Any) -> alt.Axis:
-    """Return a time axis with one tick at the start of each of ``periods``, labelled like that period.
+    """Return a time axis with a tick at the start of each of ``periods`` (thinned by ``tick_starts``).
 
     Vega's automatic time ticks follow the width of the chart, not the data: six months get weekly ticks whose
     labels repeat a month ("Jan, Feb, Mar, Mar, Apr, May") and miss the last one. Explicit ticks show every
     period once. They are calendar dates in the browser's time zone, as the chart's dates are.
     """
-    starts = sorted({pd.Timestamp(p) for p in periods})
-    values = [alt.DateTime(year=s.year, month=s.month, date=s.day) for s in starts]
-    # Labels centred on their ticks (not flush with the ends), so thinning a crowded axis keeps every other one.
+    values = [alt.DateTime(year=s.year, month=s.month, date=s.day) for s in tick_starts(periods, period)]
+    # Labels centred on their ticks (not flush with the ends); overlap thinning stays as a last resort.
     return alt.Axis(values=values, format=PERIOD_TICK_FORMATS[period], labelExpr=PERIOD_TICK_LABELS[period],
                     labelOverlap=True, labelFlush=False, **axis)
 
@@ -160,10 +185,20 @@ def _period_length(period: str) -> pd.Timedelta:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def table_formats(metric: str) -> dict[str, str]:
+    """Return the printf format of each figure column of the group table.
+
+    The figure, its range, the rest and the difference all get the same decimals, so the difference shown is
+    the figure minus the rest as shown (a rating of 4.36 beside a rest of 4.04 reads 4.36, 4.04 and +0.32,
+    not 4.4, 4.0 and +0.32).
+    """
+    digits = f"%.{metrics.interval_digits(metric)}f"
+    return {short_label(metric): digits, "95% from": digits, "95% to": digits, "Rest": digits,
+            "Difference": f"%+.{metrics.interval_digits(metric)}f"}
+
+
 def group_table(groups: pd.DataFrame, metric: str, label: str) -> None:
     """Draw a ``group_frame`` as a table, rounded for reading (a dash where a group has nothing to compare with)."""
-    digits = f"%.{metrics.interval_digits(metric)}f"
-    one = f"%.{metrics.value_digits(metric)}f"
     shown = pd.DataFrame({
         label: groups["value"],
         "Responses": groups["n"],
@@ -175,10 +210,7 @@ def group_table(groups: pd.DataFrame, metric: str, label: str) -> None:
         metrics.P_ADJUSTED_LABEL: [metrics.format_p(p) for p in groups["p_adjusted"]],
         metrics.STATUS_LABEL: groups["status"],
     })
-    formats = {
-        short_label(metric): one, "95% from": digits, "95% to": digits, "Rest": one,
-        "Difference": f"%+.{metrics.interval_digits(metric)}f",
-    }
+    formats = table_formats(metric)
     config: dict[str, Any] = {
         "Responses": st.column_config.NumberColumn(format="localized"),
         metrics.P_ADJUSTED_LABEL: st.column_config.TextColumn(help=metrics.DEFINITIONS["difference"]),
@@ -251,11 +283,33 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
     return alt.layer(*layers).properties(height=alt.Step(30))
 
 
+def heat_domain(metric: str, centre: float, span: float, rating_scale: tuple[int, int] = (1, 5)) -> list[float]:
+    """Return the heat-map colours' ends: ``span`` either side of ``centre``, but never past the KPI's scale."""
+    lowest, highest = metrics.kpi_range(metric, rating_scale)
+    return [max(lowest, centre - span), min(highest, centre + span)]
+
+
+def heat_scale(domain: list[float], centre: float) -> alt.Scale:
+    """Return the heat-map's colour scale: white at ``centre``, full colour at each end of ``domain``."""
+    if domain[0] < centre < domain[1]:
+        return alt.Scale(scheme="redblue", domain=domain, domainMid=centre)
+    return alt.Scale(scheme="redblue", domain=domain)
+
+
+def heat_strength(estimates: pd.Series, domain: list[float], centre: float) -> np.ndarray:
+    """Return how far towards full colour each cell is (0 at ``centre``, 1 at an end of ``domain``)."""
+    est = estimates.astype(float).to_numpy()
+    above, below = max(domain[1] - centre, 1e-9), max(centre - domain[0], 1e-9)
+    return np.where(est >= centre, (est - centre) / above, (centre - est) / below)
+
+
 def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows_label: str,
-                  columns_label: str) -> alt.LayerChart:
+                  columns_label: str, *, rating_scale: tuple[int, int] = (1, 5)) -> alt.LayerChart:
     """Return a heat-map of a KPI over two columns: colour = the figure, real differences outlined, few greyed.
 
-    ``groups`` is a two-column ``group_frame``; clicking a cell selects its ``value`` and ``value_2``.
+    ``groups`` is a two-column ``group_frame``; clicking a cell selects its ``value`` and ``value_2``. The colours
+    run from the overall figure (white) to as far as the furthest cell on either side, but never past the KPI's
+    scale (``metrics.kpi_range``): a legend once read "CSAT % 1 to 129".
     """
     data = groups.copy()
     data["text"] = [metrics.format_value(metric, e) + ("*" if s == STATUSES[3] else "") for e, s in
@@ -265,7 +319,8 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
     centre = float(overall) if known else float(np.nanmean(data["estimate"]))
     span = float(np.nanmax(np.abs(data["estimate"] - centre))) if len(data) else 1.0
     span = span if span > 0 else 1.0
-    strong = (np.abs(data["estimate"] - centre) > 0.55 * span) & (data["status"] != STATUSES[3])
+    domain = heat_domain(metric, centre, span, rating_scale)
+    strong = (heat_strength(data["estimate"], domain, centre) > 0.55) & (data["status"] != STATUSES[3])
     data["ink"] = np.where(strong, "#ffffff", np.where(data["status"] == STATUSES[3], "#868e96", "#212529"))
     pick = alt.selection_point(name=SELECTION, fields=["value", "value_2"], on="click", clear="dblclick")
     tooltip = [
@@ -284,7 +339,7 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
         color=alt.condition(
             alt.datum.status == STATUSES[3], alt.value("#e9ecef"),
             alt.Color("estimate:Q", title=short_label(metric),
-                      scale=alt.Scale(scheme="redblue", domain=[centre - span, centre + span]),
+                      scale=heat_scale(domain, centre),
                       legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=240))),
         stroke=alt.condition(alt.datum.real, alt.value("#212529"), alt.value("#ffffff")),
         strokeWidth=alt.condition(alt.datum.real, alt.value(2), alt.value(1)),
