@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -42,6 +42,8 @@ from portal.numbers import plural
 from portal.text.codeframe import Codeframe, Theme
 from portal.text.keywords import expand, prune, theme_keywords, theme_name
 from portal.text.phrases import GENERIC_WORDS, Corpus, Terms, build_corpus, build_terms, seed_terms
+from portal.text.subthemes import SubThemeSettings
+from portal.text.theme_tree import comment_share, two_levels
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -49,6 +51,7 @@ __all__ = [
     "MAX_THEMES",
     "MIN_COMMENTS",
     "MIN_THEMES",
+    "FIRST_WAVE",
     "DiscoverySettings",
     "default_theme_count",
     "discover",
@@ -82,9 +85,15 @@ class DiscoverySettings:
     max_comments: int = 20_000
     max_keywords: int = 300
     seed: int = 0
+    two_level: bool = True
+    context_share: float = 0.4
+    max_context: int = 3
+    sub: SubThemeSettings = field(default_factory=SubThemeSettings)
 
 
 DEFAULT_SETTINGS = DiscoverySettings()
+#: The first wave's discovery (one level, nouns only, English lists only), kept for comparison.
+FIRST_WAVE = DiscoverySettings(two_level=False)
 
 
 def default_theme_count(n_comments: int) -> int:
@@ -198,16 +207,21 @@ def _scaled(progress: Progress | None, low: float, high: float) -> Progress | No
     return report
 
 
-def _sample(texts: Sequence[str | None], limit: int, seed: int) -> list[str]:
-    """Return the non-empty texts in sorted order (so their order never matters), ``limit`` of them at most.
+def _sample(texts: Sequence[str | None], limit: int, seed: int,
+            negative: Sequence[bool] | None = None) -> tuple[list[str], list[bool] | None]:
+    """Return the non-empty texts in sorted order (so their order never matters), ``limit`` of them at most,
+    with their negative flags (None without ``negative``).
 
     When there are more, a fixed random sample of the sorted texts is taken.
     """
-    usable = sorted(t for t in texts if isinstance(t, str) and t.strip())
-    if len(usable) <= limit:
-        return usable
-    chosen = np.sort(np.random.default_rng(seed).choice(len(usable), size=limit, replace=False))
-    return [usable[i] for i in chosen]
+    flags = [False] * len(texts) if negative is None else [bool(x) for x in negative]
+    if len(flags) != len(texts):
+        raise InputError(f"Discovery got {len(texts)} comments but {len(flags)} negative flags; give one per comment.")
+    usable = sorted((t, f) for t, f in zip(texts, flags, strict=True) if isinstance(t, str) and t.strip())
+    if len(usable) > limit:
+        chosen = np.sort(np.random.default_rng(seed).choice(len(usable), size=limit, replace=False))
+        usable = [usable[i] for i in chosen]
+    return [t for t, _ in usable], (None if negative is None else [f for _, f in usable])
 
 
 def discover(
@@ -216,15 +230,19 @@ def discover(
     n_themes: int | None = None,
     settings: DiscoverySettings = DEFAULT_SETTINGS,
     progress: Progress | None = None,
+    negative: Sequence[bool] | None = None,
 ) -> Codeframe:
     """Return a proposed codeframe for ``texts`` (``n_themes`` themes, default ``default_theme_count``).
 
-    Deterministic: the same texts (in any order) and settings give the same codeframe. Datasets larger than
+    Themes come with sub-themes (``settings.two_level``); ``negative`` (one flag per text, e.g. low scores)
+    lets sub-themes also be mined among the negative comments, where problems are. Deterministic: the same
+    texts (in any order) and settings give the same codeframe. Datasets larger than
     ``settings.max_comments`` are read through a fixed random sample of that many comments. Raises
     ``InputError`` when there are fewer than ``MIN_COMMENTS`` comments, when ``n_themes`` is outside
-    ``MIN_THEMES``..``MAX_THEMES``, or when the comments hold too few repeated nouns to form themes.
+    ``MIN_THEMES``..``MAX_THEMES``, when ``negative`` does not have one flag per text, or when the comments
+    hold too few repeated nouns to form themes.
     """
-    sample = _sample(texts, settings.max_comments, settings.seed)
+    sample, flags = _sample(texts, settings.max_comments, settings.seed, negative)
     if len(sample) < MIN_COMMENTS:
         raise InputError(f"Themes are found from {MIN_COMMENTS} comments on; this dataset has {len(sample)}. "
                          "Import more comments, or add themes by hand.")
@@ -235,15 +253,18 @@ def discover(
         progress(0.0, f"Reading {plural(len(sample), 'comment')}")
     # Small matrix products: one BLAS thread is faster than several fighting over shared cores.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _discover(sample, k, settings, progress)
+        return _discover(sample, flags, k, settings, progress)
 
 
-def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: Progress | None) -> Codeframe:
+def _discover(sample: list[str], flags: list[bool] | None, k: int, settings: DiscoverySettings,
+              progress: Progress | None) -> Codeframe:
     """Run discovery on the sampled comments (see ``discover``)."""
-    corpus = build_corpus(sample, _scaled(progress, 0.0, 0.35))
+    corpus = build_corpus(sample, _scaled(progress, 0.0, 0.35), from_data=settings.two_level)
     terms = build_terms(corpus)
+    share = comment_share(corpus, terms, len(sample))
+    allowed = share <= settings.context_share if settings.two_level else None
     seeds = seed_terms(corpus, terms, k * settings.seeds_per_theme, min_count=settings.min_seed_count,
-                       max_share=settings.max_seed_share, noun_share=settings.noun_share)
+                       max_share=settings.max_seed_share, noun_share=settings.noun_share, allowed=allowed)
     if len(seeds) < k:
         raise InputError(f"The comments repeat too few topics to find {plural(k, 'theme')} (only {plural(len(seeds), 'word or phrase', 'words or phrases')} "
                          "come up often enough). Ask for fewer themes, or add themes by hand.")
@@ -251,10 +272,15 @@ def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: 
         progress(0.45, f"Grouping {plural(len(seeds), 'frequent phrase')} into {plural(k, 'theme')}")
     groups = _group_seeds(corpus, terms, seeds, k, settings)
     if progress:
-        progress(0.85, "Collecting keywords for each theme")
+        progress(0.7, "Collecting keywords for each theme")
     expanded = prune(terms, expand(terms, groups, rounds=settings.rounds, min_count=settings.min_keyword_count,
                                    min_precision=settings.min_precision, min_lift=settings.min_lift,
                                    min_together=settings.min_together))
+    if settings.two_level:
+        last_word = np.array([w[-1] for w in terms.words], dtype=np.int64)
+        noun = corpus.noun[last_word] >= settings.noun_share
+        expanded = [[t for t in members if t in set(g) or (noun[t] and share[t] <= settings.sub.max_share)]
+                    for g, members in zip(groups, expanded, strict=True)]
     themes: list[Theme] = []
     taken: set[str] = set()
     for number, (seed_group, members) in enumerate(zip(groups, expanded, strict=True), start=1):
@@ -262,6 +288,10 @@ def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: 
         taken.add(name.casefold())
         keywords = theme_keywords(corpus, terms, members, settings.max_keywords)
         themes.append(Theme(key=f"t{number}", name=name, keywords=keywords, origin="discovered"))
+    if settings.two_level:
+        if progress:
+            progress(0.85, "Finding what people say about each theme")
+        themes = two_levels(corpus, terms, themes, groups, expanded, share, flags, taken, settings)
     if progress:
         progress(1.0, f"Found {plural(len(themes), 'theme')}")
     return Codeframe(tuple(themes))
