@@ -19,10 +19,12 @@ __all__ = ["NEGATIONS", "SAMPLE", "data_determiners", "data_function_words", "ne
 
 #: Occurrences of a word looked at to judge how varied its neighbours are.
 SAMPLE = 60
+#: Fewest occurrences of a word judged from the data.
+MIN_COUNT = 20
 #: Among this many most frequent words function words are looked for.
-TOP_WORDS = 60
+TOP_WORDS = 80
 #: Longest function word (in letters) found from the data.
-MAX_LENGTH = 4
+MAX_LENGTH = 5
 #: Share of different neighbours (before and after, averaged) from which a frequent short word is a function word.
 MIN_VARIETY = 0.5
 #: Share of its occurrences a determiner is followed by a word that is not a function word.
@@ -74,7 +76,7 @@ def data_function_words(stems: list[str], token_stem: np.ndarray, token_clause: 
     top = np.argsort(-counts, kind="stable")[:TOP_WORDS]
     for s in top:
         word = stems[s]
-        if counts[s] >= SAMPLE and len(word) <= MAX_LENGTH and word.isalpha() and variety[s] >= MIN_VARIETY:
+        if counts[s] >= MIN_COUNT and len(word) <= MAX_LENGTH and word.isalpha() and variety[s] >= MIN_VARIETY:
             out[s] = True
     return out
 

@@ -153,7 +153,7 @@ def log_odds_z(inside: np.ndarray, total: np.ndarray, prior_share: float) -> np.
     outside = np.maximum(total[None, :] - inside, 0.0)
     n_all = max(total.sum(), 1.0)
     alpha0 = prior_share * n_all
-    alpha = alpha0 * total / n_all
+    alpha = np.maximum(alpha0 * total / n_all, 1e-3)
     n_in = inside.sum(axis=1, keepdims=True)
     n_out = outside.sum(axis=1, keepdims=True)
     a = inside + alpha

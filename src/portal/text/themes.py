@@ -196,6 +196,25 @@ def _group_seeds(corpus: Corpus, terms: Terms, seeds: np.ndarray, k: int, s: Dis
     return [sorted(groups[i], key=lambda t: (-terms.count[t], t)) for i in order[:k]]
 
 
+def _whole_phrases(terms: Terms, seeds: np.ndarray, share: float = 0.6) -> np.ndarray:
+    """Return ``seeds`` with each word that is mostly written within one two-word phrase replaced by that phrase
+    ("hard", "drive" -> "hard drive"), without repeats."""
+    v = int(terms.bigram_term.min()) if len(terms.bigram_term) else len(terms.words)
+    pairs = np.array(terms.words[v:], dtype=np.int64).reshape(-1, 2)
+    out: list[int] = []
+    for seed in seeds.tolist():
+        if len(terms.words[seed]) == 1 and len(pairs):
+            word = terms.words[seed][0]
+            holding = np.flatnonzero((pairs[:, 0] == word) | (pairs[:, 1] == word)) + v
+            if len(holding):
+                best = int(holding[np.argmax(terms.count[holding])])
+                if terms.count[best] >= share * terms.count[seed]:
+                    seed = best
+        if seed not in out:
+            out.append(seed)
+    return np.asarray(out, dtype=np.int64)
+
+
 def _scaled(progress: Progress | None, low: float, high: float) -> Progress | None:
     """Return a progress callback mapping 0..1 onto ``low``..``high`` of the caller's bar."""
     if progress is None:
@@ -265,6 +284,8 @@ def _discover(sample: list[str], flags: list[bool] | None, k: int, settings: Dis
     allowed = share <= settings.context_share if settings.two_level else None
     seeds = seed_terms(corpus, terms, k * settings.seeds_per_theme, min_count=settings.min_seed_count,
                        max_share=settings.max_seed_share, noun_share=settings.noun_share, allowed=allowed)
+    if settings.two_level:
+        seeds = _whole_phrases(terms, seeds)
     if len(seeds) < k:
         raise InputError(f"The comments repeat too few topics to find {plural(k, 'theme')} (only {plural(len(seeds), 'word or phrase', 'words or phrases')} "
                          "come up often enough). Ask for fewer themes, or add themes by hand.")
