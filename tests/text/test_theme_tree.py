@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from portal.errors import InputError
 from portal.text.assign import assign
 from portal.text.codeframe import Codeframe
 from portal.text.subthemes import log_odds_z
-from portal.text.themes import discover
+from portal.text.themes import FIRST_WAVE, discover
 
 PROBLEMS = {"flight": ["was delayed", "was cancelled", "left on time", "was smooth", "landed early"],
             "bag": ["was lost", "arrived damaged", "came quickly"],
@@ -95,8 +96,35 @@ def test_same_comments_in_any_order_give_the_same_two_levels() -> None:
 
 def test_negative_flags_must_match_the_comments() -> None:
     texts, negative = airline(100)
-    with pytest.raises(Exception, match="negative flags"):
+    with pytest.raises(InputError, match="negative flags"):
         discover(texts, negative=negative[:-1])
+
+
+# An invented language: no word of it is in any list, so only the data can tell its function words. Like a
+# real language, each noun takes its own article and verb, while the function words sit between many words.
+SUFFIXES = ("vona", "tiska", "bumel", "dessa", "polin", "ruvak", "semmi", "laggo", "fintu", "worra")
+NOUNS = [f"{a}{b}" for a in ("kar", "met", "sul", "dro", "pal", "zor", "kin", "wel", "bru", "fas", "gon", "hep",
+                              "jul", "lom", "nix") for b in SUFFIXES]
+ADJECTIVES = [f"{a}{b}" for a in ("gras", "vel", "tir", "shun", "mab", "quo") for b in SUFFIXES]
+FUNCTION = ["ko", "na", "ti", "se", "vu"]
+
+
+def test_comments_in_an_unknown_language_give_themes_without_its_function_words() -> None:
+    rng = np.random.default_rng(11)
+    texts = []
+    for _ in range(3000):
+        n = int(rng.integers(len(NOUNS)))
+        m = n // 30 * 30 + int(rng.integers(30))  # five topics of thirty nouns each
+        parts = [f"{FUNCTION[k % 2]} {NOUNS[k]} {FUNCTION[2 + k % 3]} {ADJECTIVES[int(rng.integers(60))]}"
+                 for k in (n, m)]
+        texts.append(" ".join(parts) + ".")
+    codeframe = discover(texts, n_themes=5)
+    words = {w for t in codeframe.themes for k in (t.name, *t.keywords) for w in k.replace("&", " ").split()}
+    assert len(codeframe.themes) >= 5
+    assert not words & set(FUNCTION), codeframe.to_dict()
+    # The first wave, with English lists only, finds no nouns here at all.
+    with pytest.raises(InputError, match="too few topics"):
+        discover(texts, n_themes=5, settings=FIRST_WAVE)
 
 
 def test_log_odds_favours_a_phrase_frequent_inside_the_group() -> None:

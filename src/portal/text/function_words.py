@@ -2,8 +2,8 @@
 
 English stop words are a list (``portal.text.phrases.STOP_WORDS``); other languages get theirs from the data.
 A function word ("que", "la", "di", "und") is among the most frequent words of a dataset, is short, and sits
-between many different words: among its first ``SAMPLE`` occurrences (in the order of the sorted comments)
-the words right before it and right after it are mostly different ones. A noun such as "app", "cuenta" or
+between many different words: among ``SAMPLE`` of its occurrences spread evenly over the comments, the
+words right before it and right after it are mostly different ones. A noun such as "app", "cuenta" or
 "konto" is as frequent but keeps company with a few words ("the app", "la cuenta", "mein konto").
 Determiners are the function words that are mostly followed by a word that is not a function word
 ("la cuenta", "il conto"); what follows them counts as a noun.
@@ -40,7 +40,8 @@ nunca nada sin non mai senza nicht kein keine keinen nie ohne pas jamais sans ni
 
 def neighbour_variety(token_stem: np.ndarray, token_clause: np.ndarray, n_stems: int,
                       sample: int = SAMPLE) -> tuple[np.ndarray, np.ndarray]:
-    """Return per stem its occurrence count and the share of different neighbours in its first ``sample`` uses.
+    """Return per stem its occurrence count and the share of different neighbours in ``sample`` of its uses
+    (spread evenly over the comments).
 
     The share averages the words right before and right after (the clause edge counts as one neighbour).
     """
@@ -52,7 +53,9 @@ def neighbour_variety(token_stem: np.ndarray, token_clause: np.ndarray, n_stems:
     start = np.concatenate(([0], np.cumsum(counts)[:-1]))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n) - np.repeat(start, counts)
-    keep = rank < sample
+    # Occurrences spread evenly over the comments (the first ones would all come from similar, sorted texts).
+    step = np.maximum(counts // sample, 1)[token_stem]
+    keep = (rank % step == 0) & (rank // step < sample)
     pos = np.flatnonzero(keep)
     left = np.where((pos > 0) & (token_clause[np.maximum(pos - 1, 0)] == token_clause[pos]),
                     token_stem[np.maximum(pos - 1, 0)], -1)

@@ -73,6 +73,7 @@ class Corpus:
     n_clauses: int
     clause_comment: np.ndarray
     function: np.ndarray
+    determiner: np.ndarray
 
 
 def _tokens(texts: Sequence[str], spans: list[Spans], stems: list[str],
@@ -141,7 +142,7 @@ def build_corpus(texts: Sequence[str], progress: Progress | None = None, *, from
     noun = _noun_share(stems, ts, tc, det)
     return Corpus(stems=stems, surface=surface, token_stem=ts, token_clause=tc, content=content_words,
                   noun=noun, n_clauses=n_clauses, clause_comment=np.asarray(clause_comment, dtype=np.int64),
-                  function=function)
+                  function=function, determiner=det)
 
 
 def _noun_share(stems: list[str], ts: np.ndarray, tc: np.ndarray, det: np.ndarray) -> np.ndarray:

@@ -3,7 +3,7 @@
 Candidates are the phrases of one to three words written in the clauses ("delayed", "not working", "on hold",
 "2 hours", "customer service never answered"). A phrase may not start or end with a function word, unless
 it is a negation that opens it ("not working") or the phrase is how the word is mostly used ("on hold": most
-"hold" are "on hold"). Phrases made only of function words or words that only say how good something was
+"hold" are "on hold"; never an article: "la cuenta" is "cuenta"). Phrases made only of function words or words that only say how good something was
 never count.
 
 A phrase becomes a sub-theme of the theme whose clauses it is most distinctive of: the log-odds ratio with an
@@ -16,7 +16,6 @@ phrase ("delay", "delayed", "delays") join one sub-theme: phrases whose words sh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +35,8 @@ class SubThemeSettings:
     """The knobs of sub-theme mining."""
 
     max_words: int = 3
-    per_theme: int = 5
+    per_theme: int = 6
+    problems: int = 3
     min_z: float = 3.0
     min_inside: float = 0.3
     max_share: float = 0.25
@@ -89,7 +89,8 @@ def _edge_ok(gram: tuple[int, ...], corpus: Corpus, counts: dict[tuple[int, ...]
         return False
     if content[first] or stems[first] in NEGATIONS or (len(gram) > 1 and stems[first].isdigit()):
         return True
-    return len(gram) > 1 and bool(function[first]) and count >= share * counts.get(gram[1:], count + 1)
+    return (len(gram) > 1 and bool(function[first]) and not corpus.determiner[first]
+            and count >= share * counts.get(gram[1:], count + 1))
 
 
 def mine_phrases(corpus: Corpus, *, max_words: int, min_count: int, edge_share: float) -> Phrases:
@@ -197,16 +198,35 @@ def sub_themes(corpus: Corpus, groups: np.ndarray, banned: set[int], *, settings
     if not phrases.words or not groups.shape[1]:
         return []
     z, inside = _scores(phrases, groups, negative, settings.prior_share)
-    for i, gram in enumerate(phrases.words):
-        if banned.intersection(gram):
-            z[:, i] = -np.inf
+    free = np.array([not banned.intersection(gram) for gram in phrases.words], dtype=bool)
+    z[:, ~free] = -np.inf
     best = z.argmax(axis=0)
     best_z = z[best, np.arange(len(phrases.words))]
     share_inside = inside[best, np.arange(len(phrases.words))] / np.maximum(phrases.count, 1.0)
     comments = _comment_matrix(corpus, phrases, n_comments)
     eligible = (best_z >= settings.min_z) & (share_inside >= settings.min_inside)
-    order = sorted(np.flatnonzero(eligible).tolist(), key=lambda i: (-best_z[i], phrases.words[i]))
-    return _pick(corpus, phrases, comments, order, best, n_comments, settings, taken)
+    passes = []
+    if negative is not None and negative.any():
+        # Problems first: the phrases most typical of negative clauses, each under the theme it belongs to.
+        negative_counts = np.asarray(phrases.matrix[negative].sum(axis=0)).ravel()
+        problem = log_odds_z(negative_counts[None, :], phrases.count, settings.prior_share)[0]
+        chosen = np.flatnonzero(eligible & (problem >= settings.min_z)).tolist()
+        passes.append((sorted(chosen, key=lambda i: (-problem[i], phrases.words[i])), settings.problems))
+    passes.append((sorted(np.flatnonzero(eligible).tolist(), key=lambda i: (-best_z[i], phrases.words[i])),
+                   settings.per_theme))
+    return _pick(corpus, phrases, comments, passes, best, n_comments, settings, taken, free)
+
+
+def _plain_edges(corpus: Corpus, gram: tuple[int, ...]) -> bool:
+    """Return True when a phrase starts and ends with a content word, a negation or a number."""
+    def plain(w: int) -> bool:
+        return bool(corpus.content[w]) or corpus.stems[w] in NEGATIONS or corpus.stems[w].isdigit()
+    return plain(gram[0]) and plain(gram[-1])
+
+
+def _negated(corpus: Corpus, gram: tuple[int, ...]) -> bool:
+    """Return True when a phrase holds a negation ("not working", "never came")."""
+    return any(corpus.stems[w] in NEGATIONS for w in gram)
 
 
 def _comment_matrix(corpus: Corpus, phrases: Phrases, n_comments: int) -> sp.csc_matrix:
@@ -219,36 +239,65 @@ def _comment_matrix(corpus: Corpus, phrases: Phrases, n_comments: int) -> sp.csc
     return out
 
 
-def _pick(corpus: Corpus, phrases: Phrases, comments: sp.csc_matrix, order: Sequence[int], best: np.ndarray,
-          n_comments: int, s: SubThemeSettings, taken: set[str]) -> list[SubTheme]:
-    """Return the sub-themes chosen greedily (best first), variants joined, at most ``per_theme`` per theme."""
+def _pick(corpus: Corpus, phrases: Phrases, comments: sp.csc_matrix, passes: list[tuple[list[int], int]],
+          best: np.ndarray, n_comments: int, s: SubThemeSettings, taken: set[str], free: np.ndarray
+          ) -> list[SubTheme]:
+    """Return the sub-themes chosen greedily, pass by pass (each pass: phrases best first, and how many sub-themes
+    a theme may have by its end), variants joined; ``free`` marks the phrases a sub-theme may use."""
     chosen: dict[int, list[dict]] = {}
     limit = s.max_share * n_comments
-    for i in order:
-        parent = int(best[i])
-        column = comments[:, i].toarray().ravel() > 0
-        if column.sum() > limit:
-            continue
-        key = _variant_key(corpus, phrases.words[i])
-        entries = chosen.setdefault(parent, [])
-        twin = next((e for e in entries if e["key"] & key), None)
-        if twin is not None:
-            union = twin["rows"] | column
-            if union.sum() <= limit:
-                twin["members"].append(i)
-                twin["rows"] = union
-            continue
-        if len(entries) >= s.per_theme:
-            continue
-        entries.append({"key": key, "members": [i], "rows": column})
+    seen: set[int] = set()
+    for order, quota in passes:
+        for i in order:
+            if i in seen:
+                continue
+            seen.add(i)
+            column = comments[:, i].toarray().ravel() > 0
+            if column.sum() > limit:
+                continue
+            entries = chosen.setdefault(int(best[i]), [])
+            key = _variant_key(corpus, phrases.words[i])
+            twin = next((e for e in entries if e["key"] & key), None)
+            if twin is not None:
+                if (twin["rows"] | column).sum() <= limit:
+                    twin["members"].append(i)
+                    twin["rows"] |= column
+                continue
+            if len(entries) < quota:
+                entries.append({"key": key, "members": [i], "rows": column})
+    longer = _extensions(phrases)
     out: list[SubTheme] = []
     for parent in sorted(chosen):
         for entry in chosen[parent]:
-            members = sorted(entry["members"], key=lambda m: (-phrases.count[m], len(phrases.words[m]), m))
+            members = entry["members"]
+            if _negated(corpus, phrases.words[members[0]]):
+                # "not working" must not gather every "working": keep the negated variants only.
+                members = [m for m in members if _negated(corpus, phrases.words[m])]
+            head = longer.get(members[0])
+            if head is not None and free[head] and _plain_edges(corpus, phrases.words[head]) \
+                    and phrases.count[head] >= s.edge_share * phrases.count[members[0]]:
+                members = [head, *members]  # "hold" is mostly written "on hold": call it that
+            # Named by its most distinctive phrase that starts and ends with a word that says something.
+            plain = [m for m in members if _plain_edges(corpus, phrases.words[m])]
+            if plain:
+                members = [plain[0], *[m for m in members if m != plain[0]]]
             texts = [" ".join(corpus.surface[w] for w in phrases.words[m]) for m in members]
-            name = texts[0]
-            if name.casefold() in taken:
+            if texts[0].casefold() in taken:
                 continue
-            taken.add(name.casefold())
-            out.append(SubTheme(parent=parent, name=name, keywords=tuple(dict.fromkeys(texts))))
+            taken.add(texts[0].casefold())
+            out.append(SubTheme(parent=parent, name=texts[0], keywords=tuple(dict.fromkeys(texts))))
+    return out
+
+
+def _extensions(phrases: Phrases) -> dict[int, int]:
+    """Return per phrase the most frequent phrase one word longer that contains it (where there is one)."""
+    index = {gram: i for i, gram in enumerate(phrases.words)}
+    out: dict[int, int] = {}
+    for j, gram in enumerate(phrases.words):
+        if len(gram) < 2:
+            continue
+        for part in (gram[1:], gram[:-1]):
+            i = index.get(part)
+            if i is not None and (i not in out or (phrases.count[j], -j) > (phrases.count[out[i]], -out[i])):
+                out[i] = j
     return out

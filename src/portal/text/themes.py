@@ -86,6 +86,8 @@ class DiscoverySettings:
     max_keywords: int = 300
     seed: int = 0
     two_level: bool = True
+    widen_share: float = 0.0
+    widen_with_adjectives: bool = False
     context_share: float = 0.4
     max_context: int = 3
     sub: SubThemeSettings = field(default_factory=SubThemeSettings)
@@ -300,7 +302,9 @@ def _discover(sample: list[str], flags: list[bool] | None, k: int, settings: Dis
     if settings.two_level:
         last_word = np.array([w[-1] for w in terms.words], dtype=np.int64)
         noun = corpus.noun[last_word] >= settings.noun_share
-        expanded = [[t for t in members if t in set(g) or (noun[t] and share[t] <= settings.sub.max_share)]
+        if settings.widen_with_adjectives:
+            noun[:] = True
+        expanded = [[t for t in members if t in set(g) or (noun[t] and share[t] <= settings.widen_share)]
                     for g, members in zip(groups, expanded, strict=True)]
     themes: list[Theme] = []
     taken: set[str] = set()
