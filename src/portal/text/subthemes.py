@@ -57,11 +57,13 @@ class Phrases:
 
 @dataclass(frozen=True)
 class SubTheme:
-    """A mined sub-theme: the theme it belongs to (index), its name and its keywords."""
+    """A mined sub-theme: the theme it belongs to (index), its name, its keywords and the words (stem ids) of
+    the phrase it is named by."""
 
     parent: int
     name: str
     keywords: tuple[str, ...]
+    words: tuple[int, ...] = ()
 
 
 def _grams(corpus: Corpus, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -285,7 +287,8 @@ def _pick(corpus: Corpus, phrases: Phrases, comments: sp.csc_matrix, passes: lis
             if texts[0].casefold() in taken:
                 continue
             taken.add(texts[0].casefold())
-            out.append(SubTheme(parent=parent, name=texts[0], keywords=tuple(dict.fromkeys(texts))))
+            out.append(SubTheme(parent=parent, name=texts[0], keywords=tuple(dict.fromkeys(texts)),
+                                words=phrases.words[members[0]]))
     return out
 
 

@@ -11,6 +11,7 @@ there. A theme left with no keyword and no sub-theme is dropped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,7 +19,7 @@ import scipy.sparse as sp
 
 from portal.text.codeframe import Theme
 from portal.text.phrases import Corpus, Terms, term_text
-from portal.text.subthemes import sub_themes
+from portal.text.subthemes import SubTheme, sub_themes
 
 if TYPE_CHECKING:
     from portal.text.themes import DiscoverySettings
@@ -51,6 +52,27 @@ def _clauses_of(terms: Terms, members: Sequence[int]) -> np.ndarray:
     return np.asarray(terms.matrix[:, list(members)].sum(axis=1)).ravel() > 0
 
 
+def _with_parent(corpus: Corpus, sub: SubTheme, parent_word: int, taken: set[str]) -> str:
+    """Return a one-word sub-theme's name with its theme's word, in the order people write them ("delayed
+    flight", "app crashes"), when they are written side by side in a fifth of its uses or more; else its name."""
+    if parent_word < 0 or len(sub.words) != 1:
+        return sub.name
+    word = sub.words[0]
+    ts, tc = corpus.token_stem, corpus.token_clause
+    same = tc[1:] == tc[:-1]
+    before = int((same & (ts[:-1] == word) & (ts[1:] == parent_word)).sum())
+    after = int((same & (ts[:-1] == parent_word) & (ts[1:] == word)).sum())
+    if max(before, after) < 0.2 * int((ts == word).sum()):
+        return sub.name
+    pair = (word, parent_word) if before >= after else (parent_word, word)
+    name = f"{corpus.surface[pair[0]]} {corpus.surface[pair[1]]}"
+    if name.casefold() in taken:
+        return sub.name
+    taken.discard(sub.name.casefold())
+    taken.add(name.casefold())
+    return name
+
+
 def two_levels(corpus: Corpus, terms: Terms, themes: list[Theme], groups: list[list[int]],
                expanded: list[list[int]], share: np.ndarray, negative: list[bool] | None, taken: set[str],
                settings: DiscoverySettings) -> list[Theme]:
@@ -68,6 +90,9 @@ def two_levels(corpus: Corpus, terms: Terms, themes: list[Theme], groups: list[l
     banned = {w for g in groups for t in g for w in terms.words[t]} | {w for t in context for w in terms.words[t]}
     flags = None if negative is None else np.asarray(negative, dtype=bool)[corpus.clause_comment]
     found = sub_themes(corpus, matrix, banned, settings=settings.sub, negative=flags, taken=taken)
+    heads = [terms.words[g[0]][0] if g and len(terms.words[g[0]]) == 1 else -1 for g in groups]
+    heads += [terms.words[t][0] for t in context]
+    found = [replace(s, name=_with_parent(corpus, s, heads[s.parent], taken)) for s in found]
     used = {k.casefold() for s in found for k in s.keywords}
     context_keys = {p.key for p in parents[len(themes):]}
     has_child = {parents[s.parent].key for s in found}
