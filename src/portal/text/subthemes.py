@@ -226,6 +226,12 @@ def _plain_edges(corpus: Corpus, gram: tuple[int, ...]) -> bool:
     return plain(gram[0]) and plain(gram[-1])
 
 
+def _holds(longer: tuple[int, ...], shorter: tuple[int, ...]) -> bool:
+    """Return True when ``shorter`` is a run of words inside ``longer`` (and shorter than it)."""
+    n = len(shorter)
+    return n < len(longer) and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+
+
 def _negated(corpus: Corpus, gram: tuple[int, ...]) -> bool:
     """Return True when a phrase holds a negation ("not working", "never came")."""
     return any(corpus.stems[w] in NEGATIONS for w in gram)
@@ -283,6 +289,9 @@ def _pick(corpus: Corpus, phrases: Phrases, comments: sp.csc_matrix, passes: lis
             plain = [m for m in members if _plain_edges(corpus, phrases.words[m])]
             if plain:
                 members = [plain[0], *[m for m in members if m != plain[0]]]
+            # A keyword that holds another one adds no comment ("was friendly" beside "friendly").
+            members = [m for k, m in enumerate(members) if k == 0 or not any(
+                o != m and _holds(phrases.words[m], phrases.words[o]) for o in members)]
             texts = [" ".join(corpus.surface[w] for w in phrases.words[m]) for m in members]
             if texts[0].casefold() in taken:
                 continue
