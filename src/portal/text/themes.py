@@ -1,28 +1,35 @@
-"""Theme discovery: propose a codeframe (themes with readable names and keywords) from a dataset's comments.
+"""Theme discovery: propose a codeframe (themes and their sub-themes, with readable names and keywords) from a
+dataset's comments.
 
 How it works (all offline, scikit-learn and NumPy only, fixed seeds, so the same comments always give the
-same themes):
+same themes, in any order):
 
 1. Comments are split into clauses (``portal.text.sentences``), each clause is a document, and words are
-   folded to their singular form. Stop words and words that only say how good or bad something was
+   folded to their singular form. Function words and words that only say how good or bad something was
    ("great", "terrible", "love") are left out: they tell how people feel, not what they talk about.
+   Function words come from the English lists and, for comments in other languages, from the data
+   (``portal.text.function_words``).
 2. *Seed phrases* are the most frequent nouns and two-word noun phrases (a word counts as a noun when the
-   comments often put it after "the", "my", "our"... or before "is", "was"...).
+   comments often put it after an article or before "is", "was"...). A word in more than
+   ``context_share`` of the comments is the dataset's subject ("flight", "app"), never a seed; a word
+   mostly written inside one two-word phrase is seeded as that phrase ("hard drive").
 3. Each seed is described by the words written right next to it (two words either side, weighted by
    positive pointwise mutual information). Phrases described alike mean alike ("atmosphere" and "decor" are
-   both "cozy", "romantic", "loud"; "staff" and "waiter" are both "friendly", "attentive", "rude"), so
-   seeds are grouped by average-linkage clustering of those descriptions. Clustering is repeated on
-   20 random 80% samples of the clauses and the seeds that end up together most often form a theme, which
-   keeps noise from splitting or merging themes. Half again as many groups as themes are formed and the
-   groups that cover the fewest clauses are dropped, so a stray word does not take a theme's place.
-4. Each theme is then widened with the words that mostly occur in clauses of that theme (two rounds),
-   which adds "delicious", "pizza", "sushi" to a food theme. Every phrase belongs to one theme at most.
-5. A theme's name is its most frequent seed phrase (two when the second is nearly as frequent), and its
-   keywords are its seeds followed by the words it gained, most frequent first.
+   both "cozy", "romantic", "loud"), so seeds are grouped by average-linkage clustering of those
+   descriptions, repeated on 20 random 80% samples of the clauses; the seeds that end up together most
+   often form a theme. Half again as many groups as themes are formed and the groups that cover the fewest
+   clauses are dropped.
+4. A theme's name is its most frequent seed phrase (two when the second is nearly as frequent, or the phrase
+   people write when the two are written together), and its keywords are its seeds.
+5. Sub-themes (``portal.text.theme_tree`` and ``portal.text.subthemes``): phrases with their verbs,
+   adjectives and negations that are distinctive of each theme's clauses (log-odds with an informative
+   Dirichlet prior), problems first when the negative comments are known; the subject words become themes
+   that hold only sub-themes. No sub-theme covers more than a quarter of the comments.
 
-Step 1 and 2 live in ``portal.text.phrases``, step 3 here, steps 4 and 5 in ``portal.text.keywords``.
-Assignment (``portal.text.assign``) then matches keywords, so a discovered codeframe behaves exactly like one
-a person typed in, and can be edited like one.
+``FIRST_WAVE`` keeps the earlier one-level discovery (English lists only, themes widened with the words that
+mostly occur in their clauses, ``portal.text.keywords.expand``) for comparison. Assignment
+(``portal.text.assign``) then matches keywords, so a discovered codeframe behaves exactly like one a person
+typed in, and can be edited like one.
 """
 
 from __future__ import annotations
@@ -67,7 +74,10 @@ MAX_THEMES = 60
 
 @dataclass(frozen=True)
 class DiscoverySettings:
-    """The knobs of discovery; the defaults were tuned on the SemEval-2014 restaurant training sentences."""
+    """The knobs of discovery. The first wave's were tuned on the SemEval-2014 restaurant training sentences;
+    the two-level ones (``two_level`` and below) were set once and are measured on every labelled set.
+    ``widen_share``: widen a theme with phrases in at most this share of the comments (0: seeds only);
+    ``widen_with_adjectives``: let them be other than nouns."""
 
     seeds_per_theme: int = 6
     window: int = 2
