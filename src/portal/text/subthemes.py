@@ -2,8 +2,9 @@
 
 Candidates are the phrases of one to three words written in the clauses ("delayed", "not working", "on hold",
 "2 hours", "customer service never answered"). A phrase may not start or end with a function word, unless
-it is a negation that opens it ("not working") or the phrase is how the word is mostly used ("on hold": most
-"hold" are "on hold"; never an article: "la cuenta" is "cuenta"). Phrases made only of function words or words that only say how good something was
+it is a negation that opens it ("not working"), or the phrase is how the word is mostly used ("on hold": most
+"hold" are "on hold"; never an article: "la cuenta" is "cuenta"), or a two-word phrase whose last word mostly
+ends what is said ("log in", never "polite and"). Phrases made only of function words or words that only say how good something was
 never count.
 
 A phrase becomes a sub-theme of the theme whose clauses it is most distinctive of: the log-odds ratio with an
@@ -80,14 +81,15 @@ def _grams(corpus: Corpus, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _edge_ok(gram: tuple[int, ...], corpus: Corpus, counts: dict[tuple[int, ...], int], count: int,
-             share: float) -> bool:
+             share: float, closing: set[tuple[int, ...]]) -> bool:
     """Return True when the words at the edges of ``gram`` may stand there (see the module docstring)."""
     stems, function, content = corpus.stems, corpus.function, corpus.content
     if not any(content[w] for w in gram):
         return False
     first, last = gram[0], gram[-1]
     if len(gram) > 1 and not content[last] and not (
-            len(gram) == 2 and content[first] and function[last] and count >= share * counts.get(gram[:-1], count + 1)):
+            gram in closing and content[first] and function[last]
+            and count >= share * counts.get(gram[:-1], count + 1)):
         return False
     if content[first] or stems[first] in NEGATIONS or (len(gram) > 1 and stems[first].isdigit()):
         return True
@@ -101,6 +103,7 @@ def mine_phrases(corpus: Corpus, *, max_words: int, min_count: int, edge_share: 
     v = len(corpus.stems) + 1
     counts: dict[tuple[int, ...], int] = {}
     found: list[tuple[tuple[int, ...], np.ndarray]] = []
+    closing: set[tuple[int, ...]] = set()
     for n in range(1, max_words + 1):
         pos, clause = _grams(corpus, n)
         code = np.zeros(len(pos), dtype=np.int64)
@@ -119,13 +122,29 @@ def mine_phrases(corpus: Corpus, *, max_words: int, min_count: int, edge_share: 
         if len(keep_codes):
             mask = np.isin(inverse, keep_codes)
             found.append((unique[inverse[mask]], pairs[mask, 1]))
-    return _phrase_matrix(corpus, counts, found, v, edge_share)
+        if n == 2:
+            closing = _closing(corpus, pos, code, v)
+    return _phrase_matrix(corpus, counts, found, v, edge_share, closing)
+
+
+def _closing(corpus: Corpus, pos: np.ndarray, code: np.ndarray, v: int) -> set[tuple[int, ...]]:
+    """Return the two-word phrases that mostly close what is said: their second word is mostly followed by the
+    end of the clause or another function word ("log in", "sign up"; not "polite and", "level of")."""
+    ts, tc = corpus.token_stem, corpus.token_clause
+    after = pos + 2
+    inside = after < len(ts)
+    safe = np.where(inside, after, 0)
+    goes_on = inside & (tc[safe] == tc[pos]) & corpus.content[ts[safe]]
+    unique, inverse = np.unique(code, return_inverse=True)
+    share = np.bincount(inverse, weights=goes_on.astype(float)) / np.bincount(inverse)
+    return {(int(u // v), int(u % v)) for u in unique[share < 0.5].tolist()}
 
 
 def _phrase_matrix(corpus: Corpus, counts: dict[tuple[int, ...], int],
-                   found: list[tuple[np.ndarray, np.ndarray]], v: int, edge_share: float) -> Phrases:
+                   found: list[tuple[np.ndarray, np.ndarray]], v: int, edge_share: float,
+                   closing: set[tuple[int, ...]]) -> Phrases:
     """Return the phrases whose edges are allowed, with their clause matrix."""
-    words = sorted(g for g, c in counts.items() if _edge_ok(g, corpus, counts, c, edge_share))
+    words = sorted(g for g, c in counts.items() if _edge_ok(g, corpus, counts, c, edge_share, closing))
     index: dict[int, int] = {}
     for i, gram in enumerate(words):
         code = 0
