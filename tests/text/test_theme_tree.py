@@ -164,3 +164,17 @@ def test_spanish_and_italian_reviews_give_themes_without_function_words(shared_d
         codeframe = discover(texts)
         names = {w for t in codeframe.themes if t.parent is None for w in t.name.replace("&", " ").split()}
         assert not names & words, (lang, names)
+
+
+def test_phrases_keep_negations_and_closing_words_but_not_loose_ends() -> None:
+    from portal.text.phrases import build_corpus
+    from portal.text.subthemes import mine_phrases
+
+    texts = (["The app is not working again."] * 12 + ["I was on hold for an hour."] * 12
+             + ["I cannot log in."] * 12 + ["Staff were polite and friendly."] * 12
+             + ["The staff were polite and helpful today."] * 12)
+    corpus = build_corpus(texts)
+    phrases = mine_phrases(corpus, max_words=3, min_count=5, edge_share=0.5)
+    found = {" ".join(corpus.stems[w] for w in gram) for gram in phrases.words}
+    assert {"not working", "on hold", "log in", "polite"} <= found, found
+    assert not {"polite and", "the app", "was on"} & found, found
