@@ -20,6 +20,21 @@ from portal.ui.theme_charts import SELECTION
 from portal.ui.verbatims import PAGE_SIZE, highlight
 
 
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo store with its themes found by the first wave's one-level discovery: these tests check the page
+    on a flat codeframe (two levels: ``test_themes_levels_page``), whatever discovery finds today."""
+    from functools import partial
+
+    from kpitools import make_demo_store
+
+    from portal.text.themes import FIRST_WAVE, discover
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(theme_service, "discover", partial(discover, settings=FIRST_WAVE))
+        return make_demo_store(tmp_path_factory.mktemp("test_themes_page"))
+
+
 def library_table(url: str) -> pd.DataFrame:
     """Return the library's theme table of the demo survey (no filters)."""
     with Store(url) as store:
@@ -132,23 +147,23 @@ def test_search_narrows_the_comments_and_bolds_the_words(demo):
 def test_rename_shows_its_preview_applies_and_undo_brings_the_old_name_back(demo_copy):
     at = open_page("themes", query={"dataset": SURVEY})
     assert at.selectbox(key="themes_edit_action").value == "Rename"
-    at.selectbox(key="themes_edit|Rename|theme").set_value("dashboard")
-    at.text_input(key="themes_edit|Rename|name").input("dashboards").run()
+    at.selectbox(key="themes_edit|Rename|theme").set_value("mobile")
+    at.text_input(key="themes_edit|Rename|name").input("mobile app").run()
     assert errors_of(at) == []
     assert "No comment changes theme." in texts(at)  # a rename moves nothing, and the preview says so
     at.button(key="themes_apply").click().run()
     assert errors_of(at) == []
-    assert any("renamed 'dashboard' to 'dashboards'" in s.value for s in at.success)
+    assert any("renamed 'mobile' to 'mobile app'" in s.value for s in at.success)
     with Store(demo_copy) as store:
-        assert "dashboards" in theme_service.current_codeframe(store, SURVEY).names
+        assert "mobile app" in theme_service.current_codeframe(store, SURVEY).names
         assert len(theme_service.codeframe_history(store, SURVEY)) == 2
-    assert "dashboards" in list(themes_table(at)["Theme"])
+    assert "mobile app" in list(themes_table(at)["Theme"])
     at.button(key="themes_undo").click().run()
     assert errors_of(at) == []
     with Store(demo_copy) as store:
         names = theme_service.current_codeframe(store, SURVEY).names
-    assert "dashboard" in names and "dashboards" not in names
-    assert "dashboard" in list(themes_table(at)["Theme"])
+    assert "mobile" in names and "mobile app" not in names
+    assert "mobile" in list(themes_table(at)["Theme"])
 
 
 def test_adding_keywords_previews_the_moved_comments_before_anything_is_saved(demo_copy):
