@@ -1,9 +1,11 @@
 """Benchmark of theme discovery, assignment and re-application (quality, stability, speed, memory).
 
-1. Quality: discovery runs on the SemEval-2014 restaurant *training* sentences (labels unused). For each
-   gold category the best-matching discovered theme is chosen on the training sentences, and its precision,
-   recall and F1 are reported on the held-out *test* sentences; then the macro average. The same for
-   several theme counts, and plain TF-IDF + NMF (the usual baseline) for comparison.
+1. Quality (``theme_quality.py``): on SemEval-2014 restaurant categories and SemEval-2016 laptop entities,
+   discovery runs on the *training* sentences (labels unused); for each gold category the best-matching
+   theme is chosen on the training sentences and scored on the held-out *test* sentences (precision,
+   recall, F1, macro average, coverage, largest theme's share), for the two-level discovery at the theme
+   and the sub-theme level, the first wave's discovery and plain TF-IDF + NMF, every set from the same
+   settings. Then the theme tree of each unlabelled set (BA, neobank, Ethiopian banks, clothing, telecom).
 2. Stability: a rerun must give the identical codeframe; on a 90% subsample, how many themes survive (a
    theme survives when a subsample theme covers mostly the same sentences: Jaccard >= 0.5).
 3. Speed on 100,000 comments (the clothing and bank-app reviews repeated): clause splitting and theme
@@ -30,11 +32,13 @@ import pandas as pd
 
 from portal.text.assign import assign, clause_spans, compile_codeframe
 from portal.text.codeframe import Codeframe, add_keywords, rename_theme
-from portal.text.themes import default_theme_count, discover
+from portal.text.themes import FIRST_WAVE, discover
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from theme_quality import labelled, membership, unlabelled  # noqa: E402  (a module beside this script)
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
-CATEGORIES = ("food", "service", "ambience", "price", "anecdotes/miscellaneous")
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -65,114 +69,18 @@ def peak_mb() -> tuple[float, float]:
     return own, children
 
 
-def membership(texts: list[str], codeframe: Codeframe) -> np.ndarray:
-    """Return a texts x themes matrix of which text mentions which theme."""
-    matches = assign(texts, codeframe)
-    out = np.zeros((len(texts), len(codeframe.themes)), dtype=bool)
-    column = {t.key: i for i, t in enumerate(codeframe.themes)}
-    out[matches["row"].to_numpy(), matches["theme_key"].map(column).to_numpy()] = True
-    return out
-
-
-def gold(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Return, per gold category, which sentences carry it."""
-    cats = frame["categories"].str.split(";")
-    return {c: cats.map(lambda xs, c=c: c in xs).to_numpy() for c in CATEGORIES}
-
-
-def prf(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return precision, recall and F1 of each predicted column against one truth vector."""
-    y = truth.astype(float)
-    m = predicted.astype(float)
-    tp = y @ m
-    pp = m.sum(axis=0)
-    p = np.divide(tp, pp, out=np.zeros_like(tp), where=pp > 0)
-    r = tp / max(y.sum(), 1.0)
-    f = np.divide(2 * p * r, p + r, out=np.zeros_like(tp), where=(p + r) > 0)
-    return p, r, f
-
-
-def best_match(train: pd.DataFrame, test: pd.DataFrame, m_train: np.ndarray, m_test: np.ndarray,
-               names: list[str]) -> pd.DataFrame:
-    """Return per category the theme chosen on train and its test precision, recall and F1."""
-    g_train, g_test = gold(train), gold(test)
-    rows = []
-    for category in CATEGORIES:
-        _, _, f_train = prf(g_train[category], m_train)
-        k = int(np.argmax(f_train))
-        p, r, f = prf(g_test[category], m_test)
-        _, _, f_any = prf(g_test[category], m_test)
-        rows.append({"category": category, "theme": names[k], "precision": p[k], "recall": r[k], "f1": f[k],
-                     "f1_if_chosen_on_test": f_any.max()})
-    return pd.DataFrame(rows)
-
-
-def nmf_baseline(train: pd.DataFrame, test: pd.DataFrame, k: int) -> float:
-    """Return the macro F1 of plain TF-IDF + NMF topics (argmax topic per sentence), chosen as above."""
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    x_train = vectorizer.fit_transform(train["text"])
-    model = NMF(k, init="nndsvd", random_state=0, max_iter=400).fit(x_train)
-
-    def topics(x: Any) -> np.ndarray:
-        w = model.transform(x)
-        return (w == w.max(axis=1, keepdims=True)) & (w > 0)
-
-    table = best_match(train, test, topics(x_train), topics(vectorizer.transform(test["text"])),
-                       [str(i) for i in range(k)])
-    return float(table["f1"].mean())
-
-
-def quality(data: Path, quick: bool) -> None:
-    """Print the SemEval best-match table, the macro F1 per theme count and the stability figures."""
+def stability(data: Path) -> None:
+    """Print whether a rerun gives the same codeframe and how many themes survive a 90% subsample."""
     semeval = pd.read_csv(data / "semeval14_restaurants_aspects.csv")
-    train = semeval[semeval["split"] == "train"].reset_index(drop=True)
-    test = semeval[semeval["split"] == "test"].reset_index(drop=True)
-    k = default_theme_count(len(train))
-    codeframe, seconds = timed(lambda: discover(train["text"].tolist()))
-    names = [t.name for t in codeframe.themes]
-    table = best_match(train, test, membership(train["text"].tolist(), codeframe),
-                       membership(test["text"].tolist(), codeframe), names)
-    print(f"\nSemEval-2014 restaurants: discovery on {len(train):,} training sentences ({k} themes, "
-          f"{seconds:.1f} s), scored on {len(test):,} test sentences")
-    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    print(f"macro F1 (theme chosen on train): {table['f1'].mean():.3f}   "
-          f"(chosen on test: {table['f1_if_chosen_on_test'].mean():.3f})")
-    m_test = membership(test["text"].tolist(), codeframe)
-    print(f"test coverage: {m_test.any(axis=1).mean():.1%} of sentences have at least one theme")
-    print("\nthemes:")
-    for theme in codeframe.themes:
-        print(f"  {theme.name:<28} {', '.join(theme.keywords[:10])}")
-
-    counts = [10, 15, 20, 25] if not quick else [10, 25]
-    rows = []
-    for n in counts:
-        cf = discover(train["text"].tolist(), n_themes=n)
-        t = best_match(train, test, membership(train["text"].tolist(), cf), membership(test["text"].tolist(), cf),
-                       [x.name for x in cf.themes])
-        rows.append({"themes": n, "macro_f1": t["f1"].mean(), "tfidf_nmf_baseline": nmf_baseline(train, test, n)})
-    print("\nmacro F1 by number of themes (test sentences):")
-    print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-
-    again = discover(train["text"].tolist())
-    print(f"\nstability: rerun gives the identical codeframe: {'yes' if again == codeframe else 'NO'}")
-    rng = np.random.default_rng(1)
-    keep = np.sort(rng.choice(len(train), size=int(0.9 * len(train)), replace=False))
-    sub = discover(train["text"].iloc[keep].tolist(), n_themes=k)
-    full_m = membership(train["text"].tolist(), codeframe)
-    sub_m = membership(train["text"].tolist(), sub)
-    inter = full_m.T.astype(float) @ sub_m.astype(float)
-    union = full_m.sum(axis=0)[:, None] + sub_m.sum(axis=0)[None, :] - inter
-    jaccard = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
-    survived = int((jaccard.max(axis=1) >= 0.5).sum())
-    print(f"stability: on a 90% subsample {survived} of {k} themes survive (Jaccard of covered sentences >= 0.5; "
-          f"median best Jaccard {np.median(jaccard.max(axis=1)):.2f})")
+    train = semeval[semeval["split"] == "train"]["text"].tolist()
+    first = discover(train)
+    again = discover(list(reversed(train)))
+    print(f"\nstability: rerun on the sentences in reverse order gives the identical codeframe: "
+          f"{'yes' if again == first else 'NO'}")
     reviews = pd.read_csv(data / "womens_clothing_reviews.csv")["Review Text"].dropna().tolist()[:8000]
     survived, total, median = subsample_survival(reviews, 15)
-    print(f"stability on 8,000 clothing reviews (15 themes): {survived} of {total} themes survive a 90% subsample "
-          f"(median best Jaccard {median:.2f})")
+    print(f"stability on 8,000 clothing reviews (15 themes): {survived} of {total} themes and sub-themes survive a "
+          f"90% subsample (median best Jaccard {median:.2f})")
 
 
 def subsample_survival(texts: list[str], k: int, seed: int = 1) -> tuple[int, int, float]:
@@ -199,9 +107,14 @@ def speed(data: Path, rows: int) -> list[tuple[str, float, str]]:
     """Run the timing cases and return (case, seconds, note) rows."""
     texts = hundred_thousand(data, rows)
     out: list[tuple[str, float, str]] = []
-    codeframe, seconds, cpu = timed_cpu(lambda: discover(texts))
-    out.append((f"discovery on {rows:,} comments", seconds,
-                f"{cpu:.1f} CPU seconds; {len(codeframe.themes)} themes from a fixed sample of 20,000; target < 30 s"))
+    _, seconds, cpu = timed_cpu(lambda: discover(texts, settings=FIRST_WAVE))
+    out.append((f"first-wave discovery on {rows:,} comments (baseline)", seconds, f"{cpu:.1f} CPU seconds"))
+    negative = [i % 5 == 0 for i in range(rows)]
+    codeframe, seconds, cpu = timed_cpu(lambda: discover(texts, negative=negative))
+    subs = sum(t.parent is not None for t in codeframe.themes)
+    out.append((f"two-level discovery on {rows:,} comments", seconds,
+                f"{cpu:.1f} CPU seconds; {len(codeframe.themes) - subs} themes, {subs} sub-themes from a fixed "
+                "sample of 20,000; target < 30 s"))
     spans, seconds = timed(lambda: clause_spans(texts))
     out.append((f"clause splitting, {rows:,} comments", seconds, f"{sum(map(len, spans)):,} clauses"))
     matcher, seconds_c = timed(lambda: compile_codeframe(codeframe))
@@ -261,12 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="comments for the speed cases")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the public data sets")
-    parser.add_argument("--quick", action="store_true", help="fewer theme counts in the quality table")
+    parser.add_argument("--quick", action="store_true", help="skip the stability checks")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"The public data sets are not at {args.data}; nothing to measure.")
         return 0
-    quality(args.data, args.quick)
+    labelled(args.data)
+    unlabelled(args.data)
+    if not args.quick:
+        stability(args.data)
     cases = speed(args.data, args.rows)
     own, children = peak_mb()
     print("\nspeed:")

@@ -79,7 +79,7 @@ def test_themes_theme_ranking_and_search_open_from_the_link(portal_server, page,
     wait_ready(page, "Themes")
     press(page, "Negative share")
     wait_for_query(page, "themes_ranking")
-    choose(page, "Theme", "mobile")
+    choose(page, "Theme", "dashboard")
     wait_for_query(page, "themes_theme")
     search = page.locator("[data-testid='stMain'] [data-testid='stTextInput']").filter(
         has=page.get_by_text("Search the comments", exact=True)).locator("input")
@@ -88,11 +88,11 @@ def test_themes_theme_ranking_and_search_open_from_the_link(portal_server, page,
     wait_for_query(page, "themes_search")
     wait_ready(page, "Themes")
     link = page.url
-    assert query_of(page)["themes_theme"] == ["mobile"] and query_of(page)["themes_search"] == ["app"]
+    assert query_of(page)["themes_theme"] == ["dashboard"] and query_of(page)["themes_search"] == ["app"]
     context, again = reopen(browser, link, "Themes")
     try:
         assert_clean(again)
-        shows(again, "Theme", "mobile")
+        shows(again, "Theme", "dashboard")
         is_on(again, "Negative share")
         assert again.locator("[data-testid='stMain'] [data-testid='stTextInput'] input").first.input_value() == "app"
     finally:

@@ -57,10 +57,10 @@ def test_overview_restores_its_period_from_the_link(demo):
 
 
 def test_themes_restores_theme_ranking_search_and_sentiment_from_the_link(demo):
-    at = open_app("themes", query={"dataset": SURVEY, "themes_theme": "mobile", "themes_ranking": "Negative share",
+    at = open_app("themes", query={"dataset": SURVEY, "themes_theme": "dashboard", "themes_ranking": "Negative share",
                                    "themes_search": "app", "themes_f_sentiment": "negative"})
     assert not at.exception and not link_warnings(at)
-    assert by_label(at.selectbox, "Theme").value == "mobile"
+    assert by_label(at.selectbox, "Theme").value == "dashboard"
     assert widget(at, "button_group", "themes_ranking").value == "negative"
     assert widget(at, "text_input", "themes_search").value == "app"
     assert widget(at, "multiselect", "themes_f_sentiment").value == ["negative"]

@@ -20,6 +20,21 @@ from portal.ui.theme_charts import SELECTION
 from portal.ui.verbatims import PAGE_SIZE, highlight
 
 
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo store with its themes found by the first wave's one-level discovery: these tests check the page
+    on a flat codeframe (two levels: ``test_themes_levels_page``), whatever discovery finds today."""
+    from functools import partial
+
+    from kpitools import make_demo_store
+
+    from portal.text.themes import FIRST_WAVE, discover
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(theme_service, "discover", partial(discover, settings=FIRST_WAVE))
+        return make_demo_store(tmp_path_factory.mktemp("test_themes_page"))
+
+
 def library_table(url: str) -> pd.DataFrame:
     """Return the library's theme table of the demo survey (no filters)."""
     with Store(url) as store:

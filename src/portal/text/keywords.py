@@ -99,7 +99,10 @@ def theme_name(corpus: Corpus, terms: Terms, seeds: list[int], taken: set[str]) 
     name = first
     if len(seeds) > 1 and terms.count[seeds[1]] >= 0.4 * terms.count[seeds[0]]:
         second = texts[1]
-        if second not in first and first not in second:
+        joined = _written_together(corpus, terms, seeds[0], seeds[1])
+        if joined:
+            name = joined
+        elif second not in first and first not in second:
             name = f"{first} & {second}"
     candidates = [name, *texts[1:]]
     for candidate in candidates:
@@ -109,6 +112,22 @@ def theme_name(corpus: Corpus, terms: Terms, seeds: list[int], taken: set[str]) 
     while f"{first} ({number})".casefold() in taken:
         number += 1
     return f"{first} ({number})"
+
+
+def _written_together(corpus: Corpus, terms: Terms, a: int, b: int) -> str | None:
+    """Return two one-word seeds as the phrase people write ("hard drive", never "drive & hard"), in the order
+    they write them most, when the phrase is at least a fifth as frequent as the rarer word; else None."""
+    if len(terms.words[a]) != 1 or len(terms.words[b]) != 1:
+        return None
+    wa, wb = terms.words[a][0], terms.words[b][0]
+    ts, tc = corpus.token_stem, corpus.token_clause
+    same = tc[1:] == tc[:-1]
+    forward = int((same & (ts[:-1] == wa) & (ts[1:] == wb)).sum())
+    backward = int((same & (ts[:-1] == wb) & (ts[1:] == wa)).sum())
+    if max(forward, backward) < 0.2 * min(terms.count[a], terms.count[b]):
+        return None
+    first, second = (wa, wb) if forward >= backward else (wb, wa)
+    return f"{corpus.surface[first]} {corpus.surface[second]}"
 
 
 def theme_keywords(corpus: Corpus, terms: Terms, members: list[int], limit: int) -> tuple[str, ...]:

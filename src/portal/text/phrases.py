@@ -15,12 +15,16 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from portal.text.assign import Spans, clause_spans, term_key
+from portal.text.function_words import data_determiners, data_function_words
 from portal.text.sentences import tokenize
 
 __all__ = ["GENERIC_WORDS", "STOP_WORDS", "Corpus", "Terms", "build_corpus", "build_terms", "seed_terms",
            "term_text"]
 
 Progress = Callable[[float, str], None]
+
+#: Share of words in the English stop-word list above which comments are read as English.
+ENGLISH_SHARE = 0.25
 
 #: Words that say how good or bad, how much or how often, or that appear in any feedback whatever its
 #: subject. They never seed or join a theme and never name one.
@@ -67,18 +71,24 @@ class Corpus:
     content: np.ndarray
     noun: np.ndarray
     n_clauses: int
+    clause_comment: np.ndarray
+    function: np.ndarray
+    determiner: np.ndarray
 
 
 def _tokens(texts: Sequence[str], spans: list[Spans], stems: list[str],
-            surface_counts: list[dict[str, int]]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Return the stem id and clause id of every token, filling ``stems`` and their written forms as it goes."""
+            surface_counts: list[dict[str, int]]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Return the stem id and clause id of every token and the comment of every clause, filling ``stems`` and
+    their written forms as it goes."""
     stem_ids: dict[str, int] = {}
     token_stem: list[int] = []
     token_clause: list[int] = []
     lower_cache: dict[str, int] = {}
     clause = 0
-    for text, text_spans in zip(texts, spans, strict=True):
+    clause_comment: list[int] = []
+    for number, (text, text_spans) in enumerate(zip(texts, spans, strict=True)):
         for start, end in text_spans:
+            clause_comment.append(number)
             for token in tokenize(text[start:end]):
                 sid = lower_cache.get(token)
                 if sid is None:
@@ -95,33 +105,48 @@ def _tokens(texts: Sequence[str], spans: list[Spans], stems: list[str],
                 token_stem.append(sid)
                 token_clause.append(clause)
             clause += 1
-    return np.asarray(token_stem, dtype=np.int64), np.asarray(token_clause, dtype=np.int64), clause
+    return np.asarray(token_stem, dtype=np.int64), np.asarray(token_clause, dtype=np.int64), clause_comment
 
 
-def build_corpus(texts: Sequence[str], progress: Progress | None = None) -> Corpus:
-    """Split ``texts`` into clauses and tokens; return the arrays discovery works on."""
+def build_corpus(texts: Sequence[str], progress: Progress | None = None, *, from_data: bool = False) -> Corpus:
+    """Split ``texts`` into clauses and tokens; return the arrays discovery works on.
+
+    ``from_data`` adds the function words and determiners the comments themselves show
+    (``portal.text.function_words``) to the English lists, for comments in any language; it has no effect
+    when at least ``ENGLISH_SHARE`` of the words are English stop words (the text is English).
+    """
     spans = clause_spans(texts, progress=progress)
     stems: list[str] = []
     surface_counts: list[dict[str, int]] = []
-    ts, tc, n_clauses = _tokens(texts, spans, stems, surface_counts)
+    ts, tc, clause_comment = _tokens(texts, spans, stems, surface_counts)
+    n_clauses = len(clause_comment)
     surface = []
     for stem, counts in zip(stems, surface_counts, strict=True):
         common, most = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
         surface.append(stem if counts.get(stem, 0) >= 0.2 * most else common)
+    listed = np.array([s in STOP_WORDS or any(f in STOP_WORDS for f in counts)
+                       for s, counts in zip(stems, surface_counts, strict=True)], dtype=bool)
+    # Where the English lists already explain the text (English comments), the data add nothing but noise.
+    english = len(ts) > 0 and float(listed[ts].mean()) >= ENGLISH_SHARE
+    from_data = from_data and not english
+    function = listed | data_function_words(stems, ts, tc) if from_data else listed
     content_words = np.array(
-        [s.isalpha() and len(s) > 2 and s not in STOP_WORDS and s not in GENERIC_WORDS
-         and not any(f in STOP_WORDS or f in GENERIC_WORDS for f in counts)
-         for s, counts in zip(stems, surface_counts, strict=True)],
+        [s.isalpha() and len(s) > 2 and not f and s not in GENERIC_WORDS
+         and not any(w in GENERIC_WORDS for w in counts)
+         for s, counts, f in zip(stems, surface_counts, function, strict=True)],
         dtype=bool,
     )
-    noun = _noun_share(stems, ts, tc)
-    return Corpus(stems=stems, surface=surface, token_stem=ts, token_clause=tc, content=content_words,
-                  noun=noun, n_clauses=n_clauses)
-
-
-def _noun_share(stems: list[str], ts: np.ndarray, tc: np.ndarray) -> np.ndarray:
-    """Return, per stem, the share of its occurrences right after a determiner or before 'is', 'was'..."""
     det = np.array([s in _DETERMINERS for s in stems], dtype=bool)
+    if from_data:
+        det |= data_determiners(function, ts, tc)
+    noun = _noun_share(stems, ts, tc, det)
+    return Corpus(stems=stems, surface=surface, token_stem=ts, token_clause=tc, content=content_words,
+                  noun=noun, n_clauses=n_clauses, clause_comment=np.asarray(clause_comment, dtype=np.int64),
+                  function=function, determiner=det)
+
+
+def _noun_share(stems: list[str], ts: np.ndarray, tc: np.ndarray, det: np.ndarray) -> np.ndarray:
+    """Return, per stem, the share of its occurrences right after a determiner or before 'is', 'was'..."""
     verb = np.array([s in _NOUN_VERBS or s + "s" in _NOUN_VERBS for s in stems], dtype=bool)
     n = len(ts)
     hit = np.zeros(n, dtype=bool)
@@ -179,16 +204,19 @@ def term_text(corpus: Corpus, terms: Terms, term: int, *, surface: bool) -> str:
 
 
 def seed_terms(corpus: Corpus, terms: Terms, n_seeds: int, *, min_count: int, max_share: float,
-               noun_share: float) -> np.ndarray:
+               noun_share: float, allowed: np.ndarray | None = None) -> np.ndarray:
     """Return the most frequent noun-like phrases (their term ids), most frequent first.
 
     A seed occurs in ``min_count`` clauses or more but at most in ``max_share`` of them (never fewer than
-    ``min_count``), and its last word is a noun in at least ``noun_share`` of its occurrences.
+    ``min_count``), and its last word is a noun in at least ``noun_share`` of its occurrences (and, when given,
+    ``allowed`` is True for it).
     """
     last_word = np.array([w[-1] for w in terms.words], dtype=np.int64)
     max_count = max(min_count, max_share * corpus.n_clauses)
     eligible = ((terms.count >= min_count) & (terms.count <= max_count)
                 & (corpus.noun[last_word] >= noun_share))
+    if allowed is not None:
+        eligible &= allowed
     candidates = np.flatnonzero(eligible)
     texts = [term_text(corpus, terms, int(t), surface=False) for t in candidates]
     order = sorted(range(len(candidates)), key=lambda i: (-terms.count[candidates[i]], texts[i]))

@@ -1,35 +1,42 @@
-"""Theme discovery: propose a codeframe (themes with readable names and keywords) from a dataset's comments.
+"""Theme discovery: propose a codeframe (themes and their sub-themes, with readable names and keywords) from a
+dataset's comments.
 
 How it works (all offline, scikit-learn and NumPy only, fixed seeds, so the same comments always give the
-same themes):
+same themes, in any order):
 
 1. Comments are split into clauses (``portal.text.sentences``), each clause is a document, and words are
-   folded to their singular form. Stop words and words that only say how good or bad something was
+   folded to their singular form. Function words and words that only say how good or bad something was
    ("great", "terrible", "love") are left out: they tell how people feel, not what they talk about.
+   Function words come from the English lists and, for comments in other languages, from the data
+   (``portal.text.function_words``).
 2. *Seed phrases* are the most frequent nouns and two-word noun phrases (a word counts as a noun when the
-   comments often put it after "the", "my", "our"... or before "is", "was"...).
+   comments often put it after an article or before "is", "was"...). A word in more than
+   ``context_share`` of the comments is the dataset's subject ("flight", "app"), never a seed; a word
+   mostly written inside one two-word phrase is seeded as that phrase ("hard drive").
 3. Each seed is described by the words written right next to it (two words either side, weighted by
    positive pointwise mutual information). Phrases described alike mean alike ("atmosphere" and "decor" are
-   both "cozy", "romantic", "loud"; "staff" and "waiter" are both "friendly", "attentive", "rude"), so
-   seeds are grouped by average-linkage clustering of those descriptions. Clustering is repeated on
-   20 random 80% samples of the clauses and the seeds that end up together most often form a theme, which
-   keeps noise from splitting or merging themes. Half again as many groups as themes are formed and the
-   groups that cover the fewest clauses are dropped, so a stray word does not take a theme's place.
-4. Each theme is then widened with the words that mostly occur in clauses of that theme (two rounds),
-   which adds "delicious", "pizza", "sushi" to a food theme. Every phrase belongs to one theme at most.
-5. A theme's name is its most frequent seed phrase (two when the second is nearly as frequent), and its
-   keywords are its seeds followed by the words it gained, most frequent first.
+   both "cozy", "romantic", "loud"), so seeds are grouped by average-linkage clustering of those
+   descriptions, repeated on 20 random 80% samples of the clauses; the seeds that end up together most
+   often form a theme. Half again as many groups as themes are formed and the groups that cover the fewest
+   clauses are dropped.
+4. A theme's name is its most frequent seed phrase (two when the second is nearly as frequent, or the phrase
+   people write when the two are written together), and its keywords are its seeds.
+5. Sub-themes (``portal.text.theme_tree`` and ``portal.text.subthemes``): phrases with their verbs,
+   adjectives and negations that are distinctive of each theme's clauses (log-odds with an informative
+   Dirichlet prior), problems first when the negative comments are known; the subject words become themes
+   that hold only sub-themes. No sub-theme covers more than a quarter of the comments.
 
-Step 1 and 2 live in ``portal.text.phrases``, step 3 here, steps 4 and 5 in ``portal.text.keywords``.
-Assignment (``portal.text.assign``) then matches keywords, so a discovered codeframe behaves exactly like one
-a person typed in, and can be edited like one.
+``FIRST_WAVE`` keeps the earlier one-level discovery (English lists only, themes widened with the words that
+mostly occur in their clauses, ``portal.text.keywords.expand``) for comparison. Assignment
+(``portal.text.assign``) then matches keywords, so a discovered codeframe behaves exactly like one a person
+typed in, and can be edited like one.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -42,6 +49,8 @@ from portal.numbers import plural
 from portal.text.codeframe import Codeframe, Theme
 from portal.text.keywords import expand, prune, theme_keywords, theme_name
 from portal.text.phrases import GENERIC_WORDS, Corpus, Terms, build_corpus, build_terms, seed_terms
+from portal.text.subthemes import SubThemeSettings
+from portal.text.theme_tree import comment_share, two_levels
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -49,6 +58,7 @@ __all__ = [
     "MAX_THEMES",
     "MIN_COMMENTS",
     "MIN_THEMES",
+    "FIRST_WAVE",
     "DiscoverySettings",
     "default_theme_count",
     "discover",
@@ -64,7 +74,10 @@ MAX_THEMES = 60
 
 @dataclass(frozen=True)
 class DiscoverySettings:
-    """The knobs of discovery; the defaults were tuned on the SemEval-2014 restaurant training sentences."""
+    """The knobs of discovery. The first wave's were tuned on the SemEval-2014 restaurant training sentences;
+    the two-level ones (``two_level`` and below) were set once and are measured on every labelled set.
+    ``widen_share``: widen a theme with phrases in at most this share of the comments (0: seeds only);
+    ``widen_with_adjectives``: let them be other than nouns."""
 
     seeds_per_theme: int = 6
     window: int = 2
@@ -82,9 +95,17 @@ class DiscoverySettings:
     max_comments: int = 20_000
     max_keywords: int = 300
     seed: int = 0
+    two_level: bool = True
+    widen_share: float = 0.0
+    widen_with_adjectives: bool = False
+    context_share: float = 0.4
+    max_context: int = 3
+    sub: SubThemeSettings = field(default_factory=SubThemeSettings)
 
 
 DEFAULT_SETTINGS = DiscoverySettings()
+#: The first wave's discovery (one level, nouns only, English lists only), kept for comparison.
+FIRST_WAVE = DiscoverySettings(two_level=False)
 
 
 def default_theme_count(n_comments: int) -> int:
@@ -187,6 +208,25 @@ def _group_seeds(corpus: Corpus, terms: Terms, seeds: np.ndarray, k: int, s: Dis
     return [sorted(groups[i], key=lambda t: (-terms.count[t], t)) for i in order[:k]]
 
 
+def _whole_phrases(terms: Terms, seeds: np.ndarray, share: float = 0.6) -> np.ndarray:
+    """Return ``seeds`` with each word that is mostly written within one two-word phrase replaced by that phrase
+    ("hard", "drive" -> "hard drive"), without repeats."""
+    v = int(terms.bigram_term.min()) if len(terms.bigram_term) else len(terms.words)
+    pairs = np.array(terms.words[v:], dtype=np.int64).reshape(-1, 2)
+    out: list[int] = []
+    for seed in seeds.tolist():
+        if len(terms.words[seed]) == 1 and len(pairs):
+            word = terms.words[seed][0]
+            holding = np.flatnonzero((pairs[:, 0] == word) | (pairs[:, 1] == word)) + v
+            if len(holding):
+                best = int(holding[np.argmax(terms.count[holding])])
+                if terms.count[best] >= share * terms.count[seed]:
+                    seed = best
+        if seed not in out:
+            out.append(seed)
+    return np.asarray(out, dtype=np.int64)
+
+
 def _scaled(progress: Progress | None, low: float, high: float) -> Progress | None:
     """Return a progress callback mapping 0..1 onto ``low``..``high`` of the caller's bar."""
     if progress is None:
@@ -198,16 +238,21 @@ def _scaled(progress: Progress | None, low: float, high: float) -> Progress | No
     return report
 
 
-def _sample(texts: Sequence[str | None], limit: int, seed: int) -> list[str]:
-    """Return the non-empty texts in sorted order (so their order never matters), ``limit`` of them at most.
+def _sample(texts: Sequence[str | None], limit: int, seed: int,
+            negative: Sequence[bool] | None = None) -> tuple[list[str], list[bool] | None]:
+    """Return the non-empty texts in sorted order (so their order never matters), ``limit`` of them at most,
+    with their negative flags (None without ``negative``).
 
     When there are more, a fixed random sample of the sorted texts is taken.
     """
-    usable = sorted(t for t in texts if isinstance(t, str) and t.strip())
-    if len(usable) <= limit:
-        return usable
-    chosen = np.sort(np.random.default_rng(seed).choice(len(usable), size=limit, replace=False))
-    return [usable[i] for i in chosen]
+    flags = [False] * len(texts) if negative is None else [bool(x) for x in negative]
+    if len(flags) != len(texts):
+        raise InputError(f"Discovery got {len(texts)} comments but {len(flags)} negative flags; give one per comment.")
+    usable = sorted((t, f) for t, f in zip(texts, flags, strict=True) if isinstance(t, str) and t.strip())
+    if len(usable) > limit:
+        chosen = np.sort(np.random.default_rng(seed).choice(len(usable), size=limit, replace=False))
+        usable = [usable[i] for i in chosen]
+    return [t for t, _ in usable], (None if negative is None else [f for _, f in usable])
 
 
 def discover(
@@ -216,15 +261,19 @@ def discover(
     n_themes: int | None = None,
     settings: DiscoverySettings = DEFAULT_SETTINGS,
     progress: Progress | None = None,
+    negative: Sequence[bool] | None = None,
 ) -> Codeframe:
     """Return a proposed codeframe for ``texts`` (``n_themes`` themes, default ``default_theme_count``).
 
-    Deterministic: the same texts (in any order) and settings give the same codeframe. Datasets larger than
+    Themes come with sub-themes (``settings.two_level``); ``negative`` (one flag per text, e.g. low scores)
+    lets sub-themes also be mined among the negative comments, where problems are. Deterministic: the same
+    texts (in any order) and settings give the same codeframe. Datasets larger than
     ``settings.max_comments`` are read through a fixed random sample of that many comments. Raises
     ``InputError`` when there are fewer than ``MIN_COMMENTS`` comments, when ``n_themes`` is outside
-    ``MIN_THEMES``..``MAX_THEMES``, or when the comments hold too few repeated nouns to form themes.
+    ``MIN_THEMES``..``MAX_THEMES``, when ``negative`` does not have one flag per text, or when the comments
+    hold too few repeated nouns to form themes.
     """
-    sample = _sample(texts, settings.max_comments, settings.seed)
+    sample, flags = _sample(texts, settings.max_comments, settings.seed, negative)
     if len(sample) < MIN_COMMENTS:
         raise InputError(f"Themes are found from {MIN_COMMENTS} comments on; this dataset has {len(sample)}. "
                          "Import more comments, or add themes by hand.")
@@ -235,15 +284,20 @@ def discover(
         progress(0.0, f"Reading {plural(len(sample), 'comment')}")
     # Small matrix products: one BLAS thread is faster than several fighting over shared cores.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _discover(sample, k, settings, progress)
+        return _discover(sample, flags, k, settings, progress)
 
 
-def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: Progress | None) -> Codeframe:
+def _discover(sample: list[str], flags: list[bool] | None, k: int, settings: DiscoverySettings,
+              progress: Progress | None) -> Codeframe:
     """Run discovery on the sampled comments (see ``discover``)."""
-    corpus = build_corpus(sample, _scaled(progress, 0.0, 0.35))
+    corpus = build_corpus(sample, _scaled(progress, 0.0, 0.35), from_data=settings.two_level)
     terms = build_terms(corpus)
+    share = comment_share(corpus, terms, len(sample))
+    allowed = share <= settings.context_share if settings.two_level else None
     seeds = seed_terms(corpus, terms, k * settings.seeds_per_theme, min_count=settings.min_seed_count,
-                       max_share=settings.max_seed_share, noun_share=settings.noun_share)
+                       max_share=settings.max_seed_share, noun_share=settings.noun_share, allowed=allowed)
+    if settings.two_level:
+        seeds = _whole_phrases(terms, seeds)
     if len(seeds) < k:
         raise InputError(f"The comments repeat too few topics to find {plural(k, 'theme')} (only {plural(len(seeds), 'word or phrase', 'words or phrases')} "
                          "come up often enough). Ask for fewer themes, or add themes by hand.")
@@ -251,10 +305,17 @@ def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: 
         progress(0.45, f"Grouping {plural(len(seeds), 'frequent phrase')} into {plural(k, 'theme')}")
     groups = _group_seeds(corpus, terms, seeds, k, settings)
     if progress:
-        progress(0.85, "Collecting keywords for each theme")
+        progress(0.7, "Collecting keywords for each theme")
     expanded = prune(terms, expand(terms, groups, rounds=settings.rounds, min_count=settings.min_keyword_count,
                                    min_precision=settings.min_precision, min_lift=settings.min_lift,
                                    min_together=settings.min_together))
+    if settings.two_level:
+        last_word = np.array([w[-1] for w in terms.words], dtype=np.int64)
+        noun = corpus.noun[last_word] >= settings.noun_share
+        if settings.widen_with_adjectives:
+            noun[:] = True
+        expanded = [[t for t in members if t in set(g) or (noun[t] and share[t] <= settings.widen_share)]
+                    for g, members in zip(groups, expanded, strict=True)]
     themes: list[Theme] = []
     taken: set[str] = set()
     for number, (seed_group, members) in enumerate(zip(groups, expanded, strict=True), start=1):
@@ -262,6 +323,10 @@ def _discover(sample: list[str], k: int, settings: DiscoverySettings, progress: 
         taken.add(name.casefold())
         keywords = theme_keywords(corpus, terms, members, settings.max_keywords)
         themes.append(Theme(key=f"t{number}", name=name, keywords=keywords, origin="discovered"))
+    if settings.two_level:
+        if progress:
+            progress(0.85, "Finding what people say about each theme")
+        themes = two_levels(corpus, terms, themes, groups, expanded, share, flags, taken, settings)
     if progress:
         progress(1.0, f"Found {plural(len(themes), 'theme')}")
     return Codeframe(tuple(themes))
