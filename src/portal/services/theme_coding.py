@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from portal.errors import InputError
+from portal.metrics.negative import negative_by_scores
+from portal.numbers import plural
 from portal.services.clauses import (
     ClauseScorer,
     Prepared,
@@ -34,6 +36,9 @@ from portal.text.sentiment import polarity
 from portal.text.theme_languages import MIN_LANGUAGE_COMMENTS, comment_languages, for_language, not_read
 from portal.text.theme_levels import theme_counts
 
+#: The canonical columns that say whether a response is negative (``portal.metrics.negative``).
+_SCORE_COLUMNS = ("nps", "rating", "recommend", "sentiment_label")
+
 
 @dataclass(frozen=True)
 class ApplyResult:
@@ -46,6 +51,13 @@ class ApplyResult:
     with_theme: int
     seconds: float
     not_read: int = 0
+    sub_themes: int = 0
+
+    @property
+    def counted(self) -> str:
+        """Return the codeframe's size in words: "13 themes and 74 sub-themes" (``themes`` counts both)."""
+        top = plural(self.themes - self.sub_themes, "theme")
+        return f"{top} and {plural(self.sub_themes, 'sub-theme')}" if self.sub_themes else top
 
     @property
     def coverage(self) -> float:
@@ -56,9 +68,9 @@ class ApplyResult:
     def message(self) -> str:
         """Return one plain sentence about the result."""
         if not self.comments:
-            return f"Codeframe version {self.version} ({self.themes} themes) is saved; the dataset has no comments yet."
+            return f"Codeframe version {self.version} ({self.counted}) is saved; the dataset has no comments yet."
         unread = self.not_read / self.comments
-        words = (f"Codeframe version {self.version} ({self.themes} themes) applied to {self.comments:,} comments: "
+        words = (f"Codeframe version {self.version} ({self.counted}) applied to {self.comments:,} comments: "
                  f"{self.coverage:.0%} have at least one theme, {1 - self.coverage - unread:.0%} are "
                  f"{UNCATEGORISED.lower()}")
         if self.not_read:
@@ -67,18 +79,49 @@ class ApplyResult:
 
 
 def dataset_comments(store: Store, name: str) -> pd.DataFrame:
-    """Return ``row_key``, ``comment`` and ``language`` of the dataset's rows that have a comment."""
-    frame = store.load(name, columns=["row_key", "comment", "language"])
+    """Return ``row_key``, ``comment``, ``language`` and ``negative`` of the dataset's rows that have a comment.
+
+    ``negative`` says whether the row's own scores call it negative (``portal.metrics.negative``); it is None on
+    every row when the dataset has no score and no sentiment.
+    """
+    frame = store.load(name, columns=["row_key", "comment", "language", *_SCORE_COLUMNS])
     comment = frame["comment"]
     has = comment.notna().to_numpy() & (comment.astype(object).fillna("").map(str).str.strip() != "").to_numpy()
-    out = frame.loc[has, ["row_key", "comment", "language"]].reset_index(drop=True)
+    out = frame.loc[has].reset_index(drop=True)
+    info = store.dataset(name)
+    flags = negative_by_scores(out, info.config.rating_scale if info else (1, 5))
+    out = out[["row_key", "comment", "language"]].copy()
     out["comment"] = out["comment"].astype(object)
+    out["negative"] = pd.Series([None] * len(out) if flags is None else flags.tolist(), dtype=object)
     return out
+
+
+def _negative(frame: pd.DataFrame) -> np.ndarray | None:
+    """Return the ``negative`` flags of ``frame`` (None when it has none)."""
+    if "negative" not in frame or frame["negative"].isna().all():
+        return None
+    return frame["negative"].fillna(False).astype(bool).to_numpy()
 
 
 def comments_for_discovery(frame: pd.DataFrame) -> list[str]:
     """Return the comments English discovery reads: those in English or of unknown language."""
     return [str(t) for t in frame.loc[english(frame), "comment"].tolist()]
+
+
+def negative_for_discovery(frame: pd.DataFrame) -> list[bool] | None:
+    """Return the ``negative`` flag of each of ``comments_for_discovery`` (None when the dataset has none)."""
+    flags = _negative(frame)
+    return None if flags is None else flags[english(frame)].tolist()
+
+
+def _language_rows(frame: pd.DataFrame) -> dict[str, list[int]]:
+    """Return the row positions of every other language with at least ``MIN_LANGUAGE_COMMENTS`` comments."""
+    groups: dict[str, list[int]] = {}
+    for row, lang in enumerate(comment_languages(frame).tolist()):
+        if lang is not None:
+            groups.setdefault(lang, []).append(row)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return {lang: rows for lang, rows in ordered if len(rows) >= MIN_LANGUAGE_COMMENTS}
 
 
 def comments_by_language(frame: pd.DataFrame) -> dict[str, list[str]]:
@@ -87,14 +130,14 @@ def comments_by_language(frame: pd.DataFrame) -> dict[str, list[str]]:
     These get themes discovered in their own language; English and unknown comments are
     ``comments_for_discovery``.
     """
-    languages = comment_languages(frame)
     texts = frame["comment"].tolist()
-    groups: dict[str, list[str]] = {}
-    for lang, text in zip(languages.tolist(), texts, strict=True):
-        if lang is not None:
-            groups.setdefault(lang, []).append(str(text))
-    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    return {lang: found for lang, found in ordered if len(found) >= MIN_LANGUAGE_COMMENTS}
+    return {lang: [str(texts[i]) for i in rows] for lang, rows in _language_rows(frame).items()}
+
+
+def negative_by_language(frame: pd.DataFrame) -> dict[str, list[bool] | None]:
+    """Return the ``negative`` flags of ``comments_by_language``, language by language."""
+    flags = _negative(frame)
+    return {lang: None if flags is None else flags[rows].tolist() for lang, rows in _language_rows(frame).items()}
 
 
 def discovery_summary(frame: pd.DataFrame) -> str:
@@ -175,7 +218,8 @@ def apply_codeframe(
         progress(1.0, "Themes saved")
     return ApplyResult(dataset=name, version=version, themes=len(codeframe.themes), comments=len(frame),
                        with_theme=with_theme, seconds=time.perf_counter() - started,
-                       not_read=_not_read(store, name, frame, codeframe))
+                       not_read=_not_read(store, name, frame, codeframe),
+                       sub_themes=sum(t.parent is not None for t in codeframe.themes))
 
 
 def _not_read(store: Store, name: str, frame: pd.DataFrame, codeframe: Codeframe) -> int:

@@ -42,6 +42,8 @@ from portal.services.theme_coding import (
     comments_for_discovery,
     dataset_comments,
     discovery_summary,
+    negative_by_language,
+    negative_for_discovery,
     preview,
 )
 from portal.store import Store
@@ -188,16 +190,17 @@ def discover_themes(
 def _discover_all(frame: pd.DataFrame, n_themes: int | None, progress: Progress | None) -> tuple[Codeframe, str]:
     """Return the codeframe found in every language with enough comments, and the note of the new version."""
     texts = comments_for_discovery(frame)
-    others = comments_by_language(frame)
+    others, flags = comments_by_language(frame), negative_by_language(frame)
     base, notes = Codeframe(), []
     if len(texts) >= MIN_COMMENTS or not others:
-        base = discover(texts, n_themes=n_themes, progress=part(progress, 0.0, 0.5 if others else 1.0))
+        base = discover(texts, n_themes=n_themes, progress=part(progress, 0.0, 0.5 if others else 1.0),
+                        negative=negative_for_discovery(frame))
         notes.append(f"found {plural(len(base.themes), 'theme')} in {plural(len(texts), 'comment')}")
     found: dict[str, Codeframe] = {}
     for lang, comments in others.items():
         if progress:
             progress(0.5, f"Looking for themes in {len(comments):,} comments in {language_name(lang)}")
-        codeframe = _discover_language(comments)
+        codeframe = _discover_language(comments, flags.get(lang))
         room = MAX_CODEFRAME_THEMES - len(base.themes) - sum(len(c.themes) for c in found.values())
         if codeframe is not None and len(codeframe.themes) <= room:
             found[lang] = codeframe
@@ -209,13 +212,13 @@ def _discover_all(frame: pd.DataFrame, n_themes: int | None, progress: Progress 
     return combine(base, found), "; ".join(notes) if base.themes else "found " + "; ".join(notes)
 
 
-def _discover_language(texts: list[str]) -> Codeframe | None:
+def _discover_language(texts: list[str], negative: list[bool] | None = None) -> Codeframe | None:
     """Return themes found in one language's comments (the fewest, two, when the comments allow no more; None for
     none)."""
     k = default_theme_count(len(texts))
     for n in dict.fromkeys((k, MIN_THEMES)):
         try:
-            return discover(texts, n_themes=n)
+            return discover(texts, n_themes=n, negative=negative)
         except InputError:
             continue
     return None
@@ -277,4 +280,4 @@ def _first_themes(store: Store, name: str, *, progress: Progress | None,
                                  else None, progress=progress, clauses=clauses)
     except InputError as err:
         return f"Themes were not looked for: {err}"
-    return f"Found {result.themes} themes. " + result.message
+    return f"Found {result.counted}. " + result.message

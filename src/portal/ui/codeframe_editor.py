@@ -170,7 +170,7 @@ def discovery(info: DatasetInfo, count: int, *, confirm: bool = True) -> None:
             result = theme_service.discover_themes(get_store(), info.name, n_themes=int(k),
                                              progress=progress_bar("Looking for themes ..."))
             st.session_state.pop("themes_discover_sure", None)
-            say_after_rerun(f"Found {result.themes} themes. " + result.message)
+            say_after_rerun(f"Found {result.counted}. " + result.message)
             st.rerun()
 
 
