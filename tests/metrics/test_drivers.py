@@ -139,3 +139,29 @@ def test_one_column_is_named_in_the_sentence(scores):
     assert result.sentence.startswith("staff explains ") and "of the differences in NPS score across 600 responses."\
         in result.sentence
     assert "1 column" not in result.sentence and "matters most" not in result.sentence
+
+
+def test_bc_interval_is_the_percentile_interval_when_the_bootstrap_is_centred_and_moves_when_it_is_not():
+    rng = np.random.default_rng(5)
+    boot = rng.normal(0.5, 0.1, size=(1, 4001))
+    low, high = drivers.bc_interval(np.array([0.5]), boot)
+    assert np.isclose(low[0], np.percentile(boot, 2.5), atol=0.01) and np.isclose(high[0], np.percentile(boot, 97.5), atol=0.01)
+    shifted_low, shifted_high = drivers.bc_interval(np.array([0.4]), boot)  # the estimate sits below the resamples
+    assert shifted_low[0] < low[0] and shifted_high[0] < high[0]
+    assert shifted_low[0] >= boot.min()
+
+
+def test_a_segment_unrelated_to_the_score_is_not_called_a_driver():
+    rng = np.random.default_rng(11)
+    n = 1_300
+    frame = pd.DataFrame({"score": rng.normal(7, 2, n), "noise": rng.choice([f"city {i}" for i in range(12)], n),
+                          "value": rng.normal(0, 1, n)})
+    frame["score"] += 1.5 * frame["value"]
+    only_noise = drivers.key_drivers(frame, "score", ["noise"], n_boot=100)
+    row = only_noise.table.iloc[0]
+    assert np.isclose(row["chance"], 11 / (n - 1)) and not row["beyond_chance"]
+    assert "no more than chance alone would give" in only_noise.sentence
+    both = drivers.key_drivers(frame, "score", ["noise", "value"], n_boot=100)
+    ranked = both.table.set_index("driver")
+    assert ranked.loc["value", "beyond_chance"] and not ranked.loc["noise", "beyond_chance"]
+    assert "value matters most" in both.sentence and "not clear" in ranked.loc["noise", "sentence"]
