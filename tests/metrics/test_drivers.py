@@ -165,3 +165,14 @@ def test_a_segment_unrelated_to_the_score_is_not_called_a_driver():
     ranked = both.table.set_index("driver")
     assert ranked.loc["value", "beyond_chance"] and not ranked.loc["noise", "beyond_chance"]
     assert "value matters most" in both.sentence and "not clear" in ranked.loc["noise", "sentence"]
+
+
+def test_the_summary_names_the_clearest_driver_when_the_top_ranked_one_does_not_clear_chance():
+    rng = np.random.default_rng(2)
+    n = 120
+    frame = pd.DataFrame({"plan": rng.choice([f"p{i}" for i in range(12)], n), "tenure": rng.normal(0, 1, n)})
+    frame["score"] = 0.3 * frame["tenure"] + rng.normal(0, 1, n)  # the plan has nothing to do with the score
+    result = drivers.key_drivers(frame, "score", ["plan", "tenure"], n_boot=200)
+    assert result.table["driver"].tolist() == ["plan", "tenure"]  # by its raw share the noise ranks first...
+    assert result.table["beyond_chance"].tolist() == [False, True]  # ...but does not clear chance
+    assert "the clearest driver is tenure" in result.sentence and "none of them" not in result.sentence

@@ -51,3 +51,21 @@ def test_the_apply_message_counts_themes_and_sub_themes_apart() -> None:
     flat = ApplyResult(dataset="d", version=1, themes=1, comments=0, with_theme=0, seconds=1.0)
     assert two.counted == "13 themes and 74 sub-themes" and "(13 themes and 74 sub-themes) applied" in two.message
     assert flat.counted == "1 theme" and "(1 theme) is saved" in flat.message
+
+
+@pytest.mark.shared_data
+def test_english_that_repeats_no_topic_does_not_stop_the_other_languages(shared_data) -> None:
+    import pandas as pd
+
+    from portal.services.themes import _discover_all
+    from portal.text.language import detect_language
+
+    raw = pd.read_csv(shared_data / "neobank_appstore_reviews.csv")["Comment"].astype(str).tolist()
+    spanish = [t for t, lang in zip(raw, detect_language(raw), strict=True) if lang == "es"]
+    english = [f"zq{i}x wv{i}k" for i in range(60)]  # 60 comments, no word said twice: no English theme
+    frame = pd.DataFrame({"row_key": [f"r{i}" for i in range(len(english) + len(spanish))],
+                          "comment": english + spanish, "language": ["en"] * len(english) + ["es"] * len(spanish),
+                          "negative": [None] * (len(english) + len(spanish))})
+    codeframe, note = _discover_all(frame, None, None)
+    assert codeframe.themes and all(t.language == "es" for t in codeframe.themes)
+    assert "Spanish comments" in note

@@ -158,3 +158,14 @@ def test_uncategorised_leaves_out_the_comments_not_read() -> None:
     english_only = responses().assign(language="en")
     men = mentions(english_only, assigned, MIXED)
     assert int(men.matrix[:, -1].sum()) == 4  # every comment is read: the four without a theme
+
+
+def test_merging_themes_of_two_languages_keeps_every_language_reading_it() -> None:
+    from portal.text.codeframe_edits import merge_themes
+    from portal.text.theme_languages import for_language
+
+    frame = Codeframe((Theme("t1", "fees", ("fee",)), Theme("t2", "gebühren (German)", ("gebühren",), language="de"),
+                       Theme("t3", "konto (German)", ("konto",), language="de")))
+    merged = merge_themes(frame, ["fees", "gebühren (German)"], into="fees")
+    assert {t.name for t in for_language(merged, "de").themes} == {"fees", "konto (German)"}
+    assert "fees" in {t.name for t in for_language(merged, None).themes}

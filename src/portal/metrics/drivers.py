@@ -243,15 +243,18 @@ def key_drivers(frame: pd.DataFrame, target: str, predictors: Sequence[str], *, 
         else (float("nan"), float("nan"))
     chance = [chance_share(len(g), len(z)) for g in design.groups]
     table = _ranking(predictors, design, shapley_r2(r2), total, label, chance)
-    top = table.iloc[0]
+    clear = table[table["beyond_chance"]]
+    top = clear.iloc[0] if len(clear) else table.iloc[0]  # the highest-ranked column that clears chance
     used = plural(len(z), "response") + (f" (a random sample of the {n:,} complete ones)" if sampled else "")
     if len(predictors) == 1:  # one column: name it, rather than "the 1 column" that "matters most"
         sentence = f"{top['driver']} explains {_percent(total)} of the differences in {label} across {used}."
         if not top["beyond_chance"]:
             sentence += " That is no more than chance alone would give."
     elif top["beyond_chance"]:
+        verdict = f"{top['driver']} matters most" if top["rank"] == 1 else \
+            f"the clearest driver is {top['driver']} (the columns ranked above it do not clear chance)"
         sentence = (f"Together the {len(predictors):,} columns explain {_percent(total)} of the differences in "
-                    f"{label} across {used}; {top['driver']} matters most.")
+                    f"{label} across {used}; {verdict}.")
     else:
         sentence = (f"Together the {len(predictors):,} columns explain {_percent(total)} of the differences in "
                     f"{label} across {used}; none of them clearly more than chance alone would.")

@@ -193,9 +193,14 @@ def _discover_all(frame: pd.DataFrame, n_themes: int | None, progress: Progress 
     others, flags = comments_by_language(frame), negative_by_language(frame)
     base, notes = Codeframe(), []
     if len(texts) >= MIN_COMMENTS or not others:
-        base = discover(texts, n_themes=n_themes, progress=part(progress, 0.0, 0.5 if others else 1.0),
-                        negative=negative_for_discovery(frame))
-        notes.append(f"found {plural(len(base.themes), 'theme')} in {plural(len(texts), 'comment')}")
+        try:
+            base = discover(texts, n_themes=n_themes, progress=part(progress, 0.0, 0.5 if others else 1.0),
+                            negative=negative_for_discovery(frame))
+            notes.append(f"found {plural(len(base.themes), 'theme')} in {plural(len(texts), 'comment')}")
+        except InputError:
+            if not others:
+                raise
+            # English repeats too few topics; the other languages are still worth reading.
     found: dict[str, Codeframe] = {}
     for lang, comments in others.items():
         if progress:

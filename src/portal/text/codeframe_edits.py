@@ -109,8 +109,10 @@ def merge_themes(codeframe: Codeframe, names: Sequence[str], into: str | None = 
     others = [t for t in themes if t.key != anchor.key]
     keywords = tuple(dict.fromkeys(k for t in [anchor, *others] for k in t.keywords))
     absorbed = tuple(dict.fromkeys([*anchor.absorbed, *(k for t in others for k in (t.key, *t.absorbed))]))
-    origin = "discovered" if all(t.origin == "discovered" for t in themes) else "manual"
     languages = {t.language for t in themes}
+    # Themes of different languages merged into one read every language, like a theme made by hand: otherwise
+    # the comments of all but one of them would silently lose it.
+    origin = "discovered" if all(t.origin == "discovered" for t in themes) and len(languages) == 1 else "manual"
     merged = Theme(key=anchor.key, name=new_name, keywords=keywords, origin=origin, absorbed=absorbed,
                    parent=anchor.parent if anchor.parent not in merged_keys else None,
                    language=languages.pop() if len(languages) == 1 else None)

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
 from portal.model import ROLE_LABELS
 
-#: How a date and a time read on the page: "5 Jan 2024", "5 Jan 2024 09:30 UTC" (as on the Overview).
-DAY = "%-d %b %Y"
-MOMENT = "%-d %b %Y %H:%M UTC"
+
+def day(value: Any) -> str:
+    """Return a date as the pages write it: "5 Jan 2024" (no leading zero, on every platform)."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def moment(value: Any) -> str:
+    """Return a time as the pages write it: "5 Jan 2024 09:30 UTC"."""
+    return f"{day(value)} {value:%H:%M} UTC"
 
 
 def read_line(rows: int, columns: int, encoding: str | None = None, delimiter: str | None = None) -> str:
@@ -67,7 +74,7 @@ def dataset_title(name: str, rows: int, date_min: datetime | None, date_max: dat
     """Return a dataset's title line: its name, its responses and the dates they span."""
     span = ""
     if date_min is not None and date_max is not None:
-        span = f", {date_min:{DAY}} to {date_max:{DAY}}"
+        span = f", {day(date_min)} to {day(date_max)}"
     return f"{name} — {rows:,} responses{span}"
 
 
@@ -83,7 +90,7 @@ def roles_line(roles: Mapping[str, str | Sequence[str] | None]) -> str:
 
 def sync_state_line(last_sync_at: datetime | None, status: str | None, message: str | None) -> str:
     """Return when a linked sheet last synced and what its last sync did."""
-    last = f"{last_sync_at:{MOMENT}}" if last_sync_at else "never"
+    last = moment(last_sync_at) if last_sync_at else "never"
     return f"Last successful sync: {last}. Last result: {STATUS_WORDS.get(status or '', status) or '—'}. {message}"
 
 
@@ -109,7 +116,7 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
             shown[column] = [f"{int(n):,}" for n in shown[column]]
     for column in ("started_at", "finished_at"):
         if column in shown:
-            shown[column] = [f"{t:{MOMENT}}" if pd.notna(t) else "" for t in shown[column]]
+            shown[column] = [moment(t) if pd.notna(t) else "" for t in shown[column]]
     for column, words in (("status", STATUS_WORDS), ("source_kind", KIND_WORDS)):
         if column in shown:
             shown[column] = [words.get(str(v), str(v)) for v in shown[column]]
