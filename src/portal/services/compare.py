@@ -27,7 +27,8 @@ from portal.text.theme_languages import comment_languages, read_mask
 #: Segment filters: column -> values to keep (or pairs of them, as the page's filters hold them).
 Where = Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None
 
-__all__ = ["brand_column", "cell_reviews", "compare_dataset", "count_dataset", "group_names"]
+__all__ = ["brand_column", "cell_reviews", "compare_dataset", "count_dataset", "group_names", "our_brand",
+           "remember_ours", "remembered_ours"]
 
 
 def brand_column(frame: pd.DataFrame, config: Any, by: str | None) -> str:
@@ -84,6 +85,42 @@ def group_names(store: Store, name: str, *, by: str | None = None) -> list[str]:
     column = brand_column(frame, config, by)
     values = frame[column].dropna().astype(str).str.strip()
     return list(values[values != ""].value_counts(sort=True).index)
+
+
+def remembered_ours(store: Store, name: str) -> str | None:
+    """Return the brand remembered as ours for dataset ``name`` (None when none is, or there is no such dataset)."""
+    dataset = datasets.find_dataset(store, name)
+    return dataset.config.ours if dataset is not None else None
+
+
+def remember_ours(store: Store, name: str, brand: str) -> str:
+    """Remember ``brand`` (one of the dataset's brands, matched ignoring case) as ours; return it as stored.
+
+    Kept with the dataset's settings, so every page, session and ``portal compare`` finds it; later imports keep
+    it. Raises ``NotFoundError`` for an unknown dataset and ``UsageError`` for a brand the dataset lacks.
+    """
+    if datasets.find_dataset(store, name) is None:
+        raise NotFoundError(f"No dataset named '{name}'. Run `portal datasets` to see the names of your datasets.")
+    found = engine.find_group(group_names(store, name), brand)
+    store.set_ours(name, found)
+    return found
+
+
+def our_brand(store: Store, name: str, ours: str | None, *, by: str | None = None) -> str:
+    """Return the group compared as ours: ``ours`` when given, else the brand remembered for the dataset.
+
+    Raises ``UsageError`` saying what to pass when neither is there (with ``by``, nothing is remembered).
+    """
+    if ours:
+        return ours
+    if by:
+        raise UsageError(f"Say which value of '{by}' is ours with --ours VALUE.")
+    found = remembered_ours(store, name)
+    if found:
+        return found
+    shown = ", ".join(group_names(store, name)[:20])
+    raise UsageError(f"No brand is remembered as ours for the dataset '{name}'. Pass --ours BRAND (one of: {shown}); "
+                     "add --remember to keep it for next time.")
 
 
 def compare_dataset(store: Store, name: str, *, ours: str, by: str | None = None, start: Any = None,
