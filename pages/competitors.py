@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal.ui import compare_views as views
 from portal.model import DatasetInfo
+from portal.ui import compare_views as views
 from portal.ui.compare_data import OURS, brands_of, cell_reviews_of, comparison_of, remember
 from portal.ui.context import data_page
 from portal.ui.errors import friendly_errors
