@@ -45,12 +45,12 @@ def brands_to_record(store: Store, name: str, source: str) -> list[str] | None:
     Discovery records the brands it reads now; an edit or an imported codeframe keeps the record of the version it
     replaces, since its themes were found over those brands (the brands now when that version has none).
     """
-    now = dataset_brands(store, name)
-    if now is None or source == "discovered":
-        return now
-    current = current_version(store, name)
-    before = current.body.get(BRANDS_KEY) if current is not None else None
-    return [str(b) for b in before] if isinstance(before, list) else now
+    if source != "discovered":
+        current = current_version(store, name)
+        before = current.body.get(BRANDS_KEY) if current is not None else None
+        if isinstance(before, list):
+            return [str(b) for b in before]
+    return dataset_brands(store, name)
 
 
 def arrived(store: Store, name: str, body: dict[str, Any]) -> list[str]:
