@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from portal.compare.two import period_labels
 from portal.ingest.read import Table
 from portal.services import brand_themes
 from portal.services import themes as theme_service
+from portal.services.compare_groups import compare_two, group_choices
 from portal.services.imports import commit, prepare
 from portal.store import Store
 from portal.text.codeframe import rename_theme
@@ -103,3 +105,33 @@ def test_brands_are_named_in_plain_words() -> None:
     assert brand_themes.named(["A"]) == "A"
     assert brand_themes.named(["A", "B", "C"]) == "A, B and C"
     assert brand_themes.named([str(i) for i in range(8)]) == "0, 1, 2, 3, 4 and 3 more"
+
+
+def test_the_ethiopian_bank_reviews_imported_one_file_per_bank(store, shared_data) -> None:
+    """Each bank's file finds the themes again over every bank; two quarters hold the reviews pandas counts."""
+    raw = pd.read_csv(shared_data / "ethiopian_bank_app_reviews.csv", dtype=str, keep_default_na=False)
+    raw = raw.assign(id=[f"e{i}" for i in range(len(raw))])
+    banks = sorted(raw["bank"].unique())
+    overrides = [("id", "id"), ("comment", "review"), ("rating", "rating"), ("date", "date"), ("brand", "bank")]
+    messages = []
+    for bank in banks:
+        part = raw[raw["bank"] == bank].reset_index(drop=True)
+        table = Table(frame=part.astype(object), source=f"{bank}.csv", encoding="utf-8", delimiter=",", sheet=None,
+                      sheets=(), row_numbers=pd.Series(range(2, len(part) + 2)))
+        info = store.dataset("banks")
+        prepared = prepare(table, kind="reviews", existing=info.config if info else None, overrides=overrides)
+        messages.append(commit(store, "banks", prepared, source=f"{bank}.csv").themes_message)
+    assert messages[0].startswith("Found")
+    for bank, message in zip(banks[1:], messages[1:], strict=True):
+        assert message.startswith(f"Reviews of {bank} arrived after the themes were found, so the themes were found "
+                                  "again over every brand")
+    version = brand_themes.current_version(store, "banks")
+    assert (version.version, version.source, version.body[brand_themes.BRANDS_KEY]) == (len(banks), "discovered",
+                                                                                          banks)
+    assert coded_brands(store, "banks") == set(banks)
+    quarters = period_labels(raw["date"], "quarter")
+    latest = group_choices(store, "banks", grain="quarter")[:2]
+    assert latest == sorted(quarters.dropna().unique(), reverse=True)[:2]
+    result = compare_two(store, "banks", first=latest[0], second=latest[1], grain="quarter")
+    assert dict(zip(result.groups["group"], result.groups["n"], strict=True)) == \
+        quarters[quarters.isin(latest)].value_counts().to_dict()  # the same reviews per quarter as pandas counts
