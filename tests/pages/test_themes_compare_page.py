@@ -50,3 +50,14 @@ def test_the_tab_computes_nothing_until_it_is_opened(demo):
     at = open_app("themes", query={"dataset": SURVEY})
     assert not at.exception
     assert not [s for s in at.selectbox if s.label == "First"]
+
+
+def test_a_period_the_sidebar_dates_leave_out_is_explained_on_the_tab(demo):
+    with Store(demo) as store:
+        quarters = group_choices(store, REVIEWS, grain="quarter")
+    year, q = quarters[0].split(" Q")
+    start = f"{year}-{3 * int(q) - 2:02d}-01"  # the newest quarter only: the second quarter is filtered out
+    at = open_app("themes", query={"dataset": REVIEWS, **TAB, "from": start})
+    assert not at.exception and not at.error
+    words = " ".join(i.value for i in at.info).replace("\\", "")
+    assert f"'{quarters[1]}' is not one of the periods" in words and "Widen the sidebar's filters" in words

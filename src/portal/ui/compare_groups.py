@@ -107,8 +107,13 @@ def compare_tab(info: DatasetInfo, stamp: tuple[Any, ...], filters: Filters) -> 
     if picked is None:
         return
     option, first, second = picked
-    result, table = _table(settings.database_url(), info.name, (info.data_version, *stamp), option, (first, second),
-                           filters.key(), settings.min_group_size())
+    try:
+        result, table = _table(settings.database_url(), info.name, (info.data_version, *stamp), option,
+                               (first, second), filters.key(), settings.min_group_size())
+    except UsageError as err:  # e.g. the sidebar's dates leave one of the two periods out
+        st.info(escape_markdown(f"{err} Widen the sidebar's filters, or pick two other groups."),
+                icon=":material/info:")
+        return
     sizes = dict(zip(result.groups["group"], result.groups["n"], strict=True))
     st.markdown(escape_markdown(f"{first}: {sizes[first]:,} responses; {second}: {sizes[second]:,} responses."))
     real = table[table["significant"]]
