@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from portal.model import DatasetInfo
 from portal.ui import compare_views as views
-from portal.ui.compare_data import brands_of, cell_reviews_of, comparison_of, remember, remembered
+from portal.ui.compare_data import OURS, brands_of, cell_reviews_of, comparison_of, remember
 from portal.ui.context import data_page
 from portal.ui.errors import friendly_errors
 from portal.ui.links import linked
 from portal.ui.markdown import escape_markdown
-
-OURS = "competitors_ours"
 
 
 def empty_state() -> None:
@@ -30,16 +29,18 @@ def what_to_upload(brands: list[str]) -> None:
         "column mapped as Brand when importing."), icon=":material/info:")
 
 
-def pick_ours(name: str, brands: list[str]) -> str:
-    """Draw the choice of our brand (in the link, and remembered per dataset in this session)."""
+def pick_ours(info: DatasetInfo, brands: list[str]) -> str:
+    """Draw the choice of our brand: the link's, else the one the dataset remembers, else the largest.
+
+    Picking a brand stores it with the dataset, so every session (and ``portal compare``) starts from it.
+    """
     if st.session_state.get(OURS) not in brands:
         st.session_state.pop(OURS, None)
-    wanted = remembered(name)
+    wanted = info.config.ours
     index = brands.index(wanted) if wanted in brands else 0
-    ours = st.selectbox("Our brand", brands, index=index, **linked(OURS, brands, what="the brand"),
+    return st.selectbox("Our brand", brands, index=index, **linked(OURS, brands, what="the brand"),
+                        on_change=remember, args=(info.name,),
                         help="The brand the others are compared with. Each dataset remembers its own.")
-    remember(name, ours)
-    return ours
 
 
 def main() -> None:
@@ -52,7 +53,7 @@ def main() -> None:
     if len(brands) < 2:
         what_to_upload(brands)
         return
-    ours = pick_ours(ctx.info.name, brands)
+    ours = pick_ours(ctx.info, brands)
     result = comparison_of(ctx.info, ours, ctx.filters)
     st.caption(escape_markdown(views.index_line(result.index)))
     views.brand_cards(result)

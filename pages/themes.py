@@ -11,6 +11,7 @@ from portal.services import themes as theme_service
 from portal.text.theme_view import ThemeView, theme_labels
 from portal.ui import theme_states
 from portal.ui.codeframe_editor import edit_tab, no_codeframe
+from portal.ui.compare_groups import compare_tab
 from portal.ui.context import data_page
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import Filters
@@ -67,12 +68,15 @@ def main() -> None:
     if view.comments == 0:
         no_requests() if requests_only else theme_states.nothing_selected(info, ctx.filters.active)
         return
-    tabs = ["Explore", "Edit the codeframe"]
-    explore, edit = st.tabs(tabs, **linked("themes_tab", tabs, what="the tab"))
+    tabs = ["Explore", "Edit the codeframe", "Compare two groups"]
+    explore, edit, two = st.tabs(tabs, **linked("themes_tab", tabs, what="the tab"))
     with explore:
         explore_tab(info, view, stamp, ctx.filters)
     with edit:
         edit_tab(info, codeframe, stamp)
+    if two.open:  # computed only when shown
+        with two:
+            compare_tab(info, stamp, ctx.filters)
 
 
 with friendly_errors():

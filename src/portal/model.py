@@ -165,6 +165,8 @@ class DatasetConfig:
     sentinels: dict[str, list[str]] = field(default_factory=dict)
     #: Shown with every money figure of the dataset ("£", "$", "EUR"); PORTAL_CURRENCY when not given.
     currency: str = field(default_factory=settings.currency)
+    #: The brand that is "ours" on the Competitors page and in ``portal compare`` (None: not chosen yet).
+    ours: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as plain JSON-able data."""
@@ -179,6 +181,7 @@ class DatasetConfig:
             "key_columns": list(self.key_columns),
             "sentinels": {k: list(v) for k, v in self.sentinels.items()},
             "currency": self.currency,
+            "ours": self.ours,
         }
 
     @classmethod
@@ -195,6 +198,7 @@ class DatasetConfig:
             key_columns=tuple(data.get("key_columns") or ()),
             sentinels={k: list(v) for k, v in (data.get("sentinels") or {}).items()},
             currency=str(data.get("currency") or "").strip() or settings.currency(),
+            ours=str(data["ours"]) if data.get("ours") else None,
         )
 
 

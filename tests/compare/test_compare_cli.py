@@ -12,8 +12,9 @@ from portal.cli import main
 from portal.errors import UsageError
 from portal.ingest.read import Table
 from portal.services import themes as theme_service
-from portal.services.compare import cell_reviews, compare_dataset
+from portal.services.compare import cell_reviews, compare_dataset, remember_ours, remembered_ours
 from portal.services.imports import commit, prepare
+from portal.store import Store
 from portal.text.codeframe import Codeframe, Theme
 
 CODEFRAME = Codeframe((Theme("t1", "app", ("app", "login")), Theme("t2", "crashing", ("crashing",), parent="t1"),
@@ -166,3 +167,39 @@ def test_filters_narrow_the_reviews_but_never_the_brands_compared(market) -> Non
     negative = compare_dataset(market, "market", ours="Us", where=[("sentiment_label", ("negative",))])
     found = negative.groups.set_index("group")
     assert (found["n"] <= everyone["n"]).all() and (found["negative_share"] == 1).all()
+
+
+def test_our_brand_is_remembered_with_the_dataset_and_used_without_ours(market, db_url, capsys) -> None:
+    code, out, err = run(db_url, capsys, "compare", "--dataset", "market", "--format", "json")
+    assert (code, out) == (2, "")
+    assert err == ("Error: No brand is remembered as ours for the dataset 'market'. Pass --ours BRAND (one of: Us, "
+                   "Them, Tiny); add --remember to keep it for next time.\n")
+    code, out, err = run(db_url, capsys, "compare", "--dataset", "market", "--ours", "them", "--format", "json")
+    assert code == 0 and orjson.loads(out)["ours"] == "Them" and remembered_ours(market, "market") is None
+    code, out, err = run(db_url, capsys, "compare", "--dataset", "market", "--ours", "them", "--remember",
+                         "--format", "json")
+    assert code == 0 and "Remembered Them as our brand for the dataset 'market'." in err
+    assert remembered_ours(market, "market") == "Them"
+    code, out, _ = run(db_url, capsys, "compare", "--dataset", "market", "--format", "json")
+    assert code == 0 and orjson.loads(out)["ours"] == "Them"
+    code, out, _ = run(db_url, capsys, "compare", "--dataset", "market", "--ours", "Us", "--format", "json")
+    assert orjson.loads(out)["ours"] == "Us" and remembered_ours(market, "market") == "Them"  # --ours wins
+    code, _, err = run(db_url, capsys, "compare", "--dataset", "market", "--remember")
+    assert code == 2 and "--remember keeps the brand given with --ours" in err
+    code, _, err = run(db_url, capsys, "compare", "--dataset", "market", "--by", "sentiment_label")
+    assert code == 2 and "Say which value of 'sentiment_label' is ours with --ours VALUE." in err
+
+
+def test_the_remembered_brand_survives_another_import_and_a_store_round_trip(market, db_url) -> None:
+    assert remember_ours(market, "market", "TINY") == "Tiny"
+    with pytest.raises(UsageError, match="'Monzo' is not one of the brands"):
+        remember_ours(market, "market", "Monzo")
+    before = market.dataset("market")
+    with Store(db_url) as again:
+        info = again.dataset("market")
+        assert info.config.ours == "Tiny" and info.data_version == before.data_version  # no data change
+        assert info.config.currency == before.config.currency and info.config.mapping == before.config.mapping
+    load(market, "market", reviews({"Us": {"good": 3}}, seed=9).assign(**{"Review ID": ["n1", "n2", "n3"]}))
+    assert remembered_ours(market, "market") == "Tiny"  # a later import keeps it
+    market.set_ours("market", None)
+    assert remembered_ours(market, "market") is None

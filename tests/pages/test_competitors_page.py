@@ -1,5 +1,5 @@
 """The Competitors page on the demo app-store reviews: cards for every brand, the heat-map, gaps in words, needs,
-downloads, our brand in the link and remembered per dataset, and what to upload when there is one brand only."""
+downloads, our brand in the link and remembered with the dataset, and what to upload when there is one brand only."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 from kpitools import REVIEWS, SURVEY, by_label, open_app
 
 from portal.compare.wording import gap_sentence
-from portal.services.compare import compare_dataset
+from portal.services.compare import compare_dataset, remember_ours, remembered_ours
 from portal.store import Store
 
 
@@ -32,17 +32,34 @@ def test_the_demo_reviews_show_every_brand_and_the_library_gaps(demo):
     assert "rank correlation" in text and "only 4 brands, so read it as a hint" in text  # 4 demo brands
 
 
-def test_our_brand_comes_from_the_link_and_is_remembered_per_dataset(demo):
+def test_our_brand_comes_from_the_link_and_is_remembered_per_dataset(demo_copy):
     at = open_app("competitors", query={"dataset": REVIEWS, "competitors_ours": "Globex"})
     assert not at.exception
     assert by_label(at.selectbox, "Our brand").value == "Globex"
     assert "**Globex** (ours)" in [m.value for m in at.markdown]
+    with Store(demo_copy) as store:
+        assert remembered_ours(store, REVIEWS) is None  # a link shows a brand; only a pick remembers it
     by_label(at.selectbox, "Our brand").set_value("Initech").run()
-    assert at.session_state["competitors_ours_by_dataset"][REVIEWS] == "Initech"
+    with Store(demo_copy) as store:
+        assert remembered_ours(store, REVIEWS) == "Initech"  # stored with the dataset
+        assert remembered_ours(store, SURVEY) is None
     by_label(at.sidebar.selectbox, "Dataset").set_value(SURVEY).run()
     assert not [s for s in at.selectbox if s.label == "Our brand"]
     by_label(at.sidebar.selectbox, "Dataset").set_value(REVIEWS).run()
     assert by_label(at.selectbox, "Our brand").value == "Initech"  # this dataset's brand, remembered
+
+
+def test_a_fresh_session_starts_from_the_remembered_brand_and_a_link_still_wins(demo_copy):
+    with Store(demo_copy) as store:
+        remember_ours(store, REVIEWS, "initech")  # matched ignoring case, stored as the data spells it
+    at = open_app("competitors", query={"dataset": REVIEWS})
+    assert not at.exception
+    assert by_label(at.selectbox, "Our brand").value == "Initech"
+    assert "**Initech** (ours)" in [m.value for m in at.markdown]
+    linked = open_app("competitors", query={"dataset": REVIEWS, "competitors_ours": "Globex"})
+    assert by_label(linked.selectbox, "Our brand").value == "Globex"
+    with Store(demo_copy) as store:
+        assert remembered_ours(store, REVIEWS) == "Initech"  # opening a link changes nothing stored
 
 
 def test_a_dataset_without_competitors_says_what_to_upload(demo):

@@ -7,13 +7,17 @@ import argparse
 import pandas as pd
 
 from portal.commands.output import add_common, info, open_store, print_json, print_table
+from portal.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Register ``portal compare``."""
     p = sub.add_parser("compare", help="our brand beside its competitors: ratings, theme gaps, market needs")
     p.add_argument("--dataset", required=True)
-    p.add_argument("--ours", required=True, metavar="BRAND", help="our brand (or our group of --by)")
+    p.add_argument("--ours", metavar="BRAND",
+                   help="our brand (or our group of --by); default: the brand remembered for the dataset")
+    p.add_argument("--remember", action="store_true",
+                   help="remember --ours as the dataset's own brand (the Competitors page and later runs use it)")
     p.add_argument("--by", metavar="COLUMN", help="compare the groups of this column instead of brands")
     p.add_argument("--from", dest="start", metavar="DATE", help="first day to include (YYYY-MM-DD)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last day to include (YYYY-MM-DD)")
@@ -37,7 +41,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     store = open_store(args)
     if compare_service.datasets.find_dataset(store, args.dataset) is not None:
         theme_service.refresh(store, args.dataset, progress=_progress)
-    result = compare_service.compare_dataset(store, args.dataset, ours=args.ours, by=args.by, start=start, end=end)
+    if args.remember and (args.by or not args.ours):
+        raise UsageError("--remember keeps the brand given with --ours; it needs --ours BRAND and no --by.")
+    ours = compare_service.our_brand(store, args.dataset, args.ours, by=args.by)
+    result = compare_service.compare_dataset(store, args.dataset, ours=ours, by=args.by, start=start, end=end)
+    if args.remember:
+        compare_service.remember_ours(store, args.dataset, result.ours)
+        info(f"Remembered {result.ours} as our brand for the dataset '{args.dataset}'.")
     if args.format == "json":
         print_json(compare.records(result))
         return 0

@@ -27,7 +27,9 @@ from portal.text.theme_languages import comment_languages, read_mask
 #: Segment filters: column -> values to keep (or pairs of them, as the page's filters hold them).
 Where = Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None
 
-__all__ = ["brand_column", "cell_reviews", "compare_dataset", "count_dataset", "group_names"]
+__all__ = ["brand_column", "cell_reviews", "compare_dataset", "count_dataset", "count_frame", "dataset_frame",
+           "group_names", "narrowed", "our_brand",
+           "remember_ours", "remembered_ours"]
 
 
 def brand_column(frame: pd.DataFrame, config: Any, by: str | None) -> str:
@@ -40,7 +42,7 @@ def brand_column(frame: pd.DataFrame, config: Any, by: str | None) -> str:
                      "reviews with their brand column mapped as brand, or compare another column with --by.")
 
 
-def _frame(store: Store, name: str, start: Any, end: Any) -> tuple[pd.DataFrame, Any]:
+def dataset_frame(store: Store, name: str, start: Any = None, end: Any = None) -> tuple[pd.DataFrame, Any]:
     """Return the dataset's responses from ``start`` to ``end`` with hand-set sentiment, and its config."""
     dataset = datasets.find_dataset(store, name)
     if dataset is None:
@@ -55,7 +57,7 @@ def _parents(codeframe: Codeframe) -> list[str | None]:
     return [names.get(t.parent) if t.parent else None for t in codeframe.ordered()]
 
 
-def _narrowed(frame: pd.DataFrame, config: Any, column: str, where: Where) -> pd.DataFrame:
+def narrowed(frame: pd.DataFrame, config: Any, column: str, where: Where) -> pd.DataFrame:
     """Return the responses matching ``where`` (column -> values), leaving out any filter on ``column`` itself."""
     kept = {c: list(v) for c, v in dict(where or {}).items() if metrics.check_column(frame, config, c) != column}
     return metrics.select(frame, config, where=kept) if kept else frame
@@ -64,26 +66,65 @@ def _narrowed(frame: pd.DataFrame, config: Any, column: str, where: Where) -> pd
 def count_dataset(store: Store, name: str, *, by: str | None = None, start: Any = None, end: Any = None,
                   where: Where = None) -> tuple[engine.Counts, Any, str]:
     """Return the dataset's comparison counts, its config and the column compared."""
-    frame, config = _frame(store, name, start, end)
+    frame, config = dataset_frame(store, name, start, end)
     column = brand_column(frame, config, by)
-    frame = _narrowed(frame, config, column, where)
+    return count_frame(store, name, narrowed(frame, config, column, where), column), config, column
+
+
+def count_frame(store: Store, name: str, frame: pd.DataFrame, column: str) -> engine.Counts:
+    """Return the comparison counts of ``frame`` (responses of dataset ``name``) grouped by ``column``."""
     codeframe = theme_service.current_codeframe(store, name) or Codeframe()
     assigned = theme_service.assignments(store, name)
     men = mentions(frame, assigned, codeframe)
     coded = frame["row_key"].isin(set(assigned["row_key"])).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
     read = read_mask(frame, codeframe) | coded
     readers = theme_readers(comment_languages(frame), codeframe, men.commented)
-    counts = engine.count(frame, column, men, _parents(codeframe), read=read, requests=frame_requests(frame),
-                          readers=readers)
-    return counts, config, column
+    return engine.count(frame, column, men, _parents(codeframe), read=read, requests=frame_requests(frame),
+                        readers=readers)
 
 
 def group_names(store: Store, name: str, *, by: str | None = None) -> list[str]:
     """Return the brands (or groups of ``by``) of the dataset, largest first."""
-    frame, config = _frame(store, name, None, None)
+    frame, config = dataset_frame(store, name, None, None)
     column = brand_column(frame, config, by)
     values = frame[column].dropna().astype(str).str.strip()
     return list(values[values != ""].value_counts(sort=True).index)
+
+
+def remembered_ours(store: Store, name: str) -> str | None:
+    """Return the brand remembered as ours for dataset ``name`` (None when none is, or there is no such dataset)."""
+    dataset = datasets.find_dataset(store, name)
+    return dataset.config.ours if dataset is not None else None
+
+
+def remember_ours(store: Store, name: str, brand: str) -> str:
+    """Remember ``brand`` (one of the dataset's brands, matched ignoring case) as ours; return it as stored.
+
+    Kept with the dataset's settings, so every page, session and ``portal compare`` finds it; later imports keep
+    it. Raises ``NotFoundError`` for an unknown dataset and ``UsageError`` for a brand the dataset lacks.
+    """
+    if datasets.find_dataset(store, name) is None:
+        raise NotFoundError(f"No dataset named '{name}'. Run `portal datasets` to see the names of your datasets.")
+    found = engine.find_group(group_names(store, name), brand)
+    store.set_ours(name, found)
+    return found
+
+
+def our_brand(store: Store, name: str, ours: str | None, *, by: str | None = None) -> str:
+    """Return the group compared as ours: ``ours`` when given, else the brand remembered for the dataset.
+
+    Raises ``UsageError`` saying what to pass when neither is there (with ``by``, nothing is remembered).
+    """
+    if ours:
+        return ours
+    if by:
+        raise UsageError(f"Say which value of '{by}' is ours with --ours VALUE.")
+    found = remembered_ours(store, name)
+    if found:
+        return found
+    shown = ", ".join(group_names(store, name)[:20])
+    raise UsageError(f"No brand is remembered as ours for the dataset '{name}'. Pass --ours BRAND (one of: {shown}); "
+                     "add --remember to keep it for next time.")
 
 
 def compare_dataset(store: Store, name: str, *, ours: str, by: str | None = None, start: Any = None,
@@ -109,9 +150,9 @@ def cell_reviews(store: Store, name: str, *, theme: str, group: str, by: str | N
     Columns: ``date``, ``rating``, ``sentiment``, ``negative`` (the mention is negative), ``comment``. Empty
     when the theme or the group is unknown.
     """
-    frame, config = _frame(store, name, start, end)
+    frame, config = dataset_frame(store, name, start, end)
     column = brand_column(frame, config, by)
-    frame = _narrowed(frame, config, column, where)
+    frame = narrowed(frame, config, column, where)
     codeframe = theme_service.current_codeframe(store, name) or Codeframe()
     mine = frame[frame[column].astype(object).map(lambda v: str(v).strip() if pd.notna(v) else None) == group]
     men = mentions(mine.reset_index(drop=True), theme_service.assignments(store, name), codeframe)

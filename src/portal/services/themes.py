@@ -22,6 +22,7 @@ import pandas as pd
 
 from portal.errors import InputError, NotFoundError
 from portal.numbers import plural
+from portal.services import brand_themes
 from portal.services.clauses import ClauseScorer, Progress, part
 from portal.services.corrections import (
     ASSIGNMENT_COLUMNS,
@@ -150,7 +151,11 @@ def save_codeframe(
         raise InputError(f"'{source}' is not a codeframe source; use one of {', '.join(SOURCES)}.")
     if not codeframe.themes:
         raise InputError("The codeframe has no themes. Keep at least one theme, or add one by hand.")
-    stored.add_codeframe(store, name, codeframe.to_dict(), source=source, note=note)
+    body = codeframe.to_dict()
+    brands = brand_themes.brands_to_record(store, name, source)
+    if brands is not None:
+        body[brand_themes.BRANDS_KEY] = brands
+    stored.add_codeframe(store, name, body, source=source, note=note)
     return apply_codeframe(store, name, progress=progress, scorer=scorer, clauses=clauses)
 
 
@@ -253,18 +258,51 @@ def after_import(store: Store, name: str, *, progress: Progress | None = None,
     """Keep themes current after an import; return a sentence for the person (None when nothing to say).
 
     The first import of a dataset with enough comments runs discovery and applies the new codeframe; a
-    later import codes the new and changed comments with the current codeframe. With fewer than
+    later import codes the new and changed comments with the current codeframe. When the import brings reviews
+    of a brand the current codeframe was not made over (``portal.services.brand_themes``), the themes are found
+    again over every brand if discovery made that codeframe and no person changed it since; otherwise it is kept
+    and the sentence says so and how to find the themes again. With fewer than
     ``MIN_COMMENTS`` comments discovery is skipped with a message; the import itself is never undone.
     ``clauses`` (``portal.text.enrich.enrich_with_clauses`` rows of the imported comments) spares splitting
     and scoring them again.
     """
-    if current_codeframe(store, name) is None:
+    current = brand_themes.current_version(store, name)
+    if current is None:
         return _first_themes(store, name, progress=progress, clauses=clauses)
+    arrived = brand_themes.arrived(store, name, current.body)
+    if arrived and current.source == "discovered":
+        found = _themes_again(store, name, arrived, progress=progress, clauses=clauses)
+        if found is not None:
+            return found
     result = refresh(store, name, progress=progress, clauses=clauses)
-    if result is None:
+    coded = None if result is None else (f"New comments were coded with codeframe version {result.version}: "
+                                         f"{result.coverage:.0%} of all comments have at least one theme.")
+    if not arrived or current.source == "discovered":
+        return coded
+    return ((coded + " ") if coded else "") + (
+        f"The themes were found before reviews of {brand_themes.named(arrived)} arrived and were then edited by "
+        "hand, so they were kept; themes found over every brand keep the brands comparable. To find them again, "
+        "use 'Find themes again' on the Themes page (tab 'Edit the codeframe'), or run "
+        f"`portal discover --dataset \"{name}\"`.")
+
+
+def _themes_again(store: Store, name: str, arrived: list[str], *, progress: Progress | None,
+                  clauses: pd.DataFrame | None) -> str | None:
+    """Find the themes again over every brand after reviews of new brands arrived; None when discovery fails."""
+    if progress:
+        progress(0.0, f"Finding the themes again now that reviews of {brand_themes.named(arrived)} arrived")
+    texts = comments_for_discovery(dataset_comments(store, name))
+    try:
+        result = discover_themes(store, name, n_themes=_theme_count(texts), progress=progress, clauses=clauses)
+    except InputError:
         return None
-    return f"New comments were coded with codeframe version {result.version}: {result.coverage:.0%} of all comments " \
-           f"have at least one theme."
+    return (f"Reviews of {brand_themes.named(arrived)} arrived after the themes were found, so the themes were found "
+            "again over every brand, keeping the brands comparable. " + result.message)
+
+
+def _theme_count(texts: list[str]) -> int | None:
+    """Return how many themes discovery looks for in these English comments (None: too few, other languages only)."""
+    return default_theme_count(len(texts)) if len(texts) >= MIN_COMMENTS else None
 
 
 def _first_themes(store: Store, name: str, *, progress: Progress | None,
@@ -281,8 +319,7 @@ def _first_themes(store: Store, name: str, *, progress: Progress | None,
     if progress:
         progress(0.0, f"Looking for themes in {discovery_summary(frame)} comments")
     try:
-        result = discover_themes(store, name, n_themes=default_theme_count(len(texts)) if len(texts) >= MIN_COMMENTS
-                                 else None, progress=progress, clauses=clauses)
+        result = discover_themes(store, name, n_themes=_theme_count(texts), progress=progress, clauses=clauses)
     except InputError as err:
         return f"Themes were not looked for: {err}"
     return f"Found {result.counted}. " + result.message

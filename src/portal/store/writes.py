@@ -16,7 +16,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from portal.errors import InputError, PortalError, StoreError
 from portal.model import DatasetConfig, ImportResult, dataset_name_problem
 from portal.store import cache, frames
-from portal.store.base import Progress, _binds, _bulk, _execute_many, _no_progress, _now
+from portal.store.base import Progress, _binds, _bulk, _execute_many, _no_progress, _not_found, _now
 from portal.store.connect import open_error, write_transaction
 from portal.store.rows import StoreRows, _create_indexes
 from portal.store.schema import (
@@ -36,9 +36,12 @@ _ANALYZE_ROWS = 10_000
 
 
 def merge_config(stored: DatasetConfig | None, new: DatasetConfig) -> DatasetConfig:
-    """Return ``new`` with the segments of ``stored`` it does not mention added (segments stay known)."""
+    """Return ``new`` with the segments of ``stored`` it does not mention added (segments stay known), and with
+    the stored brand that is ours when ``new`` names none."""
     if stored is None:
         return new
+    if new.ours is None and stored.ours is not None:
+        new = replace(new, ours=stored.ours)
     used = set(new.mapping.columns())
     kept = tuple(s for s in stored.mapping.segments if s not in used)
     if not kept:
@@ -186,6 +189,18 @@ class StoreWrites(StoreRows):
             _execute_many(conn, delete, {"id": chunk})
             step(len(chunk), "Removing rows missing from the file")
         return len(missing_ids)
+
+    def set_ours(self, name: str, brand: str | None) -> None:
+        """Store ``brand`` as the dataset's own brand (None forgets it); the rows and data version are untouched.
+
+        Raises ``NotFoundError`` when there is no dataset ``name``.
+        """
+        with write_transaction(self.engine) as conn:
+            row = self._locked_row(conn, name)
+            if row is None:
+                raise _not_found(name)
+            config = {**orjson.loads(row.config), "ours": brand}  # other settings kept exactly as stored
+            conn.execute(sa.update(datasets).where(datasets.c.id == row.id).values(config=orjson.dumps(config).decode()))
 
     @staticmethod
     def _finish_import(conn: sa.Connection, dataset_id: int, import_id: int, merged: DatasetConfig, *, added: int,

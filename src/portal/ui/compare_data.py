@@ -15,8 +15,8 @@ from portal.services import compare as compare_service
 from portal.ui.context import get_store
 from portal.ui.filters import Filters
 
-#: session_state key: dataset name -> our brand, so each dataset remembers its own.
-REMEMBERED = "competitors_ours_by_dataset"
+#: The key (and link parameter) of the "Our brand" choice.
+OURS = "competitors_ours"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -63,11 +63,8 @@ def cell_reviews_of(info: DatasetInfo, theme: str, group: str, filters: Filters)
     return _cell(settings.database_url(), info.name, info.data_version, theme, group, filters.key())
 
 
-def remembered(name: str) -> str | None:
-    """Return the brand chosen as ours for dataset ``name`` in this session, if any."""
-    return st.session_state.get(REMEMBERED, {}).get(name)
-
-
-def remember(name: str, brand: str) -> None:
-    """Remember ``brand`` as ours for dataset ``name`` in this session."""
-    st.session_state.setdefault(REMEMBERED, {})[name] = brand
+def remember(name: str) -> None:
+    """Store the brand just picked (the widget's value) as ours for dataset ``name`` (an ``on_change`` callback)."""
+    brand = st.session_state.get(OURS)
+    if brand:
+        compare_service.remember_ours(get_store(), name, brand)
