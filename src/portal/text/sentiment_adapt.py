@@ -130,7 +130,9 @@ def weak_labels(frame: pd.DataFrame, *, rating_scale: tuple[float, float] = (1, 
     if "rating" in frame:
         out["rating"] = _score_labels(frame["rating"], rating_scale)
     if "csat" in frame:
-        out["csat"] = _score_labels(frame["csat"], csat_scale)
+        csat = _score_labels(frame["csat"], csat_scale)
+        if "rating" not in out or not np.array_equal(csat, out["rating"]):  # CSAT derived from the stars
+            out["csat"] = csat
     if "recommend" in frame:
         answer = pd.to_numeric(frame["recommend"], errors="coerce").to_numpy(dtype=np.float64)
         labels = np.where(answer >= 0.5, "positive", "negative").astype(object)
