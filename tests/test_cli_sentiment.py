@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -45,6 +47,19 @@ def test_import_adapts_sentiment_and_says_so(capsys, db_url, tmp_path) -> None:
     expected = frame["rating"].map({1.0: "negative", 3.0: "neutral", 5.0: "positive"})
     # The stored labels come from the adapted model, which learnt this dataset's words.
     assert (frame["sentiment_label"] == expected).mean() > 0.9
+
+
+def test_import_json_reports_the_sentiment_model(capsys, db_url, tmp_path) -> None:
+    code, out, err = run(capsys, "import", str(_survey(tmp_path, 200)), "--dataset", "r", "--db", db_url,
+                         "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["added"] == 200  # the keys that were there stay
+    model = doc["sentiment_model"]
+    assert (model["labels"], model["n"], model["fell_back"]) == ("rating", 200, False)
+    assert model["heldout_n"] == pytest.approx(200 * 0.2, abs=20)
+    assert model["adapted_f1"] >= model["general_f1"]
+    assert model["message"].startswith("Sentiment adapted to this dataset from 200 ratings")
 
 
 def test_too_few_scored_comments_keep_the_general_model(capsys, db_url, tmp_path) -> None:

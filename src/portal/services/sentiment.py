@@ -19,7 +19,7 @@ from portal.store.sentiment import read_sentiment_model, save_sentiment_model, u
 from portal.text.enrich import enrich
 from portal.text.sentiment_adapt import AdaptedModel, adapt, weak_labels
 
-__all__ = ["adapted_model", "after_import", "clause_scorer", "refit"]
+__all__ = ["adapted_model", "after_import", "clause_scorer", "refit", "report"]
 
 Progress = Callable[[float, str], None]
 _LOG = logging.getLogger(__name__)
@@ -32,6 +32,12 @@ def adapted_model(store: Store, name: str) -> AdaptedModel | None:
     if stored is None or stored.model is None:
         return None
     return AdaptedModel.from_bytes(stored.model)
+
+
+def report(store: Store, name: str) -> dict[str, object] | None:
+    """Return the report of the dataset's last sentiment refit (None before the first one)."""
+    stored = read_sentiment_model(store, name)
+    return stored.report if stored is not None else None
 
 
 def clause_scorer(store: Store, name: str) -> Callable[[list[str]], np.ndarray] | None:

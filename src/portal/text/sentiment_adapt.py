@@ -235,10 +235,12 @@ def adapt(texts: list[str], candidates: dict[str, np.ndarray], *, languages: lis
 
 
 def _language_figures(languages: np.ndarray, truth: np.ndarray, polarity: np.ndarray) -> dict[str, dict[str, Any]]:
-    """Return, per language other than English, the held-out count and the adapted model's macro-F1."""
+    """Return, per language other than English with 10 or more held-out comments, their count and macro-F1."""
     out: dict[str, dict[str, Any]] = {}
     for code in sorted({str(c) for c in languages if isinstance(c, str) and c != "en"}):
         mask = languages == code
+        if mask.sum() < 10:
+            continue
         f1 = macro_f1(truth[mask], to_labels(polarity[mask], NEGATIVE_BELOW, POSITIVE_ABOVE))
         out[code] = {"n": int(mask.sum()), "adapted_f1": round(f1, 4)}
     return out
