@@ -38,6 +38,7 @@ import train_sentiment as T  # noqa: E402
 
 from portal.text import sentiment as S  # noqa: E402
 from portal.text.enrich import enrich_with_clauses  # noqa: E402
+from portal.text.sentiment import star_sentiment  # noqa: E402
 from portal.text.sentiment_adapt import adapt  # noqa: E402
 from portal.text.sentiment_fit import best_thresholds, macro_f1, to_labels  # noqa: E402
 
@@ -125,7 +126,7 @@ def accuracy_table(data: Path) -> str:
 
 
 def timing(data: Path, rows: int, workers: int | None) -> str:
-    """Return a line with the time and peak memory of enriching ``rows`` comments with clauses."""
+    """Return lines with the time of enriching ``rows`` comments by the general and by an adapted model."""
     clothing, bank = T.load_clothing(data), T.load_bank(data)
     base = pd.concat([clothing[["text", "rating"]], bank[["text", "rating"]]], ignore_index=True)
     repeated = pd.concat([base] * (rows // len(base) + 1), ignore_index=True).iloc[:rows]
@@ -136,10 +137,20 @@ def timing(data: Path, rows: int, workers: int | None) -> str:
     result = enrich_with_clauses(frame, workers=workers)
     seconds = time.perf_counter() - start
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    labels = star_sentiment(frame["rating"].to_numpy(dtype=float), (1, 5))[1].astype(object)
+    fitted = adapt(frame["comment"].tolist(), {"rating": labels})
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    enrich_with_clauses(frame, workers=workers, model=fitted.model)
+    adapted_seconds = time.perf_counter() - start
     return (
         f"enrichment of {rows:,} comments ({len(result.clauses):,} clauses) with language and clause "
-        f"sentiment, {workers or 'all'} worker processes: {seconds:.1f} s; peak memory {self_mb:,.0f} MB "
-        f"(main process, holding the input and both result frames) + {worker_peak_mb(data):,.0f} MB per worker"
+        f"sentiment, {workers or 'all'} worker processes: {seconds:.1f} s with the general model, "
+        f"{adapted_seconds:.1f} s with an adapted one; peak memory {self_mb:,.0f} MB "
+        f"(main process, holding the input and both result frames) + {worker_peak_mb(data):,.0f} MB per worker\n"
+        f"fitting the adapted model on those {rows:,} comments and their stars: {fit_seconds:.1f} s "
+        f"({'kept' if fitted.model is not None else 'fell back'})"
     )
 
 

@@ -114,6 +114,15 @@ def test_another_language_with_enough_scored_comments_is_read() -> None:
     assert "It also reads comments in es." in result.message
 
 
+def test_a_large_dataset_is_adapted_on_a_fixed_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("portal.text.sentiment_adapt.MAX_LABELLED", 300)
+    texts, stars = _slang_reviews(600)
+    first, second = adapt(texts, _candidates(stars)), adapt(texts, _candidates(stars))
+    assert first.report["n"] == 300 and first.report["heldout_n"] < 300 * 0.3
+    assert first.model is not None and second.model is not None
+    assert first.model.to_bytes() == second.model.to_bytes()
+
+
 @pytest.mark.parametrize("bad", [b"", b"not a model"])
 def test_a_blob_that_is_no_model_is_refused(bad: bytes) -> None:
     with pytest.raises(ValueError, match="cannot be read"):

@@ -31,6 +31,7 @@ __all__ = ["AdaptedModel", "Adaptation", "adapt", "weak_labels", "HELDOUT_SHARE"
 HELDOUT_SHARE = 0.2
 SEED = 20261207
 MIN_LABELLED = 100  # fewer labelled comments than this: keep the general model
+MAX_LABELLED = 25_000  # a larger dataset is adapted on a fixed, seeded sample of this many (bounds the fit time)
 MIN_LANGUAGE_HELDOUT = 30  # held-out comments a language needs before its words are read
 CONFIDENT = 0.6  # self-training: a general-model label is kept when its probability is at least this
 C = 1.0
@@ -141,6 +142,16 @@ def weak_labels(frame: pd.DataFrame, *, rating_scale: tuple[float, float] = (1, 
     return {k: v for k, v in out.items() if sum(x is not None for x in v) > 0}
 
 
+def _sample(has: np.ndarray) -> np.ndarray:
+    """Return ``has`` limited to a fixed, seeded sample of ``MAX_LABELLED`` rows when it holds more."""
+    found = np.flatnonzero(has)
+    if len(found) <= MAX_LABELLED:
+        return has
+    keep = np.zeros_like(has)
+    keep[np.sort(np.random.default_rng(SEED + 2).choice(found, MAX_LABELLED, replace=False))] = True
+    return keep
+
+
 def _heldout(n: int) -> np.ndarray:
     """Return the fixed, seeded held-out mask for ``n`` rows."""
     return np.random.default_rng(SEED).random(n) < HELDOUT_SHARE
@@ -202,7 +213,7 @@ def adapt(texts: list[str], candidates: dict[str, np.ndarray], *, languages: lis
     source, labels = _choose_labels(candidates, proba[:, 2] - proba[:, 0], general_thresholds)
     if source == "self":
         labels = _self_labels(proba)
-    has = np.array([v is not None for v in labels], dtype=bool)
+    has = _sample(np.array([v is not None for v in labels], dtype=bool))
     report: dict[str, Any] = {"labels": source, "n": int(has.sum()), "heldout_share": HELDOUT_SHARE}
     if has.sum() < MIN_LABELLED or len({str(v) for v in labels[has]}) < 2:
         report["reason"] = (f"the dataset has fewer than {MIN_LABELLED} comments with a score (or only one "
