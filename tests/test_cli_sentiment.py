@@ -62,6 +62,19 @@ def test_import_json_reports_the_sentiment_model(capsys, db_url, tmp_path) -> No
     assert model["message"].startswith("Sentiment adapted to this dataset from 200 ratings")
 
 
+def test_importing_the_same_file_again_keeps_the_model_and_says_nothing(capsys, db_url, tmp_path) -> None:
+    path = _survey(tmp_path, 150)
+    assert run(capsys, "import", str(path), "--dataset", "r", "--db", db_url)[0] == 0
+    with Store(db_url) as store:
+        first = read_sentiment_model(store, "r")
+    code, out, err = run(capsys, "import", str(path), "--dataset", "r", "--db", db_url)
+    assert code == 0 and "0 added, 0 updated, 150 unchanged" in out
+    assert "Sentiment" not in err
+    with Store(db_url) as store:
+        again = read_sentiment_model(store, "r")
+    assert first is not None and again is not None and again.fitted_at == first.fitted_at
+
+
 def test_too_few_scored_comments_keep_the_general_model(capsys, db_url, tmp_path) -> None:
     code, _, err = run(capsys, "import", str(_survey(tmp_path, 40)), "--dataset", "r", "--db", db_url)
     assert code == 0, err

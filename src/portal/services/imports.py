@@ -184,7 +184,8 @@ def commit(
         store.record_failed_import(name, source=source, source_kind=source_kind, message=str(err))
         raise
     if enrich:
-        said = [sentiment_after_import(store, name), after_import(store, name, progress=progress)]
+        changed = bool(result.added or result.updated or result.removed)
+        said = [sentiment_after_import(store, name, changed=changed), after_import(store, name, progress=progress)]
         result = replace(result, themes_message=" ".join(m for m in said if m) or None)
     return result
 

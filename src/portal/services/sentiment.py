@@ -82,12 +82,15 @@ def _rescore(store: Store, name: str, scale: tuple[int, int], model: AdaptedMode
     return update_sentiment(store, name, keys, values, scores["sentiment_label"][~same].tolist())
 
 
-def after_import(store: Store, name: str) -> str | None:
+def after_import(store: Store, name: str, *, changed: bool = True) -> str | None:
     """Refit the dataset's sentiment model after an import; return the sentence for the import report.
 
-    Never raises: when refitting fails the dataset keeps what it had and the sentence says so.
+    An import that ``changed`` no row (a sheet refresh with nothing new) keeps the stored model and says
+    nothing. Never raises: when refitting fails the dataset keeps what it had and the sentence says so.
     """
     try:
+        if not changed and read_sentiment_model(store, name) is not None:
+            return None
         return refit(store, name)
     except Exception as err:  # noqa: BLE001 - a refit failure must never fail or undo the import
         _LOG.exception("refitting the sentiment model of %r failed", name)
