@@ -117,10 +117,11 @@ class SentimentModel:
         return np.asarray(x @ weights, dtype=np.float64) + self.intercept
 
     def proba(self, texts: Sequence[str], *, _weights: np.ndarray | None = None) -> np.ndarray:
-        """Return (n, 3) probabilities of negative, neutral, positive."""
+        """Return (n, 3) probabilities of negative, neutral, positive (a leading linking word is not scored)."""
         if len(texts) == 0:
             return np.zeros((0, 3))
-        return ovr_proba(self.scores(make_vectorizer().transform(list(texts)), _weights))
+        cleaned = [content(t) if isinstance(t, str) else "" for t in texts]
+        return ovr_proba(self.scores(make_vectorizer().transform(cleaned), _weights))
 
     def polarity(self, texts: Sequence[str]) -> np.ndarray:
         """Return P(positive) - P(negative) for each text, in [-1, 1]."""
@@ -158,7 +159,7 @@ def content(text: str) -> str:
 
 def polarity(texts: Sequence[str]) -> np.ndarray:
     """Return the polarity in [-1, 1] of each English text (a float array, same order)."""
-    texts = [content(t) if isinstance(t, str) else "" for t in texts]
+    texts = [t if isinstance(t, str) else "" for t in texts]
     p = load_model().proba(texts, _weights=_shipped_weights())
     return p[:, 2] - p[:, 0]
 
