@@ -41,7 +41,7 @@ def fit_ovr(x: object, y: np.ndarray, weights: np.ndarray, c: float) -> tuple[np
     for k, lab in enumerate(LABELS):
         target = (y == lab).astype(int)
         if 0 < target.sum() < len(target):
-            model = LogisticRegression(C=c, solver="liblinear", max_iter=200)
+            model = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=0)
             model.fit(x, target, sample_weight=weights)
             coef[k], intercept[k] = model.coef_[0], model.intercept_[0]
     return coef, intercept
