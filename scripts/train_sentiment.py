@@ -1,18 +1,20 @@
-"""Train the shipped sentiment model and the English word list from the public star-rated reviews.
+"""Train the shipped general sentiment model on every star- or score-labelled public set.
 
-Usage: ``python scripts/train_sentiment.py [--data FOLDER]`` (default: ``../shared/data`` beside the
-repository). Writes ``src/portal/text/models/sentiment_v1.npz`` and ``english_words_v1.txt`` and prints
-the held-out macro-F1 it recorded in the model.
+Usage: ``python scripts/train_sentiment.py [--data FOLDER] [--words]`` (default: ``../shared/data`` beside
+the repository). Writes ``src/portal/text/models/sentiment_v2.npz`` (with ``--words`` also rewrites
+``english_words_v1.txt``, the language detector's word list, from the same reviews as before).
 
-Data: ``womens_clothing_reviews.csv`` (CC0) and ``ethiopian_bank_app_reviews.csv`` (MIT); 1-2 stars are
-negative, 3 neutral, 4-5 positive. Fixed split: a row whose 0-based position in its file is a multiple
-of 5 is held out (20 %); only the other rows are used for training and for choosing thresholds.
+Data and labels: clothing reviews (1-2 stars negative, 3 neutral, 4-5 positive), Ethiopian bank-app
+reviews (same), neobank App Store reviews detected as English (same), BA reviews (``recommended`` yes
+positive, no negative; the overall rating column is unreliable, see the data README) and telecom NPS
+verbatims (0-6 negative, 7-8 neutral, 9-10 positive).
 
-Model: word 1-2 grams hashed into 2**18 buckets (binary, l2-normalised), multinomial logistic regression
-with balanced class weights. Polarity = P(positive) - P(negative); the two label thresholds maximise
-macro-F1 on 3-fold out-of-fold training polarities. The file also holds an optional second stage that
-stacks the model's log-probabilities with VADER's four scores (a small logistic regression trained on the
-out-of-fold probabilities) with its own thresholds; the benchmark compares both.
+Settings (the benchmark uses exactly these, through ``train_general``): word 1-2 grams hashed into 2**18
+buckets (binary, l2-normalised) plus three lexicon columns (``portal.text.sentiment_features``); one
+liblinear logistic regression per label with C = ``C``; sample weights give each set the same total
+weight, split equally over the labels it has, so the big clothing set does not dominate. Thresholds:
+fitted without the rows whose 0-based file position is a multiple of 5, chosen on those rows for the best
+mean macro-F1 over the sets, then the model is refitted on every row.
 """
 
 from __future__ import annotations
@@ -24,19 +26,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+import scipy.sparse as sp
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from portal.text import sentiment as S  # noqa: E402
+from portal.text import sentiment_features as F  # noqa: E402
 from portal.text.sentences import tokenize  # noqa: E402
+from portal.text.sentiment_fit import balanced_weights, best_thresholds, fit_ovr, ovr_proba  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 MODELS = REPO / "src" / "portal" / "text" / "models"
 HELDOUT_EVERY = 5
-SEED = 0
+C = 1.0
 
 # Everyday words that short reviews use and a review corpus may miss.
 EXTRA_ENGLISH = """
@@ -62,73 +65,123 @@ def star_label(stars: pd.Series) -> np.ndarray:
     return np.where(stars <= 2, "negative", np.where(stars == 3, "neutral", "positive"))
 
 
-def load_clothing(data: Path) -> pd.DataFrame:
-    """Return text, label and position of each clothing review with text (title and body joined)."""
-    raw = pd.read_csv(data / "womens_clothing_reviews.csv")
-    title = raw["Title"].fillna("").astype(str)
-    body = raw["Review Text"].fillna("").astype(str)
-    text = (title + "\n\n" + body).str.strip()
-    frame = pd.DataFrame(
-        {"text": text, "label": star_label(raw["Rating"]), "rating": raw["Rating"], "pos": np.arange(len(raw))}
-    )
+def _frame(text: pd.Series, labels: np.ndarray, **extra: object) -> pd.DataFrame:
+    """Return text, label, file position (and ``extra`` columns) of the rows with text."""
+    frame = pd.DataFrame({"text": text.fillna("").astype(str).str.strip(), "label": labels, **extra})
+    frame["pos"] = np.arange(len(frame))
     return frame[frame["text"] != ""].reset_index(drop=True)
+
+
+def load_clothing(data: Path) -> pd.DataFrame:
+    """Return the clothing reviews (title and body joined) with star labels."""
+    raw = pd.read_csv(data / "womens_clothing_reviews.csv")
+    text = raw["Title"].fillna("").astype(str) + "\n\n" + raw["Review Text"].fillna("").astype(str)
+    return _frame(text, star_label(raw["Rating"]), rating=raw["Rating"])
 
 
 def load_bank(data: Path) -> pd.DataFrame:
-    """Return text, label and position of each bank-app review with text."""
+    """Return the Ethiopian bank-app reviews with star labels."""
     raw = pd.read_csv(data / "ethiopian_bank_app_reviews.csv")
-    text = raw["review"].fillna("").astype(str).str.strip()
-    frame = pd.DataFrame(
-        {"text": text, "label": star_label(raw["rating"]), "rating": raw["rating"], "pos": np.arange(len(raw))}
-    )
-    return frame[frame["text"] != ""].reset_index(drop=True)
+    return _frame(raw["review"], star_label(raw["rating"]), rating=raw["rating"])
+
+
+def load_neobank(data: Path, english_only: bool = True) -> pd.DataFrame:
+    """Return the neobank App Store reviews with star labels and language (English rows only by default)."""
+    from portal.text.language import detect_language
+
+    raw = pd.read_csv(data / "neobank_appstore_reviews.csv")
+    frame = _frame(raw["Comment"], star_label(raw["Rating"]), rating=raw["Rating"])
+    frame["language"] = detect_language(frame["text"].tolist())
+    return frame[frame["language"] == "en"].reset_index(drop=True) if english_only else frame
+
+
+def load_ba(data: Path) -> pd.DataFrame:
+    """Return the BA reviews (headline and text) labelled by ``recommended``: yes positive, no negative.
+
+    The overall ``rating`` column does not match the reviews (see the data README), so it is not used.
+    """
+    raw = pd.read_csv(data / "ba_skytrax_reviews.csv")
+    text = raw["header"].fillna("").astype(str).str.strip('" ') + "\n\n" + raw["content"].fillna("").astype(str)
+    labels = np.where(raw["recommended"] == "yes", "positive", "negative")
+    return _frame(text, labels, recommend=(raw["recommended"] == "yes").astype(float))
+
+
+def load_telecom(data: Path) -> pd.DataFrame:
+    """Return the telecom NPS verbatims labelled by NPS group (detractor, passive, promoter)."""
+    raw = pd.read_csv(data / "nps_telecom_verbatims.csv")
+    raw = raw[raw["NPS_SCORE"].notna()].reset_index(drop=True)
+    score = raw["NPS_SCORE"]
+    labels = np.where(score <= 6, "negative", np.where(score <= 8, "neutral", "positive"))
+    return _frame(raw["text"], labels, nps=score)
+
+
+def _agreeing(texts: pd.Series, opinions: pd.Series, sep: str, pair_sep: str) -> pd.DataFrame:
+    """Return the sentences whose opinion polarities all agree (conflict, mixed and none skipped)."""
+    rows = []
+    for text, pairs in zip(texts, opinions, strict=True):
+        if not isinstance(pairs, str) or not pairs.strip():
+            continue
+        polarities = {p.rsplit(pair_sep, 1)[1].strip() for p in pairs.split(sep)}
+        if len(polarities) == 1 and "conflict" not in polarities:
+            rows.append((str(text).strip(), polarities.pop()))
+    frame = pd.DataFrame(rows, columns=["text", "label"])
+    frame["pos"] = np.arange(len(frame))
+    return frame
 
 
 def load_semeval(data: Path) -> pd.DataFrame:
-    """Return SemEval-2014 restaurant sentences whose aspect polarities all agree (conflict skipped)."""
+    """Return SemEval-2014 restaurant sentences whose aspect-category polarities all agree."""
     raw = pd.read_csv(data / "semeval14_restaurants_aspects.csv")
-    rows = []
-    for text, pairs in zip(raw["text"], raw["category_polarities"], strict=True):
-        polarities = {p.rsplit(":", 1)[1] for p in str(pairs).split(";")}
-        if len(polarities) == 1 and "conflict" not in polarities:
-            rows.append((str(text).strip(), polarities.pop()))
-    return pd.DataFrame(rows, columns=["text", "label"])
+    return _agreeing(raw["text"], raw["category_polarities"], ";", ":")
 
 
-def load_neobank(data: Path) -> pd.DataFrame:
-    """Return the neobank App Store reviews with star labels (all languages; filter before use)."""
-    raw = pd.read_csv(data / "neobank_appstore_reviews.csv")
-    return pd.DataFrame(
-        {"text": raw["Comment"].astype(str).str.strip(), "label": star_label(raw["Rating"]), "rating": raw["Rating"]}
-    )
+def load_laptops(data: Path) -> pd.DataFrame:
+    """Return SemEval-2016 laptop sentences whose opinion polarities all agree."""
+    raw = pd.read_csv(data / "semeval2016_laptops_aspects.csv")
+    return _agreeing(raw["text"], raw["opinions"], ";", "=")
+
+
+SCORED = {"clothing": load_clothing, "Ethiopian banks": load_bank, "neobank (English)": load_neobank,
+          "BA (recommended)": load_ba, "telecom (NPS groups)": load_telecom}
+UNSCORED = {"SemEval restaurants": load_semeval, "SemEval laptops": load_laptops}
+
+
+def load_sets(data: Path) -> dict[str, pd.DataFrame]:
+    """Return every labelled set by name: the scored (training) sets first, then the SemEval sets."""
+    return {name: load(data) for name, load in {**SCORED, **UNSCORED}.items()}
 
 
 def is_heldout(frame: pd.DataFrame) -> pd.Series:
-    """Return True for the rows of the fixed held-out split (file position a multiple of 5)."""
+    """Return True for the rows kept out of fitting to choose thresholds (file position a multiple of 5)."""
     return frame["pos"] % HELDOUT_EVERY == 0
 
 
-def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
-    """Return the macro-F1 over negative, neutral and positive."""
-    scores = []
-    for c in S.LABELS:
-        tp = np.sum((predicted == c) & (truth == c))
-        fp = np.sum((predicted == c) & (truth != c))
-        fn = np.sum((predicted != c) & (truth == c))
-        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-    return float(np.mean(scores))
+def train_general(sets: dict[str, pd.DataFrame], names: list[str]) -> S.SentimentModel:
+    """Return the general model trained on the sets ``names`` with the shipped settings.
 
+    Thresholds: fit on the rows not held out, choose the pair with the best mean macro-F1 over the sets'
+    held-out rows; then refit on every row of those sets and keep those thresholds.
+    """
+    vec = S.make_vectorizer()
+    xs = {n: F.design(vec.transform(sets[n]["text"].tolist())) for n in names}
 
-def best_thresholds(polarity: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
-    """Return (macro-F1, negative-below, positive-above) maximising macro-F1 over quantile grids."""
-    grid = np.unique(np.round(np.quantile(polarity, np.linspace(0.01, 0.99, 99)), 3))
-    best = (-1.0, 0.0, 0.0)
-    for i, low in enumerate(grid):
-        for high in grid[i + 1 :]:
-            f1 = macro_f1(truth, S.labels_from_polarity(polarity, low, high))
-            if f1 > best[0]:
-                best = (f1, float(low), float(high))
-    return best
+    def fit(masks: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        x = sp.vstack([xs[n][masks[n]] for n in names]).tocsr()
+        y = np.concatenate([sets[n]["label"].to_numpy()[masks[n]] for n in names])
+        groups = np.concatenate([np.full(int(masks[n].sum()), n) for n in names])
+        return fit_ovr(x, y, balanced_weights(groups, y), C)
+
+    held = {n: is_heldout(sets[n]).to_numpy() for n in names}
+    coef, intercept = fit({n: ~held[n] for n in names})
+    pols = []
+    for n in names:
+        p = ovr_proba(np.asarray(xs[n][held[n]] @ coef.T) + intercept)
+        pols.append(p[:, 2] - p[:, 0])
+    score, low, high = best_thresholds(pols, [sets[n]["label"].to_numpy()[held[n]] for n in names])
+    coef, intercept = fit({n: np.ones(len(sets[n]), dtype=bool) for n in names})
+    meta = {"version": 2, "trained_on": names, "C": C, "threshold_choice_macro_f1": round(score, 4),
+            "train_rows": int(sum(len(sets[n]) for n in names))}
+    return S.SentimentModel.from_dense(F.fold(coef), intercept, (low, high), meta)
 
 
 def english_word_list(train_texts: list[str], bank_texts: list[str]) -> list[str]:
@@ -149,73 +202,26 @@ def english_word_list(train_texts: list[str], bank_texts: list[str]) -> list[str
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train, evaluate on the held-out split and write the model files; returns the exit code."""
+    """Train on every scored set and write the model file (and optionally the word list); returns 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the public data sets")
+    parser.add_argument("--words", action="store_true", help="also rewrite the English word list")
     args = parser.parse_args(argv)
-
-    clothing, bank = load_clothing(args.data), load_bank(args.data)
-    train = pd.concat([clothing[~is_heldout(clothing)], bank[~is_heldout(bank)]], ignore_index=True)
-    heldout = {"clothing": clothing[is_heldout(clothing)], "bank": bank[is_heldout(bank)]}
-    print(f"training on {len(train)} reviews; held out {', '.join(f'{k} {len(v)}' for k, v in heldout.items())}")
-
+    sets = {name: load(args.data) for name, load in SCORED.items()}
+    print("training on " + ", ".join(f"{k} {len(v):,}" for k, v in sets.items()))
+    model = train_general(sets, list(sets))
     MODELS.mkdir(parents=True, exist_ok=True)
-    words = english_word_list(train["text"].tolist(), bank.loc[~is_heldout(bank), "text"].tolist())
-    (MODELS / "english_words_v1.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
-    print(f"english_words_v1.txt: {len(words)} words")
-
-    vectorizer = S.make_vectorizer()
-    x = vectorizer.transform(train["text"].tolist())
-    y = train["label"].to_numpy()
-    folds = StratifiedKFold(3, shuffle=True, random_state=SEED)
-    base = LogisticRegression(C=2.0, max_iter=500, tol=1e-3, class_weight="balanced")
-    out_of_fold = cross_val_predict(base, x, y, cv=folds, method="predict_proba")
-    base.fit(x, y)
-    assert list(base.classes_) == list(S.LABELS)
-    vader = S.vader_features(train["text"].tolist())
-    stack_x = S.stack_features(out_of_fold, vader)
-    stacker = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
-    stacked_oof = cross_val_predict(stacker, stack_x, y, cv=folds, method="predict_proba")
-    stacker.fit(stack_x, y)
-    train_f1, low, high = best_thresholds(out_of_fold[:, 2] - out_of_fold[:, 0], y)
-    print(f"thresholds: negative below {low:.3f}, positive above {high:.3f} (train out-of-fold macro-F1 {train_f1:.3f})")
-    combined_f1, c_low, c_high = best_thresholds(stacked_oof[:, 2] - stacked_oof[:, 0], y)
-    print(f"combined thresholds: {c_low:.3f}, {c_high:.3f} (train out-of-fold macro-F1 {combined_f1:.3f})")
-
-    # Keep only the hashed buckets that training used (the rest have zero weight) to keep the file small.
-    coef = base.coef_.astype(np.float32)
-    used = np.flatnonzero(np.abs(coef).max(axis=0) > 1e-4)
-    model = S.SentimentModel(
-        buckets=used.astype(np.int32),
-        weights=coef[:, used].astype(np.float16).astype(np.float32),  # as stored
-        intercept=base.intercept_.astype(np.float64),
-        stack_coef=stacker.coef_.astype(np.float64),
-        stack_intercept=stacker.intercept_.astype(np.float64),
-        negative_below=low,
-        positive_above=high,
-        combined_thresholds=(c_low, c_high),
-        meta={},
-    )
-    scores = {}
-    for name, frame in heldout.items():
-        predicted = model.labels(frame["text"].tolist())
-        scores[name] = round(macro_f1(frame["label"].to_numpy(), predicted), 4)
-    meta = {
-        "version": 1,
-        "trained_on": ["womens_clothing_reviews.csv", "ethiopian_bank_app_reviews.csv"],
-        "split": f"held out: rows whose 0-based file position is a multiple of {HELDOUT_EVERY}",
-        "train_rows": int(len(train)),
-        "train_oof_macro_f1": round(train_f1, 4),
-        "train_oof_macro_f1_combined": round(combined_f1, 4),
-        "heldout_macro_f1": scores,
-        "negative_below": low,
-        "positive_above": high,
-    }
-    model = S.SentimentModel(**{**model.__dict__, "meta": meta})
     model.save(MODELS / S.MODEL_FILE_NAME)
     size = (MODELS / S.MODEL_FILE_NAME).stat().st_size
-    print(f"{S.MODEL_FILE_NAME}: {size / 1e6:.2f} MB, {len(used)} buckets; held-out macro-F1 {scores}")
-    print(f"set NEGATIVE_BELOW = {low} and POSITIVE_ABOVE = {high} in portal/text/sentiment.py")
+    print(f"{S.MODEL_FILE_NAME}: {size / 1e6:.2f} MB, {len(model.buckets)} buckets, meta {model.meta}")
+    print(f"set NEGATIVE_BELOW = {model.negative_below} and POSITIVE_ABOVE = {model.positive_above} in "
+          "portal/text/sentiment.py")
+    if args.words:
+        clothing, bank = sets["clothing"], sets["Ethiopian banks"]
+        words = english_word_list(clothing.loc[~is_heldout(clothing), "text"].tolist()
+                                  + bank.loc[~is_heldout(bank), "text"].tolist(),
+                                  bank.loc[~is_heldout(bank), "text"].tolist())
+        (MODELS / "english_words_v1.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
     return 0
 
 

@@ -123,3 +123,11 @@ def test_a_bad_currency_is_refused_with_a_clear_message(page_db, typed, said):
     assert any(said in w and "such as £, $ or €" in w for w in warnings), warnings
     assert not [b for b in at.button if b.label.startswith("Import")]
     assert Store(page_db).dataset("rev") is None
+
+
+def test_the_import_message_says_which_sentiment_model_the_dataset_uses(page_db):
+    at = upload(open_page("data_sources"), "a.csv", FIRST)
+    at = import_button(at).click().run()
+    message = " ".join(s.value.replace("\\", "") for s in at.success)
+    assert "4 added" in message
+    assert "Sentiment uses the general model: the dataset has fewer than 100 comments with a score" in message

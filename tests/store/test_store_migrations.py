@@ -14,6 +14,7 @@ from portal.errors import StoreError
 from portal.store import Store
 from portal.store.migrate import alembic_config, current_revisions, head_revisions, upgrade
 from portal.store.schema import metadata
+from portal.store.sentiment import read_sentiment_model, save_sentiment_model
 
 BRANCH = '''
 """A test branch from 0001: adds a column to datasets and to responses (SQLite rebuilds both tables)."""
@@ -181,6 +182,23 @@ def test_store_at_0004_holding_rows_gains_the_recommend_column_in_place(db_url: 
         old.history[["id", "status", "added", "updated"]])
     assert store.revert_import(int(old.history["id"].iloc[0])).restored == 10  # history kept its rows
     assert store.load("old")["nps"].eq(9.0).all()
+    store.close()
+
+
+def test_store_without_the_table_gains_it_in_place(db_url: str, make, rows) -> None:
+    old = _store_at(db_url, make, rows, "0006_sentiment_models@-1")  # every other part's schema, not 0006
+    assert current_revisions(old.store.engine) == head_revisions() - {"0006_sentiment_models"}
+    with old.store.engine.connect() as conn:
+        assert "sentiment_models" not in sa.inspect(conn).get_table_names()
+    old.store.close()
+    store = Store(db_url)  # opening applies 0006 to the store as it is
+    assert current_revisions(store.engine) == head_revisions()
+    assert _columns(store.engine, "sentiment_models") == {"dataset_id", "model", "report", "fitted_at"}
+    for name, frame in old.frames.items():
+        assert store.load(name).equals(frame), name
+        assert read_sentiment_model(store, name) is None  # the general model until the next import
+    save_sentiment_model(store, "old", b"m", {"n": 1})
+    assert read_sentiment_model(store, "old") is not None
     store.close()
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from portal.text import sentiment as S
 from portal.text.sentiment import clause_sentiment, label, labels_from_polarity, polarity, star_sentiment
+from portal.text.sentiment_fit import best_thresholds, macro_f1, to_labels
 
 CLEAR_NEGATIVE = [
     "Terrible app, it crashes all the time and support never answers.",
@@ -65,9 +64,6 @@ def test_clauses_of_the_cheque_deposit_example() -> None:
     assert [c.text for c, _, _ in result] == ["love the app", "but cheque deposit keeps failing"]
     assert result[0][2] == "positive"
     assert result[1][2] != "positive" and result[1][1] < result[0][1] - 0.5
-    # The combined stage (word model + VADER) also knows "failing" is negative.
-    combined = S.load_model().labels([c.text for c, _, _ in result], combined=True)
-    assert list(combined) == ["positive", "negative"]
 
 
 def test_clause_sentiment_of_empty_text() -> None:
@@ -116,50 +112,61 @@ def test_shipped_model_file_is_small_and_agrees_with_the_constants() -> None:
     model = S.SentimentModel.load()
     assert model.negative_below == pytest.approx(S.NEGATIVE_BELOW)
     assert model.positive_above == pytest.approx(S.POSITIVE_ABOVE)
-    assert model.meta["negative_below"] == pytest.approx(S.NEGATIVE_BELOW)
-    assert model.meta["version"] == 1
+    assert model.meta["version"] == 2
+    assert len(model.meta["trained_on"]) == 5
     assert model.weights.shape == (3, len(model.buckets))
 
 
-def test_combined_stage_scores_clear_cases() -> None:
-    model = S.load_model()
-    labels = model.labels(CLEAR_NEGATIVE[:2] + CLEAR_POSITIVE[:2], combined=True)
-    assert list(labels) == ["negative", "negative", "positive", "positive"]
+def test_lexicon_columns_know_words_and_problem_cues() -> None:
+    from portal.text.sentiment_features import design, lexicon_matrix
+
+    x = design(S.make_vectorizer().transform(["delightful", "dreadful", "not good", "the app crashes"]))
+    lexicon = x[:, -3:].toarray()
+    # Hashed buckets may collide, so compare the sides rather than expect exact zeros.
+    assert lexicon[0, 0] > lexicon[0, 1]  # positive valence
+    assert lexicon[1, 1] > lexicon[1, 0]  # negative valence
+    assert lexicon[3, 2] > 0 and lexicon[0, 2] == 0  # a problem cue
+    assert lexicon_matrix().shape == (S.HASH_FEATURES, 3)
 
 
-def _heldout(frame: pd.DataFrame) -> pd.DataFrame:
-    """The training script's fixed split: file positions that are multiples of 5."""
-    return frame[np.arange(len(frame)) % 5 == 0]
+def _vader(texts: list[str]) -> np.ndarray:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyser = SentimentIntensityAnalyzer()
+    return np.array([analyser.polarity_scores(t)["compound"] for t in texts])
 
 
-def _stars(r: pd.Series) -> np.ndarray:
-    return np.where(r <= 2, "negative", np.where(r == 3, "neutral", "positive"))
+def _stars(values: pd.Series) -> np.ndarray:
+    return np.where(values <= 2, "negative", np.where(values == 3, "neutral", "positive"))
 
 
-def _macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
-    from sklearn.metrics import f1_score
-
-    return float(f1_score(truth, predicted, labels=list(S.LABELS), average="macro"))
+def _threshold_rows(shared_data) -> list[tuple[list[str], np.ndarray]]:
+    """Rows of three training sets that the training script kept out of fitting (file position % 5 == 0)."""
+    bank = pd.read_csv(shared_data / "ethiopian_bank_app_reviews.csv").iloc[::5].dropna(subset=["review"]).head(400)
+    telecom = pd.read_csv(shared_data / "nps_telecom_verbatims.csv").dropna(subset=["NPS_SCORE"]).iloc[::5]
+    nps = telecom["NPS_SCORE"]
+    clothing = pd.read_csv(shared_data / "womens_clothing_reviews.csv").iloc[::5].dropna(subset=["Review Text"]).head(400)
+    return [
+        (bank["review"].astype(str).tolist(), _stars(bank["rating"])),
+        (telecom["text"].astype(str).tolist(), np.where(nps <= 6, "negative", np.where(nps <= 8, "neutral", "positive"))),
+        (clothing["Review Text"].astype(str).tolist(), _stars(clothing["Rating"])),
+    ]
 
 
 @pytest.mark.shared_data
-def test_shipped_model_reaches_its_recorded_heldout_macro_f1(shared_data) -> None:
-    recorded = S.load_model().meta["heldout_macro_f1"]
-    clothing = _heldout(pd.read_csv(shared_data / "womens_clothing_reviews.csv"))
-    text = (clothing["Title"].fillna("") + "\n\n" + clothing["Review Text"].fillna("")).str.strip()
-    keep = (text != "").to_numpy()
-    bank = _heldout(pd.read_csv(shared_data / "ethiopian_bank_app_reviews.csv"))
-    bank_text = bank["review"].fillna("").astype(str).str.strip()
-    bank_keep = (bank_text != "").to_numpy()
-    cases = {
-        "clothing": (text[keep].tolist(), _stars(clothing["Rating"][keep])),
-        "bank": (bank_text[bank_keep].tolist(), _stars(bank["rating"][bank_keep])),
-    }
-    for name, (texts, truth) in cases.items():
-        predicted = labels_from_polarity(polarity(texts))
-        score = _macro_f1(truth, predicted.astype(str))
-        assert math.isclose(score, recorded[name], abs_tol=0.01), (name, score, recorded[name])
-        assert score > 0.5
+def test_general_model_beats_vader_on_a_set_it_never_saw(shared_data) -> None:
+    # SemEval restaurant sentences are in no training set. VADER's thresholds are chosen like the model's:
+    # for the best macro-F1 on rows of the training sets, as the benchmark does.
+    _, low, high = best_thresholds(*zip(*[(_vader(t), y) for t, y in _threshold_rows(shared_data)], strict=True))
+    rows = pd.read_csv(shared_data / "semeval14_restaurants_aspects.csv")
+    polarities = rows["category_polarities"].map(lambda v: {p.rsplit(":", 1)[1] for p in str(v).split(";")})
+    agree = polarities.map(lambda p: len(p) == 1 and "conflict" not in p)
+    texts = rows.loc[agree, "text"].astype(str).tolist()
+    truth = np.array([next(iter(p)) for p in polarities[agree]])
+    model = macro_f1(truth, labels_from_polarity(polarity(texts)))
+    vader = macro_f1(truth, to_labels(_vader(texts), low, high))
+    assert model > vader, (model, vader)
+    assert model > 0.5
 
 
 def test_mention_label_uses_the_clause_polarity_else_the_comments_label() -> None:

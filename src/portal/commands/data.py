@@ -15,6 +15,7 @@ from portal.errors import InputError
 from portal.model import KINDS, ROLES, currency_problem
 from portal.safe_csv import write_csv
 from portal.services import datasets as dataset_service
+from portal.services import sentiment as sentiment_service
 from portal.services.imports import Prepared, commit, missing_rows, prepare, reject_summary
 from portal.services.sheets import commit_sheet
 from portal.text.source_wording import missing_sentence
@@ -174,6 +175,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             "updated": result.updated, "unchanged": result.unchanged, "rejected": result.rejected,
             "duplicates": result.duplicates, "missing": result.missing, "removed": result.removed,
             "missing_rows": missing, "mapping": prepared.config.mapping.to_dict(),
+            "sentiment_model": sentiment_service.report(store, args.dataset),
         })
     else:
         print(f"Imported into '{args.dataset}': {result.added:,} added, {result.updated:,} updated, "

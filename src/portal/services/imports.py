@@ -21,6 +21,7 @@ from portal.ingest.detect import Detection, apply_overrides, detect
 from portal.ingest.read import Table, file_checksum
 from portal.ingest.validate import Validation, validate
 from portal.model import DatasetConfig, currency_problem
+from portal.services.sentiment import after_import as sentiment_after_import
 from portal.services.themes import after_import, refresh
 from portal.store import ImportResult, RevertResult, Store
 from portal.text.enrich import enrich as enrich_rows
@@ -142,8 +143,9 @@ def commit(
 
     With ``strict`` any rejected row rejects the whole file (``ValidationError``). A file with no valid row
     raises ``ValidationError``. Failed imports are recorded in the history; the stored rows stay as they were.
-    With ``enrich`` the rows are scored and the dataset's themes kept current; the result's ``themes_message``
-    says what that step had to tell the person (None when nothing).
+    With ``enrich`` the rows are scored, the dataset's sentiment model refitted (``portal.services.sentiment``)
+    and its themes kept current; the result's ``themes_message`` says what those steps had to tell the person
+    (the sentiment sentence first; None when nothing).
     """
     source = source or prepared.table.source
     v = prepared.validation
@@ -182,7 +184,9 @@ def commit(
         store.record_failed_import(name, source=source, source_kind=source_kind, message=str(err))
         raise
     if enrich:
-        result = replace(result, themes_message=after_import(store, name, progress=progress))
+        changed = bool(result.added or result.updated or result.removed)
+        said = [sentiment_after_import(store, name, changed=changed), after_import(store, name, progress=progress)]
+        result = replace(result, themes_message=" ".join(m for m in said if m) or None)
     return result
 
 

@@ -258,3 +258,17 @@ leases = sa.Table(
     sa.UniqueConstraint("name", name="uq_leases_name"),
 )
 """Named leases with an expiry: who may run a sync right now."""
+
+# ---------------------------------------------------------------------------------------------------------
+# Per-dataset sentiment (migration ``0006_sentiment_models``): the model adapted to each dataset.
+# ---------------------------------------------------------------------------------------------------------
+
+sentiment_models = sa.Table(
+    "sentiment_models",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, _dataset_fk("fk_sentiment_models_dataset"), primary_key=True),
+    sa.Column("model", sa.LargeBinary, nullable=True),
+    sa.Column("report", sa.Text, nullable=False),
+    sa.Column("fitted_at", sa.DateTime, nullable=False),
+)
+"""Each dataset's adapted sentiment model (None when it kept the general one) and the JSON report saying why."""

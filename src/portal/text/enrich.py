@@ -10,6 +10,10 @@ sentiment from their star rating where one exists (1-2 negative, 3 neutral, 4-5 
 proportionally on other scales); without a rating their sentiment is NaN and their label None, never a
 neutral English score.
 
+With a dataset's adapted model (``portal.text.sentiment_adapt``) its words are scored by that model
+instead, and comments in the other languages it reads well enough (its ``languages``) that have no star
+rating are scored by it too, instead of being left without sentiment.
+
 Large inputs are split in chunks scored in parallel processes; the result does not depend on the number
 of processes or the chunk size.
 """
@@ -27,7 +31,9 @@ import pandas as pd
 
 from portal.text.language import detect_language
 from portal.text.sentences import split_clauses
-from portal.text.sentiment import labels_from_polarity, polarity, star_sentiment
+from portal.text.sentiment import labels_from_polarity, star_sentiment
+from portal.text.sentiment import polarity as general_polarity
+from portal.text.sentiment_adapt import AdaptedModel
 
 __all__ = ["Enrichment", "enrich", "enrich_with_clauses", "COMMENT_COLUMNS", "CLAUSE_COLUMNS"]
 
@@ -66,13 +72,18 @@ class _Chunk:
     clauses: list[tuple[int, int, int, int, int, str, float, str | None]]
 
 
-def _score_chunk(texts: Sequence[str], ratings: np.ndarray, scale: tuple[float, float], clauses: bool) -> _Chunk:
+def _score_chunk(texts: Sequence[str], ratings: np.ndarray, scale: tuple[float, float], clauses: bool,
+                 model: AdaptedModel | None = None) -> _Chunk:
     """Return language, sentiment and (optionally) clause rows for one chunk of comments."""
     languages = detect_language(texts)
     stars_pol, stars_lab = star_sentiment(ratings, scale)
     has_stars = ~np.isnan(stars_pol)
-    # English is scored from its words; text without letters too unless it has stars.
-    by_words = np.array([lang == "en" or (lang is None and not has_stars[i]) for i, lang in enumerate(languages)])
+    read = set(model.languages) if model is not None else set()
+    # English is scored from its words; text without letters too unless it has stars; so is a language the
+    # adapted model reads, unless it has stars.
+    by_words = np.array([lang == "en" or (lang is None or lang in read) and not has_stars[i]
+                         for i, lang in enumerate(languages)])
+    polarity = _scorer(model)
     sentiment = np.where(has_stars, stars_pol, np.nan)
     idx = np.flatnonzero(by_words)
     if len(idx):
@@ -101,6 +112,11 @@ def _score_chunk(texts: Sequence[str], ratings: np.ndarray, scale: tuple[float, 
     return _Chunk(sentiment, label, languages, rows)
 
 
+def _scorer(model: AdaptedModel | None) -> Callable[[list[str]], np.ndarray]:
+    """Return the polarity function: the adapted model's when there is one, else the general model's."""
+    return model.polarity if model is not None else general_polarity
+
+
 def _default_workers() -> int:
     """Return how many processes this machine can run at once."""
     try:
@@ -115,6 +131,7 @@ def _run(
     workers: int | None,
     progress: Progress | None,
     clauses: bool,
+    model: AdaptedModel | None = None,
 ) -> tuple[pd.DataFrame, list[_Chunk]]:
     """Return the commented rows and their scored chunks, in order."""
     if "comment" not in canonical.columns or "row_key" not in canonical.columns:
@@ -140,14 +157,14 @@ def _run(
     if n_workers <= 1 or total < PARALLEL_MIN:
         done = 0
         for k, (s, e) in enumerate(bounds):
-            results[k] = _score_chunk(texts[s:e], ratings[s:e], scale, clauses)
+            results[k] = _score_chunk(texts[s:e], ratings[s:e], scale, clauses, model)
             done += e - s
             report(done)
     else:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context(method)) as pool:
             futures = {
-                pool.submit(_score_chunk, texts[s:e], ratings[s:e], scale, clauses): k
+                pool.submit(_score_chunk, texts[s:e], ratings[s:e], scale, clauses, model): k
                 for k, (s, e) in enumerate(bounds)
             }
             done = 0
@@ -184,13 +201,15 @@ def enrich(
     rating_scale: tuple[float, float] = (1, 5),
     workers: int | None = None,
     progress: Progress | None = None,
+    model: AdaptedModel | None = None,
 ) -> pd.DataFrame:
     """Return row_key, sentiment, sentiment_label and language for each row with a comment.
 
     Rows keep the canonical frame's order; ``progress(fraction, message)`` is called as chunks finish.
-    Raises ValueError when the frame has no ``row_key`` or ``comment`` column.
+    ``model`` is the dataset's adapted sentiment model (None: the general model). Raises ValueError when the
+    frame has no ``row_key`` or ``comment`` column.
     """
-    rows, chunks = _run(canonical, rating_scale, workers, progress, clauses=False)
+    rows, chunks = _run(canonical, rating_scale, workers, progress, clauses=False, model=model)
     return _comments_frame(rows, chunks)
 
 
@@ -200,13 +219,14 @@ def enrich_with_clauses(
     rating_scale: tuple[float, float] = (1, 5),
     workers: int | None = None,
     progress: Progress | None = None,
+    model: AdaptedModel | None = None,
 ) -> Enrichment:
     """Return ``enrich``'s frame and one row per clause (``CLAUSE_COLUMNS``) of each comment.
 
     A clause of an English comment has its own sentiment; clauses of other comments repeat the
     comment's (star-based or missing) sentiment. Raises ValueError as ``enrich`` does.
     """
-    rows, chunks = _run(canonical, rating_scale, workers, progress, clauses=True)
+    rows, chunks = _run(canonical, rating_scale, workers, progress, clauses=True, model=model)
     comments = _comments_frame(rows, chunks)
     keys = rows["row_key"].to_numpy()
     flat: list[tuple[object, ...]] = []

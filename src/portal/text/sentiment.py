@@ -1,22 +1,23 @@
-"""Sentiment of English text: a polarity in [-1, 1] and a label, from the model shipped in ``models/``.
+"""Sentiment of English text: a polarity in [-1, 1] and a label, from the general model in ``models/``.
 
-The shipped model (``models/sentiment_v1.npz``, trained by ``scripts/train_sentiment.py`` on star-rated
-public reviews) hashes word 1-2 grams into a logistic regression. Polarity is P(positive) -
-P(negative); the label is negative below ``NEGATIVE_BELOW``, positive above ``POSITIVE_ABOVE`` and
-neutral between (thresholds chosen on the training data for the best macro-F1).
+The general model (``models/sentiment_v2.npz``, trained by ``scripts/train_sentiment.py`` on every star-
+or score-labelled public set: clothing, two bank-app sets, airline reviews with their recommend answer and
+telecom NPS verbatims, each set given the same weight) hashes word 1-2 grams into one logistic
+regression per label, with three lexicon columns folded into the word weights (see
+``portal.text.sentiment_features``). Polarity is P(positive) - P(negative); the label is negative below
+``NEGATIVE_BELOW``, positive above ``POSITIVE_ABOVE`` and neutral between (thresholds chosen on held-out
+training rows for the best mean macro-F1 over the training sets).
 
-The file also holds a second stage that stacks the model's probabilities with VADER's scores
-(``combined=True``). It scores a little better out of domain but VADER makes enrichment several times
-slower, so it is not used by default (see the benchmark table in the project's README).
-
-Comments that are not English are not scored from their words: ``star_sentiment`` turns a star rating
-into a polarity and label instead (see ``portal.text.enrich``).
+Each dataset can adapt this model to its own comments and scores (``portal.text.sentiment_adapt``).
+Comments that are not English and have no adapted model that reads their language get their sentiment
+from the star rating: ``star_sentiment`` (see ``portal.text.enrich``).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from portal.text.sentences import Clause, split_clauses
+from portal.text.sentiment_features import HASH_FEATURES, make_vectorizer
+from portal.text.sentiment_fit import ovr_proba
 
 __all__ = [
     "LABELS",
@@ -36,84 +39,30 @@ __all__ = [
     "label",
     "labels_from_polarity",
     "load_model",
+    "make_vectorizer",
     "mention_label",
     "polarity",
     "star_sentiment",
 ]
 
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
-MODEL_FILE_NAME = "sentiment_v1.npz"
+MODEL_FILE_NAME = "sentiment_v2.npz"
 MODEL_PATH = Path(__file__).with_name("models") / MODEL_FILE_NAME
-HASH_FEATURES = 2**18
-# Chosen by scripts/train_sentiment.py (best out-of-fold macro-F1 on the training split) for the
-# default (word model only) polarity; the model file records the same values and a test checks them.
-NEGATIVE_BELOW = -0.31
-POSITIVE_ABOVE = 0.097
-
-
-def _normalise(text: str) -> str:
-    """Return ``text`` lower-cased with typographic apostrophes made plain."""
-    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
-
-
-def make_vectorizer() -> Any:
-    """Return the stateless word 1-2 gram hashing vectorizer the model was trained with."""
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    return HashingVectorizer(
-        ngram_range=(1, 2),
-        n_features=HASH_FEATURES,
-        alternate_sign=False,
-        binary=True,
-        norm="l2",
-        preprocessor=_normalise,
-        token_pattern=r"(?u)\b\w[\w']*\b",
-        dtype=np.float32,
-    )
-
-
-@lru_cache(maxsize=1)
-def _vader() -> Any:
-    """Return a VADER analyser (its lexicon ships in the package), loaded once per process."""
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-def vader_features(texts: Sequence[str]) -> np.ndarray:
-    """Return VADER's compound, pos, neg and neu score for each text as an (n, 4) array."""
-    analyser = _vader()
-    out = np.zeros((len(texts), 4), dtype=np.float64)
-    for i, text in enumerate(texts):
-        s = analyser.polarity_scores(text)
-        out[i] = (s["compound"], s["pos"], s["neg"], s["neu"])
-    return out
-
-
-def stack_features(probabilities: np.ndarray, vader: np.ndarray) -> np.ndarray:
-    """Return the second stage's inputs: log-probabilities of the word model and VADER's scores."""
-    return np.column_stack([np.log(np.clip(probabilities, 1e-6, 1.0)), vader])
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    """Return row-wise softmax of ``z``."""
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+# Chosen by scripts/train_sentiment.py (best mean macro-F1 over the training sets' held-out rows); the
+# model file records the same values and a test checks them.
+NEGATIVE_BELOW = -0.366
+POSITIVE_ABOVE = 0.037
 
 
 @dataclass(frozen=True, eq=False)
 class SentimentModel:
-    """The shipped two-stage sentiment model: hashed word weights, a stacker and label thresholds."""
+    """The general model: hashed word weights (lexicon folded in), intercepts and label thresholds."""
 
     buckets: np.ndarray  # (k,) int32 hashed feature indices with a weight
     weights: np.ndarray  # (3, k) float32 weights of those buckets
     intercept: np.ndarray  # (3,)
-    stack_coef: np.ndarray  # (3, 7)
-    stack_intercept: np.ndarray  # (3,)
     negative_below: float
     positive_above: float
-    combined_thresholds: tuple[float, float]
     meta: dict[str, Any] = field(default_factory=dict)
 
     def save(self, path: Path) -> None:
@@ -123,10 +72,7 @@ class SentimentModel:
             buckets=self.buckets.astype(np.int32),
             weights=self.weights.astype(np.float16),
             intercept=self.intercept,
-            stack_coef=self.stack_coef,
-            stack_intercept=self.stack_intercept,
             thresholds=np.array([self.negative_below, self.positive_above]),
-            combined_thresholds=np.array(self.combined_thresholds),
             meta=np.array(json.dumps(self.meta, sort_keys=True)),
         )
 
@@ -139,13 +85,24 @@ class SentimentModel:
                 buckets=data["buckets"].astype(np.int64),
                 weights=data["weights"].astype(np.float32),
                 intercept=data["intercept"].astype(np.float64),
-                stack_coef=data["stack_coef"].astype(np.float64),
-                stack_intercept=data["stack_intercept"].astype(np.float64),
                 negative_below=float(thresholds[0]),
                 positive_above=float(thresholds[1]),
-                combined_thresholds=tuple(float(v) for v in data["combined_thresholds"]),  # type: ignore[arg-type]
                 meta=json.loads(str(data["meta"])),
             )
+
+    @classmethod
+    def from_dense(cls, weights: np.ndarray, intercept: np.ndarray, thresholds: tuple[float, float],
+                   meta: dict[str, Any] | None = None) -> SentimentModel:
+        """Return a model from (3, HASH_FEATURES) weights, keeping only the buckets in use (as stored)."""
+        used = np.flatnonzero(np.abs(weights).max(axis=0) > 1e-4)
+        return cls(
+            buckets=used.astype(np.int64),
+            weights=weights[:, used].astype(np.float16).astype(np.float32),
+            intercept=np.asarray(intercept, dtype=np.float64),
+            negative_below=float(thresholds[0]),
+            positive_above=float(thresholds[1]),
+            meta=dict(meta or {}),
+        )
 
     @property
     def dense_weights(self) -> np.ndarray:
@@ -154,29 +111,26 @@ class SentimentModel:
         full[self.buckets] = self.weights.T
         return full
 
-    def proba(
-        self, texts: Sequence[str], *, combined: bool = False, _weights: np.ndarray | None = None
-    ) -> np.ndarray:
-        """Return (n, 3) probabilities of negative, neutral, positive (``combined``: stacked with VADER)."""
+    def scores(self, x: Any, _weights: np.ndarray | None = None) -> np.ndarray:
+        """Return the (n, 3) one-versus-rest scores of hashed features ``x``."""
+        weights = self.dense_weights if _weights is None else _weights
+        return np.asarray(x @ weights, dtype=np.float64) + self.intercept
+
+    def proba(self, texts: Sequence[str], *, _weights: np.ndarray | None = None) -> np.ndarray:
+        """Return (n, 3) probabilities of negative, neutral, positive (a leading linking word is not scored)."""
         if len(texts) == 0:
             return np.zeros((0, 3))
-        weights = self.dense_weights if _weights is None else _weights
-        x = make_vectorizer().transform(list(texts))
-        base = _softmax(np.asarray(x @ weights, dtype=np.float64) + self.intercept)
-        if not combined:
-            return base
-        z = stack_features(base, vader_features(texts)) @ self.stack_coef.T + self.stack_intercept
-        return _softmax(z)
+        cleaned = [content(t) if isinstance(t, str) else "" for t in texts]
+        return ovr_proba(self.scores(make_vectorizer().transform(cleaned), _weights))
 
-    def polarity(self, texts: Sequence[str], *, combined: bool = False) -> np.ndarray:
+    def polarity(self, texts: Sequence[str]) -> np.ndarray:
         """Return P(positive) - P(negative) for each text, in [-1, 1]."""
-        p = self.proba(texts, combined=combined)
+        p = self.proba(texts)
         return p[:, 2] - p[:, 0]
 
-    def labels(self, texts: Sequence[str], *, combined: bool = False) -> np.ndarray:
-        """Return the label of each text by this model's thresholds for the chosen stage."""
-        low, high = self.combined_thresholds if combined else (self.negative_below, self.positive_above)
-        return labels_from_polarity(self.polarity(texts, combined=combined), low, high)
+    def labels(self, texts: Sequence[str]) -> np.ndarray:
+        """Return the label of each text by this model's thresholds."""
+        return labels_from_polarity(self.polarity(texts), self.negative_below, self.positive_above)
 
 
 @lru_cache(maxsize=1)
@@ -189,6 +143,18 @@ def load_model() -> SentimentModel:
 def _shipped_weights() -> np.ndarray:
     """Return the shipped model's dense weight matrix, built once per process."""
     return load_model().dense_weights
+
+
+_LEADING_LINK = re.compile(r"^\W*(?:but|and|although|though|however|yet|whereas|while)\b[\s,]*", re.IGNORECASE)
+
+
+def content(text: str) -> str:
+    """Return ``text`` without a leading linking word ("but the zipper broke" -> "the zipper broke").
+
+    A clause is scored on what it says: in whole reviews "but" mostly marks a mixed (neutral) review, which
+    would pull every clause that starts with it towards neutral.
+    """
+    return _LEADING_LINK.sub("", text, count=1)
 
 
 def polarity(texts: Sequence[str]) -> np.ndarray:

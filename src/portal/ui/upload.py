@@ -89,8 +89,9 @@ def _finish(store: Store, name: str, prepared: Prepared, nonce: int, missing: pd
     if go:
         result = commit(store, name.strip(), prepared, source=prepared.table.source, source_kind="file",
                         progress=progress_bar("Importing ..."))
-        st.session_state["last_result"] = result_sentence(result.dataset, result.added, result.updated,
-                                                          result.unchanged, result.rejected)
+        said = [result_sentence(result.dataset, result.added, result.updated, result.unchanged, result.rejected),
+                result.themes_message]  # what refitting sentiment and keeping themes current had to say
+        st.session_state["last_result"] = " ".join(m for m in said if m)
         st.session_state["upload_nonce"] = nonce + 1
         st.session_state["dataset"] = result.dataset
         if len(missing):
