@@ -16,6 +16,7 @@ import pandas as pd
 
 from portal.store import Store
 from portal.store.sentiment import read_sentiment_model, save_sentiment_model, update_sentiment
+from portal.store.themes import forget_clause_polarities
 from portal.text.enrich import enrich
 from portal.text.sentiment_adapt import AdaptedModel, adapt, weak_labels
 
@@ -65,6 +66,7 @@ def refit(store: Store, name: str) -> str | None:
     save_sentiment_model(store, name, blob, {**result.report, "message": result.message})
     if result.model is not None or had_model:
         _rescore(store, name, info.config.rating_scale, result.model)
+        forget_clause_polarities(store, name)  # theme mentions are scored again with the model now in force
     return result.message
 
 

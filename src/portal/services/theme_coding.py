@@ -27,6 +27,7 @@ from portal.services.clauses import (
     prepare_texts,
     theme_sentiment,
 )
+from portal.services.sentiment import clause_scorer
 from portal.store import Store
 from portal.store import themes as stored
 from portal.text.assign import Spans, assign, empty_matches
@@ -186,12 +187,12 @@ def apply_codeframe(
 
     By default every comment is re-coded (after a codeframe change). ``only_changed`` codes only comments that
     are new or whose text changed since the last run, and forgets rows that are gone (after an import).
-    ``scorer`` gives clause polarities (default: ``portal.text.sentiment.polarity``); each clause is scored
+    ``scorer`` gives clause polarities (default: the dataset's adapted sentiment model, else the general one); each clause is scored
     once and remembered. ``clauses`` (``portal.text.enrich.enrich_with_clauses`` rows) saves splitting and
     scoring comments that enrichment already did. Raises ``InputError`` when the dataset has no codeframe yet.
     """
     started = time.perf_counter()
-    scorer = scorer if scorer is not None else polarity
+    scorer = scorer if scorer is not None else clause_scorer(store, name) or polarity
     snapshot = stored.read_themes(store, name, codeframe=True, run=True, texts=True)
     if snapshot.codeframe is None:
         raise InputError(f"The dataset '{name}' has no codeframe yet. Run `portal discover --dataset {name}`, or "
@@ -204,7 +205,8 @@ def apply_codeframe(
     prepared = prepare_texts(frame, snapshot.texts, scorer, part(progress, 0.02, 0.6), clauses)
     keys = frame["row_key"].tolist()
     incremental = only_changed and snapshot.run is not None and snapshot.run.codeframe_version == version
-    todo = np.flatnonzero(prepared.changed) if incremental else np.arange(len(frame))
+    # Comments whose clauses were scored again (the dataset's sentiment model changed) are coded again too.
+    todo = np.flatnonzero(prepared.changed | prepared.rewrite) if incremental else np.arange(len(frame))
     assigned = _code(frame, todo, codeframe, prepared, progress)
     rewrite = np.flatnonzero(prepared.rewrite).tolist()
     replace_texts = len(rewrite) > len(keys) // 2

@@ -258,6 +258,19 @@ def undo_codeframe(store: Store, name: str) -> bool:
     return True
 
 
+def forget_clause_polarities(store: Store, name: str) -> int:
+    """Forget the remembered clause polarities of the dataset's comments (kept: their clause boundaries).
+
+    Called when the dataset's sentiment model changes, so the next theme coding scores every clause again with
+    the model now in force. Returns how many comments it touched.
+    """
+    with write_transaction(store.engine) as conn:
+        dataset_id = store._dataset_id(conn, name)
+        done = conn.execute(sa.update(theme_texts).where(theme_texts.c.dataset_id == dataset_id)
+                            .values(polarities=None))
+    return int(done.rowcount or 0)
+
+
 # ----------------------------------------------------------------------------------------------- assignments
 
 
