@@ -212,3 +212,22 @@ def test_served_best_and_the_rating_link_need_enough_comments_the_theme_reads() 
     link = result.rating_link.iloc[0]
     assert link["brands"] == 4 and link["rho"] == pytest.approx(-1.0)  # A-D only
     assert result.gaps.iloc[0]["best_competitor"] == "A"  # the gap table already agreed
+
+
+def test_a_gap_sentence_names_the_language_base_and_never_prints_nan(three) -> None:
+    from portal.compare.wording import gap_sentence
+
+    # Ours has no German comments at all: its rate is missing, and the sentence says so instead of "nan%".
+    extra = themes([("A", "konto (German)", 0, 0, 0), ("B", "konto (German)", 10, 6, 0), ("C", "konto (German)", 0, 0, 0)],
+                   {"A": 0, "B": 60, "C": 0})
+    counts = Counts(three.groups, pd.concat([three.themes, extra], ignore_index=True), three.ratings, NO_PERIODS)
+    gaps = compare(counts, "A", scale=(1, 5), min_n=30).gaps.set_index("theme", drop=False)
+    sentence = gap_sentence(gaps.loc["konto (German)"])
+    assert "nan" not in sentence
+    assert sentence == ("konto (German): too few reviews to tell (none of our reviews are in German, 10.0% of B's "
+                        "German reviews).")
+    assert gap_sentence(gaps.loc["app"]).endswith("(30.0% of our reviews, 10.0% of B's); this is unlikely to be chance.")
+    # a theme whose name merely ends in brackets is not a language's theme
+    row = gaps.loc["app"].copy()
+    row["theme"] = "app (beta)"
+    assert "(30.0% of our reviews, 10.0% of B's)" in gap_sentence(row)
