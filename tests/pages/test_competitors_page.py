@@ -83,3 +83,17 @@ def test_the_brand_figures_on_the_cards_are_the_stored_reviews(demo):
     means = pd.to_numeric(frame["rating"]).groupby(frame["brand"]).mean()
     values = [m.value for m in at.metric]
     assert all(f"{m:.2f}" in values for m in means)
+
+
+def test_filters_that_leave_nothing_to_compare_say_so_and_keep_the_page(demo_copy):
+    # Only Initech has a review in Oromo: with that filter Initech stands alone, and Acme is left out.
+    at = open_app("competitors", query={"dataset": REVIEWS, "competitors_ours": "Initech", "where": "language=om"})
+    assert not at.exception and not at.error  # no page-wide error with advice to upload competitors
+    words = " ".join(i.value for i in at.info).replace("\\", "")  # as shown, escapes removed
+    assert "No reviews of other brands in the chosen dates or filters." in words and "Upload" not in words
+    assert by_label(at.selectbox, "Our brand").value == "Initech"  # the page keeps working: the choice is there
+    by_label(at.selectbox, "Our brand").set_value("Acme").run()
+    assert not at.exception and not at.error
+    assert "No reviews of Acme in the chosen dates or filters." in " ".join(i.value for i in at.info).replace("\\", "")
+    at = open_app("competitors", query={"dataset": REVIEWS, "where": "language=de"})  # every brand has German
+    assert not at.exception and not at.error and "**Acme** (ours)" in [m.value for m in at.markdown]
