@@ -97,3 +97,22 @@ def test_filters_that_leave_nothing_to_compare_say_so_and_keep_the_page(demo_cop
     assert "No reviews of Acme in the chosen dates or filters." in " ".join(i.value for i in at.info).replace("\\", "")
     at = open_app("competitors", query={"dataset": REVIEWS, "where": "language=de"})  # every brand has German
     assert not at.exception and not at.error and "**Acme** (ours)" in [m.value for m in at.markdown]
+
+
+def test_a_heat_map_cell_without_a_value_is_grey_with_dark_text():
+    import numpy as np
+
+    from portal.ui.compare_views import DARK_INK, MISSING_FILL, heatmap_chart
+
+    cells = pd.DataFrame({"theme": ["konto (German)"] * 2 + ["app"] * 2, "group": ["A", "B", "A", "B"],
+                          "problem_rate": [np.nan, 0.1, 0.02, 0.3], "share": [np.nan, 0.2, 0.1, 0.4],
+                          "problems": [0, 6, 2, 30], "read": [0, 60, 100, 100]})
+    cells["text"] = ["–", "10.0%", "2.0%", "30.0%"]
+    spec = heatmap_chart(cells, ["A", "B"]).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    missing = next(r for r in rows if r["problem_rate"] is None)
+    assert missing["text"] == "–" and missing["ink"] == DARK_INK  # readable on the grey, not white on white
+    grey = [layer for layer in spec["layer"] if layer["mark"].get("color") == MISSING_FILL]
+    assert len(grey) == 1 and grey[0]["mark"]["type"] == "rect"
+    assert grey[0]["transform"] == [{"filter": "!isValid(datum.problem_rate)"}]  # only the cells without a value
+    assert spec["layer"].index(grey[0]) == 0 and spec["layer"][-1]["mark"]["type"] == "text"  # under the text

@@ -23,6 +23,8 @@ GAP_LABELS = {"theme": "Theme", "verdict": "Verdict", "ours_problem_rate": "Our 
               "p_adjusted": "Adjusted p-value"}
 #: Most brand cards side by side in one row.
 CARDS_PER_ROW = 5
+#: Fill and ink of a heat-map cell without a value (the theme reads none of the brand's comments).
+MISSING_FILL, DARK_INK, LIGHT_INK = "#e0e0e0", "#000000", "#ffffff"
 
 
 def _pct(x: float) -> str:
@@ -88,7 +90,9 @@ def heatmap_chart(cells: pd.DataFrame, brands: list[str]) -> alt.LayerChart:
     """Return the theme x brand heat-map of problem rate (viridis, colour-blind-safe; values in the cells)."""
     data = cells.copy()
     high = float(np.nanmax(data["problem_rate"])) if data["problem_rate"].notna().any() else 1.0
-    data["ink"] = np.where(data["problem_rate"] > 0.55 * high, "#000000", "#ffffff")
+    # Viridis is dark at the low end: light ink there, dark ink on the bright end and on the grey of a missing value.
+    rate = data["problem_rate"].to_numpy(dtype=float)
+    data["ink"] = np.where(np.isnan(rate) | (rate > 0.55 * high), DARK_INK, LIGHT_INK)
     order = list(dict.fromkeys(data.groupby("theme", sort=False)["problems"].sum().sort_values(
         ascending=False, kind="stable").index))
     x = alt.X("group:N", title="Brand", sort=brands, axis=alt.Axis(labelAngle=0, orient="top", labelLimit=140))
@@ -104,10 +108,13 @@ def heatmap_chart(cells: pd.DataFrame, brands: list[str]) -> alt.LayerChart:
         color=alt.Color("problem_rate:Q", title="Problem rate", scale=alt.Scale(scheme="viridis", domainMin=0),
                         legend=alt.Legend(orient="bottom", direction="horizontal", format=".0%", gradientLength=240)),
     ).add_params(pick)
+    # Vega-Lite drops a cell whose value is missing from a colour scale: draw those cells grey underneath.
+    missing = base.transform_filter("!isValid(datum.problem_rate)").mark_rect(
+        cornerRadius=2, color=MISSING_FILL).encode(x=x, y=y, tooltip=tooltip)
     text = base.mark_text(fontSize=12).encode(x=x, y=y, text="text:N", color=alt.Color("ink:N", scale=None),
                                               tooltip=tooltip)
     # Cell colour is a scale, text colour literal: independent scales, or Vega-Lite draws nothing.
-    return alt.layer(cells_mark, text).resolve_scale(color="independent").properties(height=alt.Step(30))
+    return alt.layer(missing, cells_mark, text).resolve_scale(color="independent").properties(height=alt.Step(30))
 
 
 def picked_cell(event: Any) -> tuple[str, str] | None:
@@ -128,7 +135,8 @@ def heatmap(result: Comparison, name: str) -> tuple[str, str] | None:
     event = st.altair_chart(heatmap_chart(cells, list(result.groups["group"])), width="stretch", key="competitors_heatmap",
                     on_select="rerun", selection_mode="cell")
     st.caption("Share of each brand's reviews that mention the theme negatively (lower is better); darker is "
-               f"fewer problems. The {HEATMAP_THEMES} themes with most problems are shown; the download has them all. "
+               "fewer problems; a grey cell with – has no review the theme reads (none in its language). "
+               f"The {HEATMAP_THEMES} themes with most problems are shown; the download has them all. "
                "Click a cell to read its reviews.")
     csv_download(result.themes, "Download themes by brand (CSV)", f"{name}-themes-by-brand.csv",
                  key="competitors_themes_csv")
