@@ -7,7 +7,7 @@ import streamlit as st
 from portal.model import DatasetInfo
 from portal.services.compare import NothingSelected
 from portal.ui import compare_views as views
-from portal.ui.compare_data import OURS, brands_of, cell_reviews_of, comparison_of, remember
+from portal.ui.compare_data import OURS, brands_of, cell_reviews_of, comparison_of, kept_cell, remember
 from portal.ui.context import data_page
 from portal.ui.errors import friendly_errors
 from portal.ui.links import linked
@@ -64,7 +64,7 @@ def main() -> None:
     st.caption(escape_markdown(views.index_line(result.index)))
     views.brand_cards(result)
     st.subheader("Problems by theme", anchor=False)
-    cell = views.heatmap(result, ctx.info.name)
+    cell = kept_cell(views.heatmap(result, ctx.info.name), result)
     if cell:
         views.cell_quotes(cell_reviews_of(ctx.info, *cell, ctx.filters), *cell, ctx.info.name)
     st.subheader("Where we trail and where we lead", anchor=False)

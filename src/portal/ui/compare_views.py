@@ -17,10 +17,12 @@ from portal.ui.markdown import escape_markdown
 #: Most themes the heat-map shows (the most mentioned ones); the download holds them all.
 HEATMAP_THEMES = 20
 #: The gap table's columns as shown.
-GAP_LABELS = {"theme": "Theme", "verdict": "Verdict", "ours_problem_rate": "Our problem rate",
-              "best_competitor": "Best competitor", "best_problem_rate": "Their problem rate",
-              "competitors_problem_rate": "Competitors' average", "difference": "Difference (ours - best)",
-              "p_adjusted": "Adjusted p-value"}
+GAP_LABELS = {"theme": "Theme", "verdict": "Verdict", "sentence": "In plain words",
+              "ours_problem_rate": "Our problem rate", "best_competitor": "Best competitor",
+              "best_problem_rate": "Their problem rate", "competitors_problem_rate": "Competitors' average",
+              "difference": "Difference (ours - best)", "p_adjusted": "Adjusted p-value"}
+#: The difference of two rates is in percentage points, not a percent of anything.
+POINTS = "%+.1f pts"
 #: Most brand cards side by side in one row.
 CARDS_PER_ROW = 5
 #: Fill and ink of a heat-map cell without a value (the theme reads none of the brand's comments).
@@ -165,9 +167,13 @@ def gaps(result: Comparison, name: str) -> None:
             st.markdown(f"**{'Where we trail' if verdict == 'weakness' else 'Where we lead'}**")
             st.markdown("\n".join(f"- {escape_markdown(gap_sentence(row))}" for _, row in part.iterrows()))
     table = result.gaps.assign(sentence=[gap_sentence(row) for _, row in result.gaps.iterrows()])
-    st.dataframe(table[list(GAP_LABELS)].rename(columns=GAP_LABELS), hide_index=True,
-                 column_config={GAP_LABELS[c]: st.column_config.NumberColumn(format="percent") for c in
-                                ("ours_problem_rate", "best_problem_rate", "competitors_problem_rate", "difference")})
+    config = {GAP_LABELS[c]: st.column_config.NumberColumn(format="percent") for c in
+              ("ours_problem_rate", "best_problem_rate", "competitors_problem_rate")}
+    config[GAP_LABELS["difference"]] = st.column_config.NumberColumn(
+        format=POINTS, help="Our problem rate minus the best competitor's, in percentage points (positive: we trail)")
+    config[GAP_LABELS["sentence"]] = st.column_config.TextColumn(width="large")
+    shown_table = table.assign(difference=100 * table["difference"])[list(GAP_LABELS)]
+    st.dataframe(shown_table.rename(columns=GAP_LABELS), hide_index=True, column_config=config)
     csv_download(table, "Download the gap table (CSV)", f"{name}-gaps.csv", key="competitors_gaps_csv")
 
 
