@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.model import DatasetInfo
+from portal.services.compare import NothingSelected
 from portal.ui import compare_views as views
-from portal.ui.compare_data import OURS, brands_of, cell_reviews_of, comparison_of, remember
+from portal.ui.compare_data import OURS, brands_of, cell_reviews_of, comparison_of, kept_cell, remember
 from portal.ui.context import data_page
 from portal.ui.errors import friendly_errors
 from portal.ui.links import linked
@@ -54,11 +55,16 @@ def main() -> None:
         what_to_upload(brands)
         return
     ours = pick_ours(ctx.info, brands)
-    result = comparison_of(ctx.info, ours, ctx.filters)
+    try:
+        result = comparison_of(ctx.info, ours, ctx.filters)
+    except NothingSelected as err:  # the sidebar's dates or filters leave ours alone or out: say so, keep the page
+        st.info(escape_markdown(f"{err} Widen the dates or filters in the sidebar to compare."),
+                icon=":material/filter_alt_off:")
+        return
     st.caption(escape_markdown(views.index_line(result.index)))
     views.brand_cards(result)
     st.subheader("Problems by theme", anchor=False)
-    cell = views.heatmap(result, ctx.info.name)
+    cell = kept_cell(views.heatmap(result, ctx.info.name), result)
     if cell:
         views.cell_quotes(cell_reviews_of(ctx.info, *cell, ctx.filters), *cell, ctx.info.name)
     st.subheader("Where we trail and where we lead", anchor=False)

@@ -12,7 +12,7 @@ from portal.cli import main
 from portal.errors import UsageError
 from portal.ingest.read import Table
 from portal.services import themes as theme_service
-from portal.services.compare import cell_reviews, compare_dataset, remember_ours, remembered_ours
+from portal.services.compare import NothingSelected, cell_reviews, compare_dataset, remember_ours, remembered_ours
 from portal.services.imports import commit, prepare
 from portal.store import Store
 from portal.text.codeframe import Codeframe, Theme
@@ -203,3 +203,20 @@ def test_the_remembered_brand_survives_another_import_and_a_store_round_trip(mar
     assert remembered_ours(market, "market") == "Tiny"  # a later import keeps it
     market.set_ours("market", None)
     assert remembered_ours(market, "market") is None
+
+
+def test_dates_or_filters_that_leave_nothing_to_compare_say_so_not_what_to_upload(market, db_url, capsys) -> None:
+    code, out, err = run(db_url, capsys, "compare", "--dataset", "market", "--ours", "Us", "--from", "2030-01-01")
+    assert (code, out) == (2, "")
+    assert err == "Error: No reviews of other brands in the chosen dates or filters.\n"
+    load(market, "split", reviews({"Us": {"crash": 40}, "Them": {"good": 40}}))
+    with pytest.raises(NothingSelected, match=r"^No reviews of other brands in the chosen dates or filters\.$"):
+        compare_dataset(market, "split", ours="Us", where={"sentiment_label": ["negative"]})  # Us alone
+    with pytest.raises(NothingSelected, match=r"^No reviews of Us in the chosen dates or filters\.$"):
+        compare_dataset(market, "split", ours="us", where={"sentiment_label": ["positive"]})  # Us left out
+    with pytest.raises(UsageError, match="'Monzo' is not one of the brands"):  # unknown anywhere: as before
+        compare_dataset(market, "split", ours="Monzo", start=pd.Timestamp("2030-01-01"))
+    load(market, "alone", reviews({"Us": {"crash": 5, "good": 5}}))
+    with pytest.raises(UsageError, match="the data has only 'Us'. Upload reviews") as caught:
+        compare_dataset(market, "alone", ours="Us", start=pd.Timestamp("2024-01-01"))  # the dataset has one brand
+    assert not isinstance(caught.value, NothingSelected)

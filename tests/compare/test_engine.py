@@ -156,10 +156,15 @@ def test_spearman_interval_is_fisher_z_with_the_rank_variance() -> None:
     half = 1.96 * math.sqrt(1.06 / 10)
     assert (low, high) == pytest.approx((math.tanh(math.atanh(0.5) - half), math.tanh(math.atanh(0.5) + half)))
     assert spearman_interval(0.5, 3) is None and spearman_interval(float("nan"), 10) is None
-    low, high = spearman_interval(-1.0, 6)  # a perfect ranking: taken as one swap short of it, 1 - 12 / 210
+    low, high = spearman_interval(-1.0, 6)  # a perfect ranking: -1 is its own end, the other one swap short of it
     z, half = math.atanh(-(1 - 12 / 210)), 1.96 * math.sqrt(1.06 / 3)
-    assert (low, high) == pytest.approx((math.tanh(z - half), math.tanh(z + half)))
-    assert low < -0.99 and -0.6 < high < -0.5
+    assert low == -1.0 and high == pytest.approx(math.tanh(z + half))
+    assert -0.6 < high < -0.5
+    low, high = spearman_interval(1.0, 6)
+    assert high == 1.0 and low == pytest.approx(math.tanh(-z - half))
+    one_swap = 1 - 12 / 210  # not perfect: both ends computed, the estimate inside
+    low, high = spearman_interval(one_swap, 6)
+    assert low < one_swap < high < 1.0
 
 
 def test_a_theme_of_one_language_is_judged_on_the_comments_in_that_language(three) -> None:
@@ -186,3 +191,43 @@ def test_the_sentences_say_the_ratio_the_direction_and_whether_it_is_chance(thre
     row = {"theme": "deposit", "rho": -0.8, "rho_low": -0.99, "rho_high": 0.1, "brands": 4, "low_confidence": True}
     assert link_sentence(row) == ("Brands with fewer problems with deposit have higher ratings (rank correlation "
                                   "-0.80, 95% from -0.99 to +0.10; only 4 brands, so read it as a hint).")
+
+
+def test_served_best_and_the_rating_link_need_enough_comments_the_theme_reads() -> None:
+    # E has 100 reviews but only 5 in the theme's language, none of them a problem: it must not "serve the theme
+    # best", nor take part in the rank correlation with a rate read on 5 comments.
+    names = list("ABCDE")
+    read = {"A": 100, "B": 100, "C": 100, "D": 100, "E": 5}
+    counts = Counts(
+        groups=groups([(n, 100, 100, 50, 20, 0.0) for n in names]),
+        themes=themes([(n, "konto (German)", 50, 0 if n == "E" else 10 * (i + 1), 2 * (i + 1))
+                       for i, n in enumerate(names)], read),
+        ratings=ratings({n: {5.0: 90 - 10 * i, 1.0: 10 + 10 * i} for i, n in enumerate(names)}),
+        periods=NO_PERIODS,
+    )
+    result = compare(counts, "B", scale=(1, 5), min_n=30)
+    needs = result.needs.set_index("kind")
+    assert needs.loc["problem", "best_brand"] == "A"  # E's 0 of 5 does not count
+    assert needs.loc["request", "best_brand"] == "A"
+    link = result.rating_link.iloc[0]
+    assert link["brands"] == 4 and link["rho"] == pytest.approx(-1.0)  # A-D only
+    assert result.gaps.iloc[0]["best_competitor"] == "A"  # the gap table already agreed
+
+
+def test_a_gap_sentence_names_the_language_base_and_never_prints_nan(three) -> None:
+    from portal.compare.wording import gap_sentence
+
+    # Ours has no German comments at all: its rate is missing, and the sentence says so instead of "nan%".
+    extra = themes([("A", "konto (German)", 0, 0, 0), ("B", "konto (German)", 10, 6, 0), ("C", "konto (German)", 0, 0, 0)],
+                   {"A": 0, "B": 60, "C": 0})
+    counts = Counts(three.groups, pd.concat([three.themes, extra], ignore_index=True), three.ratings, NO_PERIODS)
+    gaps = compare(counts, "A", scale=(1, 5), min_n=30).gaps.set_index("theme", drop=False)
+    sentence = gap_sentence(gaps.loc["konto (German)"])
+    assert "nan" not in sentence
+    assert sentence == ("konto (German): too few reviews to tell (none of our reviews are in German, 10.0% of B's "
+                        "German reviews).")
+    assert gap_sentence(gaps.loc["app"]).endswith("(30.0% of our reviews, 10.0% of B's); this is unlikely to be chance.")
+    # a theme whose name merely ends in brackets is not a language's theme
+    row = gaps.loc["app"].copy()
+    row["theme"] = "app (beta)"
+    assert "(30.0% of our reviews, 10.0% of B's)" in gap_sentence(row)

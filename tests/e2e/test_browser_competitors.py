@@ -1,9 +1,11 @@
 """The Competitors page in a real browser on the demo app-store reviews: the heat-map draws with a size and no
-console error, picking our brand puts it in the link, and clicking a cell shows the reviews behind it."""
+console error, picking our brand puts it in the link, and clicking a cell shows the reviews behind it and puts the
+cell in the link, which shows them again when opened."""
 
 from __future__ import annotations
 
 import pytest
+from browsertools import assert_clean, reopen
 from test_browser_charts import CHART, Watched, choose
 
 pytestmark = pytest.mark.e2e
@@ -27,6 +29,16 @@ def test_heat_map_draws_and_a_cell_click_shows_its_reviews(portal_server, browse
         theme = cell.get_attribute("aria-label").split("; ")[1].removeprefix("Theme: ")
         cell.click(force=True)
         w.page.get_by_text(f"Reviews of Umbrella that mention {theme}:").wait_for(timeout=60_000)
+        w.page.wait_for_function(  # the clicked cell is in the link ...
+            "([theme]) => { const q = new URLSearchParams(location.search);"
+            " return q.get('competitors_theme') === theme && q.get('competitors_brand') === 'Umbrella'; }",
+            arg=[theme], timeout=60_000)
         assert not w.errors, w.errors
+        context, again = reopen(browser, w.page.url, "Competitors")  # ... and the link, opened afresh, shows them
+        try:
+            again.get_by_text(f"Reviews of Umbrella that mention {theme}:").wait_for(timeout=60_000)
+            assert_clean(again)
+        finally:
+            context.close()
     finally:
         w.close()

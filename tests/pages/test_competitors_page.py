@@ -4,6 +4,7 @@ downloads, our brand in the link and remembered with the dataset, and what to up
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from kpitools import REVIEWS, SURVEY, by_label, open_app
 
 from portal.compare.wording import gap_sentence
@@ -83,3 +84,71 @@ def test_the_brand_figures_on_the_cards_are_the_stored_reviews(demo):
     means = pd.to_numeric(frame["rating"]).groupby(frame["brand"]).mean()
     values = [m.value for m in at.metric]
     assert all(f"{m:.2f}" in values for m in means)
+
+
+def test_filters_that_leave_nothing_to_compare_say_so_and_keep_the_page(demo_copy):
+    # Only Initech has a review in Oromo: with that filter Initech stands alone, and Acme is left out.
+    at = open_app("competitors", query={"dataset": REVIEWS, "competitors_ours": "Initech", "where": "language=om"})
+    assert not at.exception and not at.error  # no page-wide error with advice to upload competitors
+    words = " ".join(i.value for i in at.info).replace("\\", "")  # as shown, escapes removed
+    assert "No reviews of other brands in the chosen dates or filters." in words and "Upload" not in words
+    assert by_label(at.selectbox, "Our brand").value == "Initech"  # the page keeps working: the choice is there
+    by_label(at.selectbox, "Our brand").set_value("Acme").run()
+    assert not at.exception and not at.error
+    assert "No reviews of Acme in the chosen dates or filters." in " ".join(i.value for i in at.info).replace("\\", "")
+    at = open_app("competitors", query={"dataset": REVIEWS, "where": "language=de"})  # every brand has German
+    assert not at.exception and not at.error and "**Acme** (ours)" in [m.value for m in at.markdown]
+
+
+def test_a_heat_map_cell_without_a_value_is_grey_with_dark_text():
+    import numpy as np
+
+    from portal.ui.compare_views import DARK_INK, MISSING_FILL, heatmap_chart
+
+    cells = pd.DataFrame({"theme": ["konto (German)"] * 2 + ["app"] * 2, "group": ["A", "B", "A", "B"],
+                          "problem_rate": [np.nan, 0.1, 0.02, 0.3], "share": [np.nan, 0.2, 0.1, 0.4],
+                          "problems": [0, 6, 2, 30], "read": [0, 60, 100, 100]})
+    cells["text"] = ["–", "10.0%", "2.0%", "30.0%"]
+    spec = heatmap_chart(cells, ["A", "B"]).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    missing = next(r for r in rows if r["problem_rate"] is None)
+    assert missing["text"] == "–" and missing["ink"] == DARK_INK  # readable on the grey, not white on white
+    grey = [layer for layer in spec["layer"] if layer["mark"].get("color") == MISSING_FILL]
+    assert len(grey) == 1 and grey[0]["mark"]["type"] == "rect"
+    assert grey[0]["transform"] == [{"filter": "!isValid(datum.problem_rate)"}]  # only the cells without a value
+    assert spec["layer"].index(grey[0]) == 0 and spec["layer"][-1]["mark"]["type"] == "text"  # under the text
+
+
+def test_the_clicked_cell_comes_back_from_the_link(demo):
+    with Store(demo) as store:
+        result = compare_dataset(store, REVIEWS, ours="Acme")
+    theme = result.gaps["theme"].iloc[0]
+    query = {"dataset": REVIEWS, "competitors_theme": theme, "competitors_brand": "Globex"}
+    at = open_app("competitors", query=query)
+    assert not at.exception and not at.error
+    shown = [m.value.replace("\\", "") for m in at.markdown]
+    assert any(m.startswith(f"Reviews of Globex that mention {theme}:") for m in shown)
+    assert at.query_params["competitors_theme"] == theme and at.query_params["competitors_brand"] == "Globex"
+    assert "Download these reviews (CSV)" in [b.label for b in at.get("download_button")]
+    stale = open_app("competitors", query={**query, "competitors_theme": "no such theme"})
+    assert not stale.exception and not stale.error
+    assert not [m for m in stale.markdown if m.value.startswith("Reviews of Globex")]
+    assert "no such theme" in " ".join(w.value for w in stale.sidebar.warning)  # said once, then dropped
+    assert "competitors_theme" not in stale.query_params
+
+
+def test_the_gap_table_has_the_sentence_and_the_difference_in_points(demo):
+    import json
+
+    from portal.ui.compare_views import GAP_LABELS, POINTS
+
+    at = open_app("competitors", query={"dataset": REVIEWS})
+    with Store(demo) as store:
+        result = compare_dataset(store, REVIEWS, ours="Acme")
+    table = next(d for d in at.dataframe if GAP_LABELS["sentence"] in d.value.columns)
+    shown = table.value
+    assert list(shown[GAP_LABELS["sentence"]]) == [gap_sentence(row) for _, row in result.gaps.iterrows()]
+    points = shown[GAP_LABELS["difference"]].to_numpy(dtype=float)
+    assert points == pytest.approx(100 * result.gaps["difference"].to_numpy(dtype=float), nan_ok=True)
+    config = json.loads(table.proto.columns)[GAP_LABELS["difference"]]["type_config"]
+    assert config["format"] == POINTS == "%+.1f pts"  # "+4.2 pts", not a percent

@@ -244,6 +244,7 @@ def compare(counts: Counts, ours: str, *, scale: tuple[float, float] | None = No
     return Comparison(
         ours=ours, min_n=min_n, groups=groups, themes=themes, pairs=pairs,
         gaps=_verdicts(_gap_rows(pairs, rivals, min_n)), index=_index(groups, rivals),
-        rating_link=rating_link(themes, groups), needs=needs(themes, groups), ratings=distribution(counts.ratings),
+        rating_link=rating_link(themes, groups, min_n), needs=needs(themes, groups, min_n),
+        ratings=distribution(counts.ratings),
         trend=trend(counts.periods),
     )

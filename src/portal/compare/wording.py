@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
+
+from portal.text.language import LANGUAGE_NAMES
 
 __all__ = ["gap_sentence", "link_sentence"]
 
@@ -14,14 +17,35 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
+#: A theme of one language says it at the end of its name ("konto (German)").
+_LANGUAGE_TAG = re.compile(r" \(([^()]+)\)$")
+_LANGUAGES = frozenset(LANGUAGE_NAMES.values())
+
+
+def _language(theme: str) -> str | None:
+    """Return the language a theme's name ends with ("konto (German)" -> "German"), None for any other name."""
+    found = _LANGUAGE_TAG.search(str(theme))
+    return found.group(1) if found and found.group(1) in _LANGUAGES else None
+
+
+def _figures(theme: str, ours: float, theirs: float, best: str) -> str:
+    """Return the two problem rates in brackets, naming their base: "(2.0% of our German reviews, ...)"."""
+    language = _language(theme)
+    reviews = f"{language} reviews" if language else "reviews"
+    mine = (f"none of our reviews are in {language}" if language else "none of our reviews are read for it") \
+        if pd.isna(ours) else f"{_pct(ours)} of our {reviews}"
+    other = f"{_pct(theirs)} of {best}'s {language} reviews" if language else f"{_pct(theirs)} of {best}'s"
+    return f"({mine}, {other})"
+
+
 def gap_sentence(row: Any) -> str:
     """Return what one gap row (``Comparison.gaps``) means, e.g. "Customers mention app problems 2.3x as often ..."."""
     theme, best = row["theme"], row["best_competitor"]
     if best is None or pd.isna(best):
         return f"{theme}: no competitor has enough reviews to compare with."
     ours, theirs = float(row["ours_problem_rate"]), float(row["best_problem_rate"])
-    figures = f"({_pct(ours)} of our reviews, {_pct(theirs)} of {best}'s)"
-    if row["verdict"] == "too few":
+    figures = _figures(theme, ours, theirs, best)
+    if row["verdict"] == "too few" or pd.isna(ours):
         return f"{theme}: too few reviews to tell {figures}."
     chance = ("this is unlikely to be chance" if bool(row["significant"]) else "this could be chance")
     if ours == theirs:

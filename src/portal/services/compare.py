@@ -27,9 +27,12 @@ from portal.text.theme_languages import comment_languages, read_mask
 #: Segment filters: column -> values to keep (or pairs of them, as the page's filters hold them).
 Where = Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None
 
-__all__ = ["brand_column", "cell_reviews", "compare_dataset", "count_dataset", "count_frame", "dataset_frame",
-           "group_names", "narrowed", "our_brand",
-           "remember_ours", "remembered_ours"]
+__all__ = ["NothingSelected", "brand_column", "cell_reviews", "compare_dataset", "count_dataset", "count_frame",
+           "dataset_frame", "group_names", "narrowed", "our_brand", "remember_ours", "remembered_ours"]
+
+
+class NothingSelected(UsageError):
+    """The chosen dates or filters leave nothing to compare, although the dataset itself has other groups."""
 
 
 def brand_column(frame: pd.DataFrame, config: Any, by: str | None) -> str:
@@ -140,7 +143,28 @@ def compare_dataset(store: Store, name: str, *, ours: str, by: str | None = None
     counts, config, column = count_dataset(store, name, by=by, start=start, end=end, where=where)
     scale = tuple(float(v) for v in config.rating_scale) if "rating" in metrics.mapped_roles(config) else None
     noun = "brands" if column == "brand" else f"values of '{column}'"
+    if start is not None or end is not None or where:
+        _check_selection(store, name, list(counts.groups["group"]), ours, by, noun)
     return engine.compare(counts, ours, scale=scale, min_n=min_n, noun=noun)  # type: ignore[arg-type]
+
+
+def _check_selection(store: Store, name: str, found: list[str], ours: str, by: str | None, noun: str) -> None:
+    """Raise ``NothingSelected`` when the dates or filters leave ours alone or out, though the dataset has more.
+
+    A dataset that has one group only is left to ``compare``'s own sentence (what to upload); an ``ours`` the
+    dataset lacks gets the sentence listing the dataset's groups.
+    """
+    wanted = str(ours).strip().casefold()
+    mine = [g for g in found if g.casefold() == wanted]
+    if len(found) >= 2 and mine:
+        return
+    everyone = group_names(store, name, by=by)
+    if len(everyone) < 2:
+        return
+    known = engine.find_group(everyone, ours, noun)  # an unknown brand: the sentence listing the dataset's brands
+    if found and not mine:
+        raise NothingSelected(f"No reviews of {known} in the chosen dates or filters.")
+    raise NothingSelected(f"No reviews of other {noun} in the chosen dates or filters.")
 
 
 def cell_reviews(store: Store, name: str, *, theme: str, group: str, by: str | None = None, start: Any = None,

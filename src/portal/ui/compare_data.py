@@ -14,9 +14,14 @@ from portal.model import DatasetInfo
 from portal.services import compare as compare_service
 from portal.ui.context import get_store
 from portal.ui.filters import Filters
+from portal.ui.markdown import escape_markdown
 
 #: The key (and link parameter) of the "Our brand" choice.
 OURS = "competitors_ours"
+#: The link parameters of the clicked heat-map cell: its theme and its brand.
+CELL_THEME, CELL_BRAND = "competitors_theme", "competitors_brand"
+#: Session keys: the cell shown, and the chart's click it came from (a new click replaces the cell).
+_CELL, _CLICK = "_competitors_cell", "_competitors_click"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -68,3 +73,39 @@ def remember(name: str) -> None:
     brand = st.session_state.get(OURS)
     if brand:
         compare_service.remember_ours(get_store(), name, brand)
+
+
+def _linked_cell(result: Comparison) -> tuple[str, str] | None:
+    """Return the cell the link names when this comparison has it (else None, said once in the sidebar)."""
+    theme, brand = st.query_params.get(CELL_THEME), st.query_params.get(CELL_BRAND)
+    if not theme or not brand:
+        return None
+    if theme in set(result.themes["theme"]) and brand in set(result.groups["group"]):
+        return theme, brand
+    st.sidebar.warning(escape_markdown(f"The link asks for the reviews of {brand} on {theme}, which this comparison "
+                                       "does not have, so none are shown."), icon=":material/link_off:")
+    return None
+
+
+def kept_cell(clicked: tuple[str, str] | None, result: Comparison) -> tuple[str, str] | None:
+    """Return the heat-map cell whose reviews are shown, and keep it in the link.
+
+    A new click (or clearing the selection) decides; otherwise the cell shown before stays, and on a session's
+    first visit it is the one the link names (``competitors_theme`` and ``competitors_brand``). A cell this
+    comparison lacks (another brand chosen, a theme renamed) is dropped.
+    """
+    if _CELL not in st.session_state:
+        st.session_state[_CELL] = _linked_cell(result)
+        st.session_state[_CLICK] = None
+    if clicked != st.session_state[_CLICK]:
+        st.session_state[_CLICK] = clicked
+        st.session_state[_CELL] = clicked
+    cell = st.session_state[_CELL]
+    if cell and (cell[0] not in set(result.themes["theme"]) or cell[1] not in set(result.groups["group"])):
+        cell = st.session_state[_CELL] = None
+    for key, value in zip((CELL_THEME, CELL_BRAND), cell or (None, None), strict=True):
+        if value is not None:
+            st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+    return cell

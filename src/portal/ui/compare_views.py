@@ -17,12 +17,16 @@ from portal.ui.markdown import escape_markdown
 #: Most themes the heat-map shows (the most mentioned ones); the download holds them all.
 HEATMAP_THEMES = 20
 #: The gap table's columns as shown.
-GAP_LABELS = {"theme": "Theme", "verdict": "Verdict", "ours_problem_rate": "Our problem rate",
-              "best_competitor": "Best competitor", "best_problem_rate": "Their problem rate",
-              "competitors_problem_rate": "Competitors' average", "difference": "Difference (ours - best)",
-              "p_adjusted": "Adjusted p-value"}
+GAP_LABELS = {"theme": "Theme", "verdict": "Verdict", "sentence": "In plain words",
+              "ours_problem_rate": "Our problem rate", "best_competitor": "Best competitor",
+              "best_problem_rate": "Their problem rate", "competitors_problem_rate": "Competitors' average",
+              "difference": "Difference (ours - best)", "p_adjusted": "Adjusted p-value"}
+#: The difference of two rates is in percentage points, not a percent of anything.
+POINTS = "%+.1f pts"
 #: Most brand cards side by side in one row.
 CARDS_PER_ROW = 5
+#: Fill and ink of a heat-map cell without a value (the theme reads none of the brand's comments).
+MISSING_FILL, DARK_INK, LIGHT_INK = "#e0e0e0", "#000000", "#ffffff"
 
 
 def _pct(x: float) -> str:
@@ -88,7 +92,9 @@ def heatmap_chart(cells: pd.DataFrame, brands: list[str]) -> alt.LayerChart:
     """Return the theme x brand heat-map of problem rate (viridis, colour-blind-safe; values in the cells)."""
     data = cells.copy()
     high = float(np.nanmax(data["problem_rate"])) if data["problem_rate"].notna().any() else 1.0
-    data["ink"] = np.where(data["problem_rate"] > 0.55 * high, "#000000", "#ffffff")
+    # Viridis is dark at the low end: light ink there, dark ink on the bright end and on the grey of a missing value.
+    rate = data["problem_rate"].to_numpy(dtype=float)
+    data["ink"] = np.where(np.isnan(rate) | (rate > 0.55 * high), DARK_INK, LIGHT_INK)
     order = list(dict.fromkeys(data.groupby("theme", sort=False)["problems"].sum().sort_values(
         ascending=False, kind="stable").index))
     x = alt.X("group:N", title="Brand", sort=brands, axis=alt.Axis(labelAngle=0, orient="top", labelLimit=140))
@@ -104,10 +110,13 @@ def heatmap_chart(cells: pd.DataFrame, brands: list[str]) -> alt.LayerChart:
         color=alt.Color("problem_rate:Q", title="Problem rate", scale=alt.Scale(scheme="viridis", domainMin=0),
                         legend=alt.Legend(orient="bottom", direction="horizontal", format=".0%", gradientLength=240)),
     ).add_params(pick)
+    # Vega-Lite drops a cell whose value is missing from a colour scale: draw those cells grey underneath.
+    missing = base.transform_filter("!isValid(datum.problem_rate)").mark_rect(
+        cornerRadius=2, color=MISSING_FILL).encode(x=x, y=y, tooltip=tooltip)
     text = base.mark_text(fontSize=12).encode(x=x, y=y, text="text:N", color=alt.Color("ink:N", scale=None),
                                               tooltip=tooltip)
     # Cell colour is a scale, text colour literal: independent scales, or Vega-Lite draws nothing.
-    return alt.layer(cells_mark, text).resolve_scale(color="independent").properties(height=alt.Step(30))
+    return alt.layer(missing, cells_mark, text).resolve_scale(color="independent").properties(height=alt.Step(30))
 
 
 def picked_cell(event: Any) -> tuple[str, str] | None:
@@ -128,7 +137,8 @@ def heatmap(result: Comparison, name: str) -> tuple[str, str] | None:
     event = st.altair_chart(heatmap_chart(cells, list(result.groups["group"])), width="stretch", key="competitors_heatmap",
                     on_select="rerun", selection_mode="cell")
     st.caption("Share of each brand's reviews that mention the theme negatively (lower is better); darker is "
-               f"fewer problems. The {HEATMAP_THEMES} themes with most problems are shown; the download has them all. "
+               "fewer problems; a grey cell with – has no review the theme reads (none in its language). "
+               f"The {HEATMAP_THEMES} themes with most problems are shown; the download has them all. "
                "Click a cell to read its reviews.")
     csv_download(result.themes, "Download themes by brand (CSV)", f"{name}-themes-by-brand.csv",
                  key="competitors_themes_csv")
@@ -157,9 +167,13 @@ def gaps(result: Comparison, name: str) -> None:
             st.markdown(f"**{'Where we trail' if verdict == 'weakness' else 'Where we lead'}**")
             st.markdown("\n".join(f"- {escape_markdown(gap_sentence(row))}" for _, row in part.iterrows()))
     table = result.gaps.assign(sentence=[gap_sentence(row) for _, row in result.gaps.iterrows()])
-    st.dataframe(table[list(GAP_LABELS)].rename(columns=GAP_LABELS), hide_index=True,
-                 column_config={GAP_LABELS[c]: st.column_config.NumberColumn(format="percent") for c in
-                                ("ours_problem_rate", "best_problem_rate", "competitors_problem_rate", "difference")})
+    config = {GAP_LABELS[c]: st.column_config.NumberColumn(format="percent") for c in
+              ("ours_problem_rate", "best_problem_rate", "competitors_problem_rate")}
+    config[GAP_LABELS["difference"]] = st.column_config.NumberColumn(
+        format=POINTS, help="Our problem rate minus the best competitor's, in percentage points (positive: we trail)")
+    config[GAP_LABELS["sentence"]] = st.column_config.TextColumn(width="large")
+    shown_table = table.assign(difference=100 * table["difference"])[list(GAP_LABELS)]
+    st.dataframe(shown_table.rename(columns=GAP_LABELS), hide_index=True, column_config=config)
     csv_download(table, "Download the gap table (CSV)", f"{name}-gaps.csv", key="competitors_gaps_csv")
 
 
