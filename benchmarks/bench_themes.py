@@ -5,14 +5,15 @@
    theme is chosen on the training sentences and scored on the held-out *test* sentences (precision,
    recall, F1, macro average, coverage, largest theme's share), for the two-level discovery at the theme
    and the sub-theme level, the first wave's discovery and plain TF-IDF + NMF, every set from the same
-   settings. Then the theme tree of each unlabelled set (BA, neobank, Ethiopian banks, clothing, telecom).
+   settings, and the spread of the theme-level macro F1 over random seeds 0-4 (``--seeds``). Then the theme
+   tree of each unlabelled set (BA, neobank, Ethiopian banks, clothing, telecom).
 2. Stability: a rerun must give the identical codeframe; on a 90% subsample, how many themes survive (a
    theme survives when a subsample theme covers mostly the same sentences: Jaccard >= 0.5).
 3. Speed on 100,000 comments (the clothing and bank-app reviews repeated): clause splitting and theme
    assignment, discovery, and, in a fresh SQLite store, applying a codeframe, re-applying an edited one
    and undoing the edit. Targets on 2 cores: discovery < 30 s, re-apply < 10 s, memory < 3 GB.
 
-Run: ``python benchmarks/bench_themes.py [--rows N] [--quick]``; reads ``../shared/data`` beside the
+Run: ``python benchmarks/bench_themes.py [--rows N] [--quick] [--seeds N]``; reads ``../shared/data`` beside the
 repository (or ``--data DIR``) and prints tables.
 """
 
@@ -35,7 +36,7 @@ from portal.text.codeframe import Codeframe, add_keywords, rename_theme
 from portal.text.themes import FIRST_WAVE, discover
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from theme_quality import labelled, membership, unlabelled  # noqa: E402  (a module beside this script)
+from theme_quality import labelled, membership, seed_spread, unlabelled  # noqa: E402  (a module beside this script)
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -175,11 +176,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000, help="comments for the speed cases")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the public data sets")
     parser.add_argument("--quick", action="store_true", help="skip the stability checks")
+    parser.add_argument("--seeds", type=int, default=5, help="random seeds for the spread of the quality")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"The public data sets are not at {args.data}; nothing to measure.")
         return 0
     labelled(args.data)
+    if args.seeds > 1:
+        seed_spread(args.data, args.seeds)
     unlabelled(args.data)
     if not args.quick:
         stability(args.data)

@@ -17,8 +17,10 @@ same themes, in any order):
    positive pointwise mutual information). Phrases described alike mean alike ("atmosphere" and "decor" are
    both "cozy", "romantic", "loud"), so seeds are grouped by average-linkage clustering of those
    descriptions, repeated on 20 random 80% samples of the clauses; the seeds that end up together most
-   often form a theme. Half again as many groups as themes are formed and the groups that cover the fewest
-   clauses are dropped.
+   often form a theme. Half again as many groups as themes are formed; a group of several seeds in more than
+   a quarter of the comments (``max_theme_share``) is split in two where its halves were grouped together in
+   fewer than half the samples (a loose bucket, not a theme whose phrases always go together), again until
+   no such group is left; then the groups that cover the fewest clauses are dropped.
 4. A theme's name is its most frequent seed phrase (two when the second is nearly as frequent, or the phrase
    people write when the two are written together), and its keywords are its seeds.
 5. Sub-themes (``portal.text.theme_tree`` and ``portal.text.subthemes``): phrases with their verbs,
@@ -77,7 +79,8 @@ class DiscoverySettings:
     """The knobs of discovery. The first wave's were tuned on the SemEval-2014 restaurant training sentences;
     the two-level ones (``two_level`` and below) were set once and are measured on every labelled set.
     ``widen_share``: widen a theme with phrases in at most this share of the comments (0: seeds only);
-    ``widen_with_adjectives``: let them be other than nouns."""
+    ``widen_with_adjectives``: let them be other than nouns; ``max_theme_share``: split a group of seeds in
+    more of the comments than this (0: never)."""
 
     seeds_per_theme: int = 6
     window: int = 2
@@ -100,12 +103,18 @@ class DiscoverySettings:
     widen_with_adjectives: bool = False
     context_share: float = 0.4
     max_context: int = 3
+    max_theme_share: float = 0.25
     sub: SubThemeSettings = field(default_factory=SubThemeSettings)
 
 
 DEFAULT_SETTINGS = DiscoverySettings()
 #: The first wave's discovery (one level, nouns only, English lists only), kept for comparison.
-FIRST_WAVE = DiscoverySettings(two_level=False)
+FIRST_WAVE = DiscoverySettings(two_level=False, max_theme_share=0.0)
+
+
+#: A wide group is split only where its two halves were grouped together in fewer than this share of the
+#: sampled runs (a theme whose phrases always go together stays whole, however many comments it is in).
+SPLIT_BELOW = 0.5
 
 
 def default_theme_count(n_comments: int) -> int:
@@ -202,10 +211,40 @@ def _group_seeds(corpus: Corpus, terms: Terms, seeds: np.ndarray, k: int, s: Dis
         members = [int(seeds[i]) for i in ok[labels == label]]
         if members:
             groups.append(members)
+    if s.max_theme_share > 0:
+        index = {int(t): i for i, t in enumerate(seeds)}
+        groups = _split_wide(corpus, terms, groups, share, index, s.max_theme_share)
     matrix = terms.matrix
     coverage = [int((matrix[:, g].sum(axis=1) > 0).sum()) for g in groups]
     order = sorted(range(len(groups)), key=lambda i: (-coverage[i], min(groups[i])))
     return [sorted(groups[i], key=lambda t: (-terms.count[t], t)) for i in order[:k]]
+
+
+def _comment_coverage(corpus: Corpus, terms: Terms, group: list[int]) -> float:
+    """Return the share of comments with a clause that holds any phrase of ``group``."""
+    clauses = np.asarray(terms.matrix[:, group].sum(axis=1)).ravel() > 0
+    n_comments = int(corpus.clause_comment.max()) + 1 if len(corpus.clause_comment) else 1
+    return len(np.unique(corpus.clause_comment[clauses])) / n_comments
+
+
+def _split_wide(corpus: Corpus, terms: Terms, groups: list[list[int]], together: np.ndarray,
+                index: dict[int, int], cap: float) -> list[list[int]]:
+    """Return ``groups`` with each group of several seeds that is in more than ``cap`` of the comments split
+    in two by the same average linkage (on how often its seeds were grouped together), again until none is."""
+    out: list[list[int]] = []
+    todo = list(groups)
+    while todo:
+        group = todo.pop()
+        if len(group) < 2 or _comment_coverage(corpus, terms, group) <= cap:
+            out.append(group)
+            continue
+        rows = np.array([index[t] for t in group])
+        labels = _average_linkage(1.0 - together[np.ix_(rows, rows)], 2)
+        if together[np.ix_(rows[labels == 0], rows[labels == 1])].mean() >= SPLIT_BELOW:
+            out.append(group)
+            continue
+        todo.extend([t for t, label in zip(group, labels, strict=True) if label == side] for side in (0, 1))
+    return sorted(out, key=min)
 
 
 def _whole_phrases(terms: Terms, seeds: np.ndarray, share: float = 0.6) -> np.ndarray:
@@ -306,9 +345,9 @@ def _discover(sample: list[str], flags: list[bool] | None, k: int, settings: Dis
     groups = _group_seeds(corpus, terms, seeds, k, settings)
     if progress:
         progress(0.7, "Collecting keywords for each theme")
-    expanded = prune(terms, expand(terms, groups, rounds=settings.rounds, min_count=settings.min_keyword_count,
-                                   min_precision=settings.min_precision, min_lift=settings.min_lift,
-                                   min_together=settings.min_together))
+    expanded = expand(terms, groups, rounds=settings.rounds, min_count=settings.min_keyword_count,
+                      min_precision=settings.min_precision, min_lift=settings.min_lift,
+                      min_together=settings.min_together)
     if settings.two_level:
         last_word = np.array([w[-1] for w in terms.words], dtype=np.int64)
         noun = corpus.noun[last_word] >= settings.noun_share
@@ -316,6 +355,8 @@ def _discover(sample: list[str], flags: list[bool] | None, k: int, settings: Dis
             noun[:] = True
         expanded = [[t for t in members if t in set(g) or (noun[t] and share[t] <= settings.widen_share)]
                     for g, members in zip(groups, expanded, strict=True)]
+    # Pruned after the widening is settled, so a seed phrase is never dropped for words that were not kept.
+    expanded = prune(terms, expanded)
     themes: list[Theme] = []
     taken: set[str] = set()
     for number, (seed_group, members) in enumerate(zip(groups, expanded, strict=True), start=1):
