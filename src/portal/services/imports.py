@@ -183,11 +183,14 @@ def commit(
     except InputError as err:
         store.record_failed_import(name, source=source, source_kind=source_kind, message=str(err))
         raise
-    if enrich:
-        changed = bool(result.added or result.updated or result.removed)
-        said = [sentiment_after_import(store, name, changed=changed), after_import(store, name, progress=progress)]
-        result = replace(result, themes_message=" ".join(m for m in said if m) or None)
-    return result
+    return _after_import(store, name, result, progress) if enrich else result
+
+
+def _after_import(store: Store, name: str, result: ImportResult, progress: Progress | None) -> ImportResult:
+    """Refit the dataset's sentiment model and keep its themes current; return ``result`` with what they said."""
+    changed = bool(result.added or result.updated or result.removed)
+    said = [sentiment_after_import(store, name, changed=changed), after_import(store, name, progress=progress)]
+    return replace(result, themes_message=" ".join(m for m in said if m) or None)
 
 
 def _enrich(canonical: pd.DataFrame, config: DatasetConfig, stored: MappingT[str, str],
