@@ -169,3 +169,74 @@ def test_merging_themes_of_two_languages_keeps_every_language_reading_it() -> No
     merged = merge_themes(frame, ["fees", "gebühren (German)"], into="fees")
     assert {t.name for t in for_language(merged, "de").themes} == {"fees", "konto (German)"}
     assert "fees" in {t.name for t in for_language(merged, None).themes}
+
+
+FRAME = Codeframe((
+    Theme("t1", "card", ("card",)),
+    Theme("t2", "tarjeta (Spanish)", ("tarjeta",), language="es"),
+    Theme("t3", "payments", ("payment",), origin="manual"),
+))
+
+
+def _reading(frame: Codeframe, name: str) -> set[str | None]:
+    """Return the languages (None: English) among English, Spanish and French whose themes include ``name``."""
+    return {lang for lang in (None, "es", "fr") if name in {t.name for t in for_language(frame, lang).themes}}
+
+
+def test_a_sub_theme_added_by_hand_reads_exactly_the_languages_of_its_theme() -> None:
+    frame = cf.add_theme(FRAME, "pin", ["pin"], parent="card")
+    frame = cf.add_theme(frame, "robo", ["robo"], parent="tarjeta (Spanish)")
+    frame = cf.add_theme(frame, "apple pay", ["apple pay"], parent="payments")
+    assert _reading(frame, "pin") == {None}  # under an English discovered theme: English only
+    assert _reading(frame, "robo") == {"es"}
+    assert _reading(frame, "apple pay") == {None, "es", "fr"}  # under a theme made by hand: every language
+    assert _reading(frame, "payments") == {None, "es", "fr"}
+    # The file says nothing more than before: where the sub-theme sits decides.
+    stored = {t["name"]: t for t in orjson.loads(cf.to_json(frame))["themes"]}
+    assert "language" not in stored["pin"] and "language" not in stored["apple pay"]
+    assert cf.from_json(cf.to_json(frame)) == frame
+
+
+def test_assignment_codes_a_hand_made_sub_theme_only_in_its_themes_languages() -> None:
+    from portal.services.theme_coding import assign_by_language
+    from portal.text.assign import clause_spans
+
+    frame = cf.add_theme(cf.add_theme(FRAME, "pin", ["pin"], parent="card"), "apple pay", ["apple pay"],
+                         parent="payments")
+    texts = ["My card pin was wrong", "El pin de mi tarjeta no funciona", "Le code pin de ma carte",
+             "Apple pay failed", "Apple pay no funciona"]
+    languages = np.array([None, "es", "fr", None, "es"], dtype=object)
+    found = assign_by_language(texts, languages, frame, clause_spans(texts))
+    names = {key: frame.label(t) for key, t in ((t.key, t) for t in frame.themes)}
+    coded = {(int(r), names[k]) for r, k in zip(found["row"], found["theme_key"], strict=True)}
+    assert {row for row, label in coded if label == "card › pin"} == {0}  # not the Spanish nor the French pin
+    assert {row for row, label in coded if label == "payments › apple pay"} == {3, 4}
+
+
+def test_moving_and_promoting_a_hand_made_sub_theme_keep_the_rule() -> None:
+    frame = cf.add_theme(FRAME, "pin", ["pin"], parent="card")
+    under_hand_made = cf.move_theme(frame, "pin", "payments")
+    assert _reading(under_hand_made, "pin") == {None, "es", "fr"}
+    under_spanish = cf.move_theme(under_hand_made, "pin", "tarjeta (Spanish)")
+    assert _reading(under_spanish, "pin") == {"es"} and under_spanish.theme("pin").language == "es"
+    back = cf.move_theme(under_spanish, "pin", "card")
+    assert _reading(back, "pin") == {None} and back.theme("pin").language is None
+    assert back == frame  # where it sits, not how it got there, decides
+    # A theme made by hand moved under a theme reads that theme's languages, as one added there.
+    assert _reading(cf.move_theme(FRAME, "payments", "card"), "payments") == {None}
+    # A discovered sub-theme keeps its language wherever it goes (its keywords are words of that language).
+    spanish = Codeframe((*FRAME.themes, Theme("t4", "bloqueada", ("bloqueada",), parent="t2", language="es")))
+    assert _reading(cf.move_theme(spanish, "bloqueada", "card"), "bloqueada") == {"es"}
+    # Of its own, a theme made by hand reads every language, unless it carries a language.
+    assert _reading(cf.promote_theme(frame, "pin"), "pin") == {None, "es", "fr"}
+    assert _reading(cf.promote_theme(under_spanish, "pin"), "pin") == {"es"}
+
+
+def test_themes_of_two_languages_merge_into_a_sub_theme_only_where_every_language_is_read() -> None:
+    frame = Codeframe((*FRAME.themes, Theme("t4", "declined", ("declined",), parent="t1"),
+                       Theme("t5", "rechazada", ("rechazada",), parent="t2", language="es")))
+    with pytest.raises(InputError, match="different languages"):
+        cf.merge_themes(frame, ["declined", "rechazada"])
+    moved = cf.move_theme(cf.move_theme(frame, "declined", "payments"), "rechazada", "payments")
+    merged = cf.merge_themes(moved, ["declined", "rechazada"])
+    assert merged.theme("declined").parent == "t3" and _reading(merged, "declined") == {None, "es", "fr"}

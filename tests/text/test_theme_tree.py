@@ -178,3 +178,34 @@ def test_phrases_keep_negations_and_closing_words_but_not_loose_ends() -> None:
     found = {" ".join(corpus.stems[w] for w in gram) for gram in phrases.words}
     assert {"not working", "on hold", "log in", "polite"} <= found, found
     assert not {"polite and", "the app", "was on"} & found, found
+
+
+def test_a_problem_turned_away_only_for_its_quota_is_taken_by_the_general_pass() -> None:
+    from portal.text.phrases import build_corpus
+    from portal.text.subthemes import SubThemeSettings, sub_themes
+
+    # Four problems of the flight (more than the 3 problem sub-themes a theme may have), two praises, and
+    # a hotel theme: the general pass allows 6 sub-themes, so the fourth problem must still get one.
+    texts, negative = [], []
+    for k, problem in enumerate(["delayed", "cancelled", "overbooked", "diverted"]):
+        texts += [f"The flight was {problem}."] * (40 - 2 * k)
+        negative += [True] * (40 - 2 * k)
+    for word, bad in [("smooth", False), ("punctual", False), ("clean", False), ("cosy", False),
+                      ("quiet", False), ("noisy", True)]:
+        thing = "flight" if word in {"smooth", "punctual"} else "hotel"
+        texts += [f"The {thing} was {word}."] * 40
+        negative += [bad] * 40
+    corpus = build_corpus(texts)
+    stem = {s: i for i, s in enumerate(corpus.stems)}
+    words = corpus.stems
+    groups = np.zeros((corpus.n_clauses, 2), dtype=bool)
+    for token, clause in zip(corpus.token_stem, corpus.token_clause, strict=True):
+        groups[clause, 0] |= words[token] == "flight"
+        groups[clause, 1] |= words[token] == "hotel"
+    settings = SubThemeSettings(max_share=0.5)
+    assert (settings.problems, settings.per_theme) == (3, 6)
+    subs = sub_themes(corpus, groups, {stem["flight"], stem["hotel"]}, settings=settings,
+                      negative=np.array(negative)[corpus.clause_comment])
+    flight = {s.name for s in subs if s.parent == 0}
+    assert flight == {"delayed", "cancelled", "overbooked", "diverted", "smooth", "punctual"}, flight
+    assert {s.name for s in subs if s.parent == 1} == {"clean", "cosy", "quiet", "noisy"}

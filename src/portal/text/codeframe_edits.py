@@ -10,7 +10,10 @@ across the levels:
   parent); merging a parent with some of its own sub-themes folds them into it; a sub-theme can only be
   merged with a top-level theme when that theme is its parent, otherwise ``InputError`` says to move it first;
 * splitting a theme makes the new themes its siblings (a sub-theme's parts are sub-themes of the same parent);
-* a parent with sub-themes may have no keyword of its own, a theme without sub-themes needs one.
+* a parent with sub-themes may have no keyword of its own, a theme without sub-themes needs one;
+* a theme made by hand reads every language, a sub-theme made by hand the languages of its theme
+  (``portal.text.theme_languages``): adding one under a theme, or moving one there, gives it that theme's
+  language; made a theme of its own again, it keeps a language it has and otherwise reads every language.
 
 Every problem raises ``InputError`` with a sentence for the person.
 """
@@ -113,9 +116,11 @@ def merge_themes(codeframe: Codeframe, names: Sequence[str], into: str | None = 
     # Themes of different languages merged into one read every language, like a theme made by hand: otherwise
     # the comments of all but one of them would silently lose it.
     origin = "discovered" if all(t.origin == "discovered" for t in themes) and len(languages) == 1 else "manual"
+    parent = anchor.parent if anchor.parent not in merged_keys else None
+    if len(languages) > 1:
+        _every_language_under(codeframe, themes, parent)
     merged = Theme(key=anchor.key, name=new_name, keywords=keywords, origin=origin, absorbed=absorbed,
-                   parent=anchor.parent if anchor.parent not in merged_keys else None,
-                   language=languages.pop() if len(languages) == 1 else None)
+                   parent=parent, language=languages.pop() if len(languages) == 1 else None)
     out: list[Theme] = []
     for theme in codeframe.themes:
         if theme.key == anchor.key:
@@ -123,6 +128,18 @@ def merge_themes(codeframe: Codeframe, names: Sequence[str], into: str | None = 
         elif theme.key not in merged_keys:
             out.append(replace(theme, parent=anchor.key) if theme.parent in merged_keys else theme)
     return Codeframe(tuple(out))
+
+
+def _every_language_under(codeframe: Codeframe, themes: Sequence[Theme], parent_key: str | None) -> None:
+    """Raise ``InputError`` when themes of different languages would merge into a sub-theme of ``parent_key``
+    that does not read every language (a sub-theme made by hand reads its theme's languages only)."""
+    parent = next((t for t in codeframe.themes if t.key == parent_key), None)
+    if parent is None or (parent.origin == "manual" and parent.language is None):
+        return
+    names = " and ".join(f"'{t.name}'" for t in themes[:2]) + (" ..." if len(themes) > 2 else "")
+    raise InputError(f"{names} code comments in different languages, and merged under '{parent.name}' they would "
+                     f"code only the comments of its language. Make them themes of their own first, or move them "
+                     "under a theme you made yourself (it reads every language), then merge.")
 
 
 def _split_parts(theme: Theme, parts: Mapping[str, Sequence[str] | str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -199,8 +216,9 @@ def add_theme(codeframe: Codeframe, name: str, keywords: Sequence[str] | str, *,
     """Return the codeframe with a new hand-made theme (a sub-theme of ``parent`` when given).
 
     A new theme goes at the end (and codes comments in every language); a new sub-theme after its parent's other
-    sub-themes, in its parent's language. Raises ``InputError``
-    on a name clash, no keyword, or a parent that is itself a sub-theme.
+    sub-themes, with its parent's language: it reads exactly the languages its parent reads (English only under
+    an English discovered theme). Raises ``InputError`` on a name clash, no keyword, or a parent that is itself
+    a sub-theme.
     """
     name = clean_name(name)
     _name_free(codeframe, name)
@@ -218,7 +236,8 @@ def add_theme(codeframe: Codeframe, name: str, keywords: Sequence[str] | str, *,
 def move_theme(codeframe: Codeframe, name: str, under: str) -> Codeframe:
     """Return the codeframe with theme ``name`` made a sub-theme of ``under`` (moved there if it had a parent).
 
-    Raises ``InputError`` when ``under`` is the theme itself or a sub-theme, when the theme has sub-themes of
+    A theme made by hand takes ``under``'s language, as one added there does, so it reads the languages its new
+    theme reads; a discovered theme keeps its own (its keywords are words of that language). Raises ``InputError`` when ``under`` is the theme itself or a sub-theme, when the theme has sub-themes of
     its own (two levels at most), or when it already sits there.
     """
     theme = codeframe.theme(name)
@@ -233,13 +252,16 @@ def move_theme(codeframe: Codeframe, name: str, under: str) -> Codeframe:
                          f"'{target.name}'.")
     if theme.parent == target.key:
         raise InputError(f"'{theme.name}' is already a sub-theme of '{target.name}'.")
+    if theme.origin == "manual":
+        theme = replace(theme, language=target.language)
     return _placed_under(codeframe.themes, theme, target.key)
 
 
 def promote_theme(codeframe: Codeframe, name: str) -> Codeframe:
     """Return the codeframe with sub-theme ``name`` made a theme of its own (placed after its former parent).
 
-    Raises ``InputError`` when it already is a theme of its own.
+    It keeps its language: a sub-theme made by hand under an English discovered theme (which read English like
+    its theme) then reads every language, like every theme made by hand without a language. Raises ``InputError`` when it already is a theme of its own.
     """
     theme = codeframe.theme(name)
     if theme.parent is None:

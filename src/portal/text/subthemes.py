@@ -292,6 +292,8 @@ def _pick(corpus: Corpus, phrases: Phrases, comments: sp.csc_matrix, passes: lis
                 continue
             if len(entries) < quota:
                 entries.append({"key": key, "members": [i], "rows": column})
+            else:
+                seen.discard(i)  # refused only for this pass's quota: a later pass that allows more may take it
     longer = _extensions(phrases)
     out: list[SubTheme] = []
     for parent in sorted(chosen):

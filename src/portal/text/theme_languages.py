@@ -10,6 +10,9 @@ set of comments to find themes in, so the same number is the threshold for a lan
 * A comment in another language is coded with that language's themes and with the themes made by hand
   without a language (a hand-made theme such as a product name works in every language); never with the
   English discovered themes, whose keywords are English words.
+* A sub-theme made by hand without a language reads exactly the languages its theme reads: under an English
+  discovered theme English only, under a theme made by hand every language (a sub-theme made under a theme of
+  another language carries that language). Where it sits decides, so a codeframe file needs nothing more.
 * A comment in a language the codeframe has no themes for, and that no hand-made theme matched, is **not
   read**: it is counted per language and every figure says how many comments it left out (``NotRead``); it
   is not "Uncategorised". So every comment is exactly one of: with a theme, Uncategorised, not read.
@@ -36,6 +39,7 @@ __all__ = [
     "not_read",
     "read_languages",
     "read_mask",
+    "reads",
 ]
 
 #: Fewest comments in one language (other than English) for that language to get its own themes: the same
@@ -79,11 +83,19 @@ def read_mask(frame: pd.DataFrame, codeframe: Codeframe) -> np.ndarray:
     return np.array([c is None or c in read for c in distinct] + [True], dtype=bool)[codes]
 
 
-def _codes(theme: Theme, language: str | None) -> bool:
-    """Return True when ``theme`` codes comments in ``language`` (None: English or unknown)."""
+def _codes(theme: Theme, language: str | None, parent: Theme | None = None) -> bool:
+    """Return True when ``theme`` (a sub-theme of ``parent`` when given) codes comments in ``language`` (None:
+    English or unknown); see the module docstring."""
     if theme.language is not None:
         return theme.language == language
-    return language is None or theme.origin == "manual"
+    if theme.origin != "manual":
+        return language is None
+    return parent is None or _codes(parent, language)
+
+
+def reads(codeframe: Codeframe, theme: Theme, language: str | None) -> bool:
+    """Return True when ``theme`` of ``codeframe`` codes comments in ``language`` (None: English or unknown)."""
+    return _codes(theme, language, codeframe.parent_of(theme))
 
 
 def for_language(codeframe: Codeframe, language: str | None) -> Codeframe:
@@ -92,7 +104,8 @@ def for_language(codeframe: Codeframe, language: str | None) -> Codeframe:
     A sub-theme whose parent codes another language stays, as a theme of its own (a parent's comments are
     gathered from the full codeframe later); a parent with no keyword and none of its sub-themes is dropped.
     """
-    kept = [t for t in codeframe.themes if _codes(t, language)]
+    by_key = {t.key: t for t in codeframe.themes}
+    kept = [t for t in codeframe.themes if _codes(t, language, by_key.get(t.parent) if t.parent else None)]
     keys = {t.key for t in kept}
     kept = [t if t.parent is None or t.parent in keys else replace(t, parent=None) for t in kept]
     with_children = {t.parent for t in kept if t.parent is not None}
@@ -198,8 +211,8 @@ def _comments(n: int) -> str:
 def not_read(frame: pd.DataFrame, codeframe: Codeframe, coded: Collection[Any] = ()) -> NotRead:
     """Return the comments of ``frame`` whose language the codeframe has no themes for, per language (most first).
 
-    ``coded`` holds the row keys of comments that have a theme (a hand-made one reads every language): those
-    were read and are not counted.
+    ``coded`` holds the row keys of comments that have a theme (a hand-made theme of its own reads every
+    language): those were read and are not counted.
     """
     if "comment" not in frame.columns or "language" not in frame.columns or frame.empty:
         return NotRead()
