@@ -231,3 +231,15 @@ def test_a_gap_sentence_names_the_language_base_and_never_prints_nan(three) -> N
     row = gaps.loc["app"].copy()
     row["theme"] = "app (beta)"
     assert "(30.0% of our reviews, 10.0% of B's)" in gap_sentence(row)
+
+
+def test_a_hand_made_sub_theme_reads_the_languages_of_its_parent() -> None:
+    from portal.compare.counts import theme_readers
+    from portal.text.codeframe import Codeframe, Theme
+
+    codeframe = Codeframe((Theme("t1", "fees", ("fee",)),
+                           Theme("t2", "hidden fees", ("hidden fee",), origin="manual", parent="t1"),
+                           Theme("t3", "apple pay", ("apple pay",), origin="manual")))
+    readers = theme_readers(np.array([None, "de"], dtype=object), codeframe, np.array([True, True]))
+    by_name = dict(zip([t.name for t in codeframe.ordered()], readers.T.tolist(), strict=True))
+    assert by_name == {"fees": [True, False], "hidden fees": [True, False], "apple pay": [True, True]}

@@ -30,6 +30,7 @@ from scipy import sparse
 
 from portal.text.codeframe import UNCATEGORISED, Codeframe
 from portal.text.mentions import ThemeMentions
+from portal.text.theme_languages import reads
 
 __all__ = ["Counts", "count", "theme_readers"]
 
@@ -95,18 +96,15 @@ def theme_readers(languages: np.ndarray, codeframe: Codeframe, commented: np.nda
     """Return rows x themes (display order): whether the theme reads the row's comment.
 
     ``languages`` holds per row the comment's language code, None for English or unknown
-    (``portal.text.theme_languages.comment_languages``). A theme with a language reads that language; a theme
-    without one reads English and unknown, and every language when it was made by hand.
+    (``portal.text.theme_languages.comment_languages``). Which theme reads which language is
+    ``portal.text.theme_languages.reads``, the rule theme coding itself follows.
     """
     themes = codeframe.ordered()
     out = np.zeros((len(languages), len(themes)), dtype=bool)
     codes, distinct = pd.factorize(pd.Series(languages, dtype=object), use_na_sentinel=True)
     values = [*distinct.tolist(), None]
     for j, theme in enumerate(themes):
-        if theme.language is not None:
-            ok = [v == theme.language for v in values]
-        else:
-            ok = [v is None or theme.origin == "manual" for v in values]
+        ok = [reads(codeframe, theme, v) for v in values]
         out[:, j] = np.asarray(ok, dtype=bool)[codes] & commented
     return out
 
