@@ -283,6 +283,10 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
     return alt.layer(*layers).properties(height=alt.Step(30))
 
 
+#: The width the heat-map's columns share at the narrowest usual page, and an axis label's width per character.
+HEAT_WIDTH_PX, HEAT_CHAR_PX = 700, 7
+
+
 def heat_domain(metric: str, centre: float, span: float, rating_scale: tuple[int, int] = (1, 5)) -> list[float]:
     """Return the heat-map colours' ends: ``span`` either side of ``centre``, but never past the KPI's scale."""
     lowest, highest = metrics.kpi_range(metric, rating_scale)
@@ -301,6 +305,19 @@ def heat_strength(estimates: pd.Series, domain: list[float], centre: float) -> n
     est = estimates.astype(float).to_numpy()
     above, below = max(domain[1] - centre, 1e-9), max(centre - domain[0], 1e-9)
     return np.where(est >= centre, (est - centre) / above, (centre - est) / below)
+
+
+def column_axis(columns: list[Any]) -> alt.Axis:
+    """Return the heat-map's top axis: level labels when they fit side by side, else slanted ones.
+
+    Vega hides labels that overlap, so with many columns (25 aircraft types) every other column had no name.
+    Slanted labels each take a line's height across, so every column keeps its name.
+    """
+    widest = max((len(str(c)) for c in columns), default=0)
+    if len(columns) * max(widest, 4) * HEAT_CHAR_PX <= HEAT_WIDTH_PX:
+        return alt.Axis(labelAngle=0, labelLimit=120, orient="top")
+    return alt.Axis(labelAngle=-40, labelAlign="left", labelBaseline="middle", labelLimit=140, labelOverlap=False,
+                    orient="top")
 
 
 def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows_label: str,
@@ -330,8 +347,7 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
     ]
     row_order = list(dict.fromkeys(data.sort_values("n", ascending=False)["value"]))
     col_order = list(dict.fromkeys(data.sort_values("n", ascending=False)["value_2"]))
-    x = alt.X("value_2:N", title=columns_label, sort=col_order, axis=alt.Axis(labelAngle=0, labelLimit=120,
-                                                                               orient="top"))
+    x = alt.X("value_2:N", title=columns_label, sort=col_order, axis=column_axis(col_order))
     y = alt.Y("value:N", title=rows_label, sort=row_order, axis=alt.Axis(labelLimit=200))
     base = alt.Chart(data)
     cells = base.mark_rect(cornerRadius=2).encode(
