@@ -152,3 +152,36 @@ def test_the_gap_table_has_the_sentence_and_the_difference_in_points(demo):
     assert points == pytest.approx(100 * result.gaps["difference"].to_numpy(dtype=float), nan_ok=True)
     config = json.loads(table.proto.columns)[GAP_LABELS["difference"]]["type_config"]
     assert config["format"] == POINTS == "%+.1f pts"  # "+4.2 pts", not a percent
+
+
+def test_the_competitive_index_is_said_in_plain_words():
+    from portal.ui.compare_views import index_line
+
+    line = index_line({"rating_mean": 137.2, "positive_share": 1167.0, "sentiment": -0.523})
+    assert line == ("Against the competitors' average, set at 100, our average rating scores 137 and our share of "
+                    "positive reviews scores 1,167 (above 100 is better than them). Our average sentiment is 0.52 "
+                    "lower than theirs.")
+    assert index_line({"rating_mean": float("nan"), "sentiment": 0.001}) == "Our average sentiment is the same as theirs."
+
+
+def test_the_page_shows_the_index_in_words(demo):
+    at = open_app("competitors", query={"dataset": REVIEWS})
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Against the competitors' average, set at 100" in captions and "Competitive index" not in captions
+
+
+def test_the_gap_tables_rates_are_in_percent_with_one_decimal(demo):
+    import json
+
+    from portal.ui.compare_views import GAP_LABELS
+
+    at = open_app("competitors", query={"dataset": REVIEWS})
+    with Store(demo) as store:
+        result = compare_dataset(store, REVIEWS, ours="Acme")
+    table = next(d for d in at.dataframe if GAP_LABELS["sentence"] in d.value.columns)
+    ours = table.value[GAP_LABELS["ours_problem_rate"]].to_numpy(dtype=float)
+    assert ours == pytest.approx(100 * result.gaps["ours_problem_rate"].to_numpy(dtype=float), nan_ok=True)
+    config = json.loads(table.proto.columns)
+    assert config[GAP_LABELS["ours_problem_rate"]]["type_config"]["format"] == "%.1f%%"  # "12.1%", not "12.05%"
+    assert "p-value" not in " ".join(table.value.columns)
