@@ -201,3 +201,19 @@ def test_a_heat_map_with_many_columns_slants_their_names_so_none_is_hidden():
 def test_a_heat_map_with_a_few_short_columns_keeps_level_names():
     axis = _x_axis(["North America", "EMEA", "APAC", "LATAM"])
     assert axis["labelAngle"] == 0
+
+
+def test_the_value_axes_ask_for_about_ten_ticks_not_one_every_forty_pixels(demo):
+    # Vega's default put 31 labels (0.0, 0.2, ... 6.0) under the key-driver bars: read as a smear.
+    at = open_app("segments", query={"dataset": SURVEY})
+    assert not at.exception
+    axes = []
+    for chart in charts(at):
+        for layer in chart.spec.get("layer", [chart.spec]):
+            x = layer.get("encoding", {}).get("x", {})
+            if x.get("type") == "quantitative" and "axis" in x:
+                axes.append((x.get("title"), x["axis"].get("tickCount")))
+    titles = {t for t, _ in axes}
+    assert any("with 95% interval" in str(t) for t in titles)  # the groups' dots
+    assert any("explains" in str(t) for t in titles)  # the key drivers
+    assert all(count == 10 for _, count in axes), axes

@@ -232,6 +232,16 @@ def _status_scale() -> dict[str, alt.Scale]:
     }
 
 
+#: About how many numbered ticks a value axis across the page gets: Vega's default (one per 40 px) put 31 labels
+#: (0.0, 0.2, ... 6.0) under a key-driver bar, and labels that close read as a smear.
+VALUE_TICKS = 10
+
+
+def value_axis(**axis: Any) -> alt.Axis:
+    """Return a value axis with about ``VALUE_TICKS`` round numbered ticks."""
+    return alt.Axis(tickCount=VALUE_TICKS, **axis)
+
+
 def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, column: str) -> alt.LayerChart:
     """Return one row per group: its KPI as a dot with a 95% interval bar, a line at the overall figure.
 
@@ -256,8 +266,8 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
         low, high = min(low, overall), max(high, overall)
     pad = max((high - low) * 0.05, 10.0 ** -metrics.value_digits(metric))  # at least one shown step
     domain = [low - pad, high + pad]
-    x = alt.X("estimate:Q", title=f"{short_label(metric)} with 95% interval", scale=alt.Scale(domain=domain,
-                                                                                                 nice=False))
+    x = alt.X("estimate:Q", title=f"{short_label(metric)} with 95% interval", axis=value_axis(),
+              scale=alt.Scale(domain=domain, nice=False))
     base = alt.Chart(data)
     # An invisible bar across each row makes the whole row clickable, not only the dot.
     rows = base.mark_bar(opacity=0.001, color="#000000").encode(
@@ -386,7 +396,8 @@ def drivers_chart(table: pd.DataFrame) -> alt.LayerChart:
                alt.Tooltip("direction:N", title="Direction")]
     base = alt.Chart(data)
     bars = base.mark_bar(color=PRIMARY, opacity=0.85, cornerRadiusEnd=2).encode(
-        y=y, x=alt.X("importance:Q", title="% of the differences in the score it explains (95% interval)"),
+        y=y, x=alt.X("importance:Q", title="% of the differences in the score it explains (95% interval)",
+                     axis=value_axis()),
         tooltip=tooltip)
     whiskers = base.mark_rule(color="#212529", strokeWidth=1.5).encode(y=y, x="low:Q", x2="high:Q",
                                                                         tooltip=tooltip)
