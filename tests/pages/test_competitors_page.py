@@ -185,3 +185,20 @@ def test_the_gap_tables_rates_are_in_percent_with_one_decimal(demo):
     config = json.loads(table.proto.columns)
     assert config[GAP_LABELS["ours_problem_rate"]]["type_config"]["format"] == "%.1f%%"  # "12.1%", not "12.05%"
     assert "p-value" not in " ".join(table.value.columns)
+
+
+def test_a_cells_reviews_have_named_columns_and_no_empty_date_column(demo):
+    from portal.ui.compare_views import cell_table
+
+    with Store(demo) as store:
+        result = compare_dataset(store, REVIEWS, ours="Acme")
+    query = {"dataset": REVIEWS, "competitors_theme": result.gaps["theme"].iloc[0], "competitors_brand": "Globex"}
+    at = open_app("competitors", query=query)
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Comment" in d.value.columns)
+    assert list(table.columns) == ["Date", "Rating", "Sentiment", "Negative mention", "Comment"]
+    undated = pd.DataFrame({"date": [pd.NaT, pd.NaT], "rating": [1.0, 2.0], "sentiment": [-0.99851, -0.5],
+                            "negative": [True, True], "comment": ["Terrible", "Slow"]})
+    shown, settings = cell_table(undated)
+    assert "Date" not in shown.columns and "Date" not in settings["column_config"]  # no column of "None"
+    assert list(shown["Comment"]) == ["Terrible", "Slow"]

@@ -161,9 +161,29 @@ def cell_quotes(reviews: pd.DataFrame, theme: str, brand: str, name: str) -> Non
     negative = int(reviews["negative"].sum()) if not reviews.empty else 0
     st.markdown(escape_markdown(f"Reviews of {brand} that mention {theme}: {len(reviews):,}, "
                                 f"{negative:,} of them negatively."))
-    st.dataframe(reviews, hide_index=True, column_config={"comment": st.column_config.TextColumn(width="large")})
+    shown, settings = cell_table(reviews)
+    st.dataframe(shown, **settings)
     csv_download(reviews, "Download these reviews (CSV)", f"{name}-{brand}-{theme}.csv".replace("/", "-"),
                  key="competitors_cell_csv")
+
+
+#: The cell's review columns as shown.
+CELL_LABELS = {"date": "Date", "rating": "Rating", "sentiment": "Sentiment", "negative": "Negative mention",
+               "comment": "Comment"}
+
+
+def cell_table(reviews: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Return a cell's reviews as shown and the table's settings: named columns, none that is empty throughout
+    (undated reviews showed a column of "None"), the sentiment score with two decimals."""
+    kept = [c for c in CELL_LABELS if c in reviews.columns and (c == "comment" or reviews[c].notna().any())]
+    shown = reviews[kept].rename(columns=CELL_LABELS)
+    config: dict[str, Any] = {
+        "Comment": st.column_config.TextColumn(width="large"),
+        "Date": st.column_config.DateColumn(format="D MMM YYYY"),
+        "Sentiment": st.column_config.NumberColumn(format="%+.2f", help="From -1 (very negative) to +1 (very "
+                                                                        "positive), as the portal read the review."),
+    }
+    return shown, {"hide_index": True, "column_config": {k: v for k, v in config.items() if k in shown.columns}}
 
 
 def gaps(result: Comparison, name: str) -> None:
