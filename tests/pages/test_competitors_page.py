@@ -202,3 +202,14 @@ def test_a_cells_reviews_have_named_columns_and_no_empty_date_column(demo):
     shown, settings = cell_table(undated)
     assert "Date" not in shown.columns and "Date" not in settings["column_config"]  # no column of "None"
     assert list(shown["Comment"]) == ["Terrible", "Slow"]
+
+
+def test_a_long_brand_name_keeps_its_whole_name_over_the_heat_map():
+    from portal.ui.compare_views import heatmap_chart
+
+    brands = ["Bank of Abyssinia", "Commercial Bank of Ethiopia", "Dashen Bank"]
+    cells = pd.DataFrame({"theme": "update", "group": brands, "problem_rate": [0.094, 0.046, 0.014],
+                          "share": 0.1, "problems": [10, 5, 1], "read": 100, "text": ["9.4%", "4.6%", "1.4%"]})
+    axis = heatmap_chart(cells, brands).to_dict()["layer"][-1]["encoding"]["x"]["axis"]
+    # "Commercial Bank of Ethi…" was cut at 140 px while its column was 250 px wide.
+    assert axis["labelAngle"] == 0 and axis["labelLimit"] >= 27 * 7

@@ -12,6 +12,7 @@ import streamlit as st
 from portal.compare import Comparison
 from portal.compare.wording import gap_sentence, link_sentence
 from portal.ui.downloads import csv_download
+from portal.ui.kpi import column_axis
 from portal.ui.markdown import escape_markdown
 
 #: Most themes the heat-map shows (the most mentioned ones); the download holds them all.
@@ -108,7 +109,7 @@ def heatmap_chart(cells: pd.DataFrame, brands: list[str]) -> alt.LayerChart:
     data["ink"] = np.where(np.isnan(rate) | (rate > 0.55 * high), DARK_INK, LIGHT_INK)
     order = list(dict.fromkeys(data.groupby("theme", sort=False)["problems"].sum().sort_values(
         ascending=False, kind="stable").index))
-    x = alt.X("group:N", title="Brand", sort=brands, axis=alt.Axis(labelAngle=0, orient="top", labelLimit=140))
+    x = alt.X("group:N", title="Brand", sort=brands, axis=column_axis(brands))
     y = alt.Y("theme:N", title="Theme", sort=order, axis=alt.Axis(labelLimit=220))
     tooltip = [alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("group:N", title="Brand"),
                alt.Tooltip("problem_rate:Q", title="Problem rate", format=".1%"),

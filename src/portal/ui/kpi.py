@@ -321,11 +321,13 @@ def column_axis(columns: list[Any]) -> alt.Axis:
     """Return the heat-map's top axis: level labels when they fit side by side, else slanted ones.
 
     Vega hides labels that overlap, so with many columns (25 aircraft types) every other column had no name.
-    Slanted labels each take a line's height across, so every column keeps its name.
+    Slanted labels each take a line's height across, so every column keeps its name. Used by the Segments and
+    the Competitors heat-maps.
     """
     widest = max((len(str(c)) for c in columns), default=0)
     if len(columns) * max(widest, 4) * HEAT_CHAR_PX <= HEAT_WIDTH_PX:
-        return alt.Axis(labelAngle=0, labelLimit=120, orient="top")
+        # Each level label may take its whole column ("Commercial Bank of Ethiopia" was cut at 140 px).
+        return alt.Axis(labelAngle=0, labelLimit=HEAT_WIDTH_PX // max(len(columns), 1), orient="top")
     return alt.Axis(labelAngle=-40, labelAlign="left", labelBaseline="middle", labelLimit=140, labelOverlap=False,
                     orient="top")
 
