@@ -72,3 +72,18 @@ def test_the_explanation_says_chance_in_plain_words_and_keeps_the_test_names_in_
     assert "z-test" not in caption.value and "Benjamini" not in caption.value
     assert "more than chance would give" in caption.value
     assert "Benjamini-Hochberg" in caption.help
+
+
+def test_a_group_too_small_to_judge_is_said_instead_of_no_difference(demo, monkeypatch):
+    from portal.ui.compare_groups import small_group_note
+
+    assert small_group_note({"2023 Q4": 4, "2023 Q3": 39}, ("2023 Q4", "2023 Q3"), 30) == (
+        "2023 Q4 (4 responses) is too small to call any difference real (at least 30 are needed), so the table "
+        "shows the figures without a verdict. Pick a larger group or a longer period.")
+    assert small_group_note({"a": 30, "b": 31}, ("a", "b"), 30) == ""
+    monkeypatch.setenv("PORTAL_MIN_GROUP_SIZE", "1000000")  # every group is then too small to judge
+    at = open_app("themes", query={"dataset": REVIEWS, **TAB})
+    assert not at.exception
+    shown = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "too small to call any difference real" in shown
+    assert not [c for c in at.caption if "No theme differs" in c.value]

@@ -110,6 +110,21 @@ def _pickers(info: DatasetInfo) -> tuple[str, str, str] | None:
     return option, first, second
 
 
+def small_group_note(sizes: dict[str, int], pair: tuple[str, str], min_n: int) -> str:
+    """Return why no difference can be real when a group has fewer than ``min_n`` responses ("" otherwise).
+
+    The newest quarter of the British Airways reviews holds 4 reviews: every theme came out "too few" under
+    "No theme differs ... by more than chance", which read as "nothing changed".
+    """
+    small = [g for g in pair if sizes.get(g, 0) < min_n]
+    if not small:
+        return ""
+    names = " and ".join(f"{g} ({sizes.get(g, 0):,} responses)" for g in small)
+    return (f"{names} {'is' if len(small) == 1 else 'are'} too small to call any difference real (at least "
+            f"{min_n:,} are needed), so the table shows the figures without a verdict. Pick a larger group or "
+            "a longer period.")
+
+
 def compare_tab(info: DatasetInfo, stamp: tuple[Any, ...], filters: Filters) -> None:
     """Draw the two-group comparison: pickers, the real differences in words, the table and its download."""
     st.caption("Compare two periods (\"2024 Q3 against 2024 Q2\") or two groups (\"Enterprise against SMB\") theme by "
@@ -130,8 +145,11 @@ def compare_tab(info: DatasetInfo, stamp: tuple[Any, ...], filters: Filters) -> 
         return
     sizes = dict(zip(result.groups["group"], result.groups["n"], strict=True))
     st.markdown(escape_markdown(f"{first}: {sizes[first]:,} responses; {second}: {sizes[second]:,} responses."))
+    small = small_group_note(sizes, (first, second), settings.min_group_size())
+    if small:
+        st.info(escape_markdown(small), icon=":material/group_off:")
     real = table[table["significant"]]
-    if real.empty:
+    if real.empty and not small:
         st.caption("No theme differs between the two by more than chance would explain.")
     else:
         st.markdown("\n".join(f"- {escape_markdown(s)}" for s in real["sentence"]))
