@@ -152,3 +152,64 @@ def test_the_gap_table_has_the_sentence_and_the_difference_in_points(demo):
     assert points == pytest.approx(100 * result.gaps["difference"].to_numpy(dtype=float), nan_ok=True)
     config = json.loads(table.proto.columns)[GAP_LABELS["difference"]]["type_config"]
     assert config["format"] == POINTS == "%+.1f pts"  # "+4.2 pts", not a percent
+
+
+def test_the_competitive_index_is_said_in_plain_words():
+    from portal.ui.compare_views import index_line
+
+    line = index_line({"rating_mean": 137.2, "positive_share": 1167.0, "sentiment": -0.523})
+    assert line == ("Against the competitors' average, set at 100, our average rating scores 137 and our share of "
+                    "positive reviews scores 1,167 (above 100 is better than them). Our average sentiment is 0.52 "
+                    "lower than theirs.")
+    assert index_line({"rating_mean": float("nan"), "sentiment": 0.001}) == "Our average sentiment is the same as theirs."
+
+
+def test_the_page_shows_the_index_in_words(demo):
+    at = open_app("competitors", query={"dataset": REVIEWS})
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Against the competitors' average, set at 100" in captions and "Competitive index" not in captions
+
+
+def test_the_gap_tables_rates_are_in_percent_with_one_decimal(demo):
+    import json
+
+    from portal.ui.compare_views import GAP_LABELS
+
+    at = open_app("competitors", query={"dataset": REVIEWS})
+    with Store(demo) as store:
+        result = compare_dataset(store, REVIEWS, ours="Acme")
+    table = next(d for d in at.dataframe if GAP_LABELS["sentence"] in d.value.columns)
+    ours = table.value[GAP_LABELS["ours_problem_rate"]].to_numpy(dtype=float)
+    assert ours == pytest.approx(100 * result.gaps["ours_problem_rate"].to_numpy(dtype=float), nan_ok=True)
+    config = json.loads(table.proto.columns)
+    assert config[GAP_LABELS["ours_problem_rate"]]["type_config"]["format"] == "%.1f%%"  # "12.1%", not "12.05%"
+    assert "p-value" not in " ".join(table.value.columns)
+
+
+def test_a_cells_reviews_have_named_columns_and_no_empty_date_column(demo):
+    from portal.ui.compare_views import cell_table
+
+    with Store(demo) as store:
+        result = compare_dataset(store, REVIEWS, ours="Acme")
+    query = {"dataset": REVIEWS, "competitors_theme": result.gaps["theme"].iloc[0], "competitors_brand": "Globex"}
+    at = open_app("competitors", query=query)
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Comment" in d.value.columns)
+    assert list(table.columns) == ["Date", "Rating", "Sentiment", "Negative mention", "Comment"]
+    undated = pd.DataFrame({"date": [pd.NaT, pd.NaT], "rating": [1.0, 2.0], "sentiment": [-0.99851, -0.5],
+                            "negative": [True, True], "comment": ["Terrible", "Slow"]})
+    shown, settings = cell_table(undated)
+    assert "Date" not in shown.columns and "Date" not in settings["column_config"]  # no column of "None"
+    assert list(shown["Comment"]) == ["Terrible", "Slow"]
+
+
+def test_a_long_brand_name_keeps_its_whole_name_over_the_heat_map():
+    from portal.ui.compare_views import heatmap_chart
+
+    brands = ["Bank of Abyssinia", "Commercial Bank of Ethiopia", "Dashen Bank"]
+    cells = pd.DataFrame({"theme": "update", "group": brands, "problem_rate": [0.094, 0.046, 0.014],
+                          "share": 0.1, "problems": [10, 5, 1], "read": 100, "text": ["9.4%", "4.6%", "1.4%"]})
+    axis = heatmap_chart(cells, brands).to_dict()["layer"][-1]["encoding"]["x"]["axis"]
+    # "Commercial Bank of Ethi…" was cut at 140 px while its column was 250 px wide.
+    assert axis["labelAngle"] == 0 and axis["labelLimit"] >= 27 * 7

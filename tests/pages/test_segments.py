@@ -177,3 +177,43 @@ def test_headers_written_like_identifiers_read_as_words_on_the_page(page_db):
     assert "NPS by Traveller type, all dates" in words and "traveller_type" not in words
     assert [m.label for m in at.sidebar.multiselect][:2] == ["Seat type", "Traveller type"]
     assert at.sidebar.multiselect[0].value == ["Plus"]
+
+
+def _x_axis(columns: list[str]) -> dict:
+    """Return the heat-map's column axis for one row of cells over ``columns``."""
+    from portal.ui import kpi
+
+    cells = pd.DataFrame({"value": "United Kingdom", "value_2": columns, "estimate": 4.0, "low": 3.0, "high": 5.0,
+                          "n": range(100, 100 + len(columns)), "status": STATUSES[2]})
+    spec = kpi.heatmap_chart(cells, "rating", 4.2, "Place", "Aircraft", rating_scale=(1, 10)).to_dict()
+    axes = [layer["encoding"]["x"]["axis"] for layer in spec["layer"]]
+    assert axes[0] == axes[1]
+    return axes[0]
+
+
+def test_a_heat_map_with_many_columns_slants_their_names_so_none_is_hidden():
+    # 25 aircraft types side by side: level labels overlapped and Vega hid every other one, leaving columns unnamed.
+    aircraft = [f"Boeing 7{n:02d}-200ER" for n in range(25)]
+    axis = _x_axis(aircraft)
+    assert axis["labelAngle"] != 0 and axis["labelOverlap"] is False
+
+
+def test_a_heat_map_with_a_few_short_columns_keeps_level_names():
+    axis = _x_axis(["North America", "EMEA", "APAC", "LATAM"])
+    assert axis["labelAngle"] == 0
+
+
+def test_the_value_axes_ask_for_about_ten_ticks_not_one_every_forty_pixels(demo):
+    # Vega's default put 31 labels (0.0, 0.2, ... 6.0) under the key-driver bars: read as a smear.
+    at = open_app("segments", query={"dataset": SURVEY})
+    assert not at.exception
+    axes = []
+    for chart in charts(at):
+        for layer in chart.spec.get("layer", [chart.spec]):
+            x = layer.get("encoding", {}).get("x", {})
+            if x.get("type") == "quantitative" and "axis" in x:
+                axes.append((x.get("title"), x["axis"].get("tickCount")))
+    titles = {t for t, _ in axes}
+    assert any("with 95% interval" in str(t) for t in titles)  # the groups' dots
+    assert any("explains" in str(t) for t in titles)  # the key drivers
+    assert all(count == 10 for _, count in axes), axes

@@ -158,6 +158,8 @@ def test_rename_shows_its_preview_applies_and_undo_brings_the_old_name_back(demo
         assert "mobile app" in theme_service.current_codeframe(store, SURVEY).names
         assert len(theme_service.codeframe_history(store, SURVEY)) == 2
     assert "mobile app" in list(themes_table(at)["Theme"])
+    # the versions table is too narrow for "What changed": the version in use is said in full beneath it
+    assert "In use: version 2" in texts(at) and "renamed 'mobile' to 'mobile app'" in texts(at).split("In use:")[1]
     at.button(key="themes_undo").click().run()
     assert errors_of(at) == []
     with Store(demo_copy) as store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from portal.model import DatasetInfo
@@ -148,7 +149,18 @@ def history_section(info: DatasetInfo) -> None:
     shown = history.rename(columns={"version": "Version", "created_at": "When", "source": "How",
                                     "note": "What changed", "themes": "Themes", "status": "Status"})
     st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 2, 250),
-                 column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
+                 column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+                                "What changed": st.column_config.TextColumn(width="large")})
+    st.caption(escape_markdown(current_note(history)))
+
+
+def current_note(history: pd.DataFrame) -> str:
+    """Return the version in use and what it changed in full (the table's column is too narrow to hold it)."""
+    current = history[history["status"] == "current"]
+    if current.empty:
+        return ""
+    row = current.iloc[0]
+    return f"In use: version {int(row['version'])}, {row['source']}: {row['note']}"
 
 
 def discovery(info: DatasetInfo, count: int, *, confirm: bool = True) -> None:

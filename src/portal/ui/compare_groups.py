@@ -28,11 +28,24 @@ from portal.ui.markdown import escape_markdown
 BY, FIRST, SECOND = "themes_cmp_by", "themes_cmp_first", "themes_cmp_second"
 #: The periods offered, as the choice shows them.
 PERIODS = {"quarter": "Quarters", "month": "Months"}
-#: The table's columns as shown.
-LABELS = {"theme": "Theme", "verdict": "Verdict", "first_share": "Mentioned (first)",
-          "second_share": "Mentioned (second)", "first_problem_rate": "Problem rate (first)",
-          "second_problem_rate": "Problem rate (second)", "difference": "Difference (first - second)",
-          "p_adjusted": "Adjusted p-value", "share_p_adjusted": "Adjusted p-value (mentions)"}
+#: The table's rate columns (shares of 0 to 1), shown in percent with one decimal.
+RATES = ("first_share", "second_share", "first_problem_rate", "second_problem_rate")
+
+
+def labels(first: str, second: str) -> dict[str, str]:
+    """Return the table's columns as shown, naming the two groups rather than "first" and "second"."""
+    return {"theme": "Theme", "verdict": "Verdict", "first_share": f"Mentioned in {first}",
+            "second_share": f"Mentioned in {second}", "first_problem_rate": f"Problems in {first}",
+            "second_problem_rate": f"Problems in {second}", "difference": "Difference (points)",
+            "p_adjusted": "Chance it's noise (adjusted)",
+            "share_p_adjusted": "Chance it's noise, mentions (adjusted)"}
+
+
+def shown_table(table: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    """Return the per-theme table as the tab shows it: rates and the difference in percent (points)."""
+    names = labels(first, second)
+    pct = table.assign(**{c: 100.0 * table[c] for c in (*RATES, "difference")})
+    return pct[list(names)].rename(columns=names)
 
 
 def groupings(info: DatasetInfo) -> list[str]:
@@ -97,12 +110,28 @@ def _pickers(info: DatasetInfo) -> tuple[str, str, str] | None:
     return option, first, second
 
 
+def small_group_note(sizes: dict[str, int], pair: tuple[str, str], min_n: int) -> str:
+    """Return why no difference can be real when a group has fewer than ``min_n`` responses ("" otherwise).
+
+    The newest quarter of the British Airways reviews holds 4 reviews: every theme came out "too few" under
+    "No theme differs ... by more than chance", which read as "nothing changed".
+    """
+    small = [g for g in pair if sizes.get(g, 0) < min_n]
+    if not small:
+        return ""
+    names = " and ".join(f"{g} ({sizes.get(g, 0):,} responses)" for g in small)
+    return (f"{names} {'is' if len(small) == 1 else 'are'} too small to call any difference real (at least "
+            f"{min_n:,} are needed), so the table shows the figures without a verdict. Pick a larger group or "
+            "a longer period.")
+
+
 def compare_tab(info: DatasetInfo, stamp: tuple[Any, ...], filters: Filters) -> None:
     """Draw the two-group comparison: pickers, the real differences in words, the table and its download."""
     st.caption("Compare two periods (\"2024 Q3 against 2024 Q2\") or two groups (\"Enterprise against SMB\") theme by "
                "theme: how often each group mentions the theme, how often negatively, and whether the difference is "
-               "more than chance (two-proportion z-test, Benjamini-Hochberg across themes, groups of at least "
-               f"{settings.min_group_size()} comments).")
+               f"more than chance would give (only for groups of at least {settings.min_group_size()} comments).",
+               help="The chance is a two-proportion z-test, adjusted for testing every theme at once "
+                    "(Benjamini-Hochberg).")
     picked = _pickers(info)
     if picked is None:
         return
@@ -116,14 +145,22 @@ def compare_tab(info: DatasetInfo, stamp: tuple[Any, ...], filters: Filters) -> 
         return
     sizes = dict(zip(result.groups["group"], result.groups["n"], strict=True))
     st.markdown(escape_markdown(f"{first}: {sizes[first]:,} responses; {second}: {sizes[second]:,} responses."))
+    small = small_group_note(sizes, (first, second), settings.min_group_size())
+    if small:
+        st.info(escape_markdown(small), icon=":material/group_off:")
     real = table[table["significant"]]
-    if real.empty:
+    if real.empty and not small:
         st.caption("No theme differs between the two by more than chance would explain.")
     else:
         st.markdown("\n".join(f"- {escape_markdown(s)}" for s in real["sentence"]))
-    shown = table[list(LABELS)].rename(columns=LABELS)
-    st.dataframe(shown, hide_index=True, column_config={
-        LABELS[c]: st.column_config.NumberColumn(format="percent")
-        for c in ("first_share", "second_share", "first_problem_rate", "second_problem_rate", "difference")})
+    names = labels(first, second)
+    config = {names[c]: st.column_config.NumberColumn(format="%.1f%%") for c in RATES}
+    config[names["difference"]] = st.column_config.NumberColumn(
+        format="%+.1f", help="The problem rate of the first group minus the second's, in percentage points.")
+    chance = ("How likely chance alone gives a difference this large, adjusted for testing every theme; the Verdict "
+              "says whether the difference is real.")
+    for column in ("p_adjusted", "share_p_adjusted"):
+        config[names[column]] = st.column_config.NumberColumn(format="%.3f", help=chance)
+    st.dataframe(shown_table(table, first, second), hide_index=True, column_config=config)
     csv_download(table, "Download the comparison (CSV)", f"{info.name}-{first}-vs-{second}.csv".replace("/", "-"),
                  key="themes_cmp_csv")

@@ -12,6 +12,7 @@ import streamlit as st
 from portal.compare import Comparison
 from portal.compare.wording import gap_sentence, link_sentence
 from portal.ui.downloads import csv_download
+from portal.ui.kpi import column_axis
 from portal.ui.markdown import escape_markdown
 
 #: Most themes the heat-map shows (the most mentioned ones); the download holds them all.
@@ -20,7 +21,9 @@ HEATMAP_THEMES = 20
 GAP_LABELS = {"theme": "Theme", "verdict": "Verdict", "sentence": "In plain words",
               "ours_problem_rate": "Our problem rate", "best_competitor": "Best competitor",
               "best_problem_rate": "Their problem rate", "competitors_problem_rate": "Competitors' average",
-              "difference": "Difference (ours - best)", "p_adjusted": "Adjusted p-value"}
+              "difference": "Difference (ours - best)", "p_adjusted": "Chance it's noise (adjusted)"}
+#: The gap table's problem rates (shares of 0 to 1), shown in percent with one decimal.
+GAP_RATES = ("ours_problem_rate", "best_problem_rate", "competitors_problem_rate")
 #: The difference of two rates is in percentage points, not a percent of anything.
 POINTS = "%+.1f pts"
 #: Most brand cards side by side in one row.
@@ -35,13 +38,22 @@ def _pct(x: float) -> str:
 
 
 def index_line(index: dict[str, float]) -> str:
-    """Return the competitive index in words (the parts without data left out)."""
-    parts = [f"{label} {index[key]:.0f}" for key, label in (("rating_mean", "average rating"),
-                                                            ("positive_share", "positive share"))
-             if pd.notna(index.get(key))]
-    words = ("Competitive index (100 = the competitors' average): " + ", ".join(parts) + ". ") if parts else ""
+    """Return the competitive index in plain words (the parts without data left out).
+
+    The index puts the competitors' average at 100, so the words say so, and which side of 100 is better; the
+    sentiment part is a difference, so it says higher or lower rather than a signed number.
+    """
+    names = (("rating_mean", "our average rating"), ("positive_share", "our share of positive reviews"))
+    parts = [f"{label} scores {index[key]:,.0f}" for key, label in names if pd.notna(index.get(key))]
+    words = ""
+    if parts:
+        words = ("Against the competitors' average, set at 100, " + " and ".join(parts)
+                 + " (above 100 is better than them). ")
     if pd.notna(index.get("sentiment")):
-        words += f"Our average sentiment is {index['sentiment']:+.2f} against theirs."
+        gap = float(index["sentiment"])
+        side = "the same as" if round(gap, 2) == 0 else ("higher than" if gap > 0 else "lower than")
+        words += (f"Our average sentiment is {abs(gap):.2f} {side} theirs." if side != "the same as"
+                  else "Our average sentiment is the same as theirs.")
     return words
 
 
@@ -97,7 +109,7 @@ def heatmap_chart(cells: pd.DataFrame, brands: list[str]) -> alt.LayerChart:
     data["ink"] = np.where(np.isnan(rate) | (rate > 0.55 * high), DARK_INK, LIGHT_INK)
     order = list(dict.fromkeys(data.groupby("theme", sort=False)["problems"].sum().sort_values(
         ascending=False, kind="stable").index))
-    x = alt.X("group:N", title="Brand", sort=brands, axis=alt.Axis(labelAngle=0, orient="top", labelLimit=140))
+    x = alt.X("group:N", title="Brand", sort=brands, axis=column_axis(brands))
     y = alt.Y("theme:N", title="Theme", sort=order, axis=alt.Axis(labelLimit=220))
     tooltip = [alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("group:N", title="Brand"),
                alt.Tooltip("problem_rate:Q", title="Problem rate", format=".1%"),
@@ -150,9 +162,29 @@ def cell_quotes(reviews: pd.DataFrame, theme: str, brand: str, name: str) -> Non
     negative = int(reviews["negative"].sum()) if not reviews.empty else 0
     st.markdown(escape_markdown(f"Reviews of {brand} that mention {theme}: {len(reviews):,}, "
                                 f"{negative:,} of them negatively."))
-    st.dataframe(reviews, hide_index=True, column_config={"comment": st.column_config.TextColumn(width="large")})
+    shown, settings = cell_table(reviews)
+    st.dataframe(shown, **settings)
     csv_download(reviews, "Download these reviews (CSV)", f"{name}-{brand}-{theme}.csv".replace("/", "-"),
                  key="competitors_cell_csv")
+
+
+#: The cell's review columns as shown.
+CELL_LABELS = {"date": "Date", "rating": "Rating", "sentiment": "Sentiment", "negative": "Negative mention",
+               "comment": "Comment"}
+
+
+def cell_table(reviews: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Return a cell's reviews as shown and the table's settings: named columns, none that is empty throughout
+    (undated reviews showed a column of "None"), the sentiment score with two decimals."""
+    kept = [c for c in CELL_LABELS if c in reviews.columns and (c == "comment" or reviews[c].notna().any())]
+    shown = reviews[kept].rename(columns=CELL_LABELS)
+    config: dict[str, Any] = {
+        "Comment": st.column_config.TextColumn(width="large"),
+        "Date": st.column_config.DateColumn(format="D MMM YYYY"),
+        "Sentiment": st.column_config.NumberColumn(format="%+.2f", help="From -1 (very negative) to +1 (very "
+                                                                        "positive), as the portal read the review."),
+    }
+    return shown, {"hide_index": True, "column_config": {k: v for k, v in config.items() if k in shown.columns}}
 
 
 def gaps(result: Comparison, name: str) -> None:
@@ -167,12 +199,13 @@ def gaps(result: Comparison, name: str) -> None:
             st.markdown(f"**{'Where we trail' if verdict == 'weakness' else 'Where we lead'}**")
             st.markdown("\n".join(f"- {escape_markdown(gap_sentence(row))}" for _, row in part.iterrows()))
     table = result.gaps.assign(sentence=[gap_sentence(row) for _, row in result.gaps.iterrows()])
-    config = {GAP_LABELS[c]: st.column_config.NumberColumn(format="percent") for c in
-              ("ours_problem_rate", "best_problem_rate", "competitors_problem_rate")}
+    config = {GAP_LABELS[c]: st.column_config.NumberColumn(format="%.1f%%") for c in GAP_RATES}
+    config[GAP_LABELS["p_adjusted"]] = st.column_config.NumberColumn(
+        format="%.3f", help="How likely chance alone gives a gap this large, adjusted for testing every theme")
     config[GAP_LABELS["difference"]] = st.column_config.NumberColumn(
         format=POINTS, help="Our problem rate minus the best competitor's, in percentage points (positive: we trail)")
     config[GAP_LABELS["sentence"]] = st.column_config.TextColumn(width="large")
-    shown_table = table.assign(difference=100 * table["difference"])[list(GAP_LABELS)]
+    shown_table = table.assign(**{c: 100 * table[c] for c in (*GAP_RATES, "difference")})[list(GAP_LABELS)]
     st.dataframe(shown_table.rename(columns=GAP_LABELS), hide_index=True, column_config=config)
     csv_download(table, "Download the gap table (CSV)", f"{name}-gaps.csv", key="competitors_gaps_csv")
 

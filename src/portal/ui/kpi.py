@@ -232,6 +232,16 @@ def _status_scale() -> dict[str, alt.Scale]:
     }
 
 
+#: About how many numbered ticks a value axis across the page gets: Vega's default (one per 40 px) put 31 labels
+#: (0.0, 0.2, ... 6.0) under a key-driver bar, and labels that close read as a smear.
+VALUE_TICKS = 10
+
+
+def value_axis(**axis: Any) -> alt.Axis:
+    """Return a value axis with about ``VALUE_TICKS`` round numbered ticks."""
+    return alt.Axis(tickCount=VALUE_TICKS, **axis)
+
+
 def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, column: str) -> alt.LayerChart:
     """Return one row per group: its KPI as a dot with a 95% interval bar, a line at the overall figure.
 
@@ -256,8 +266,8 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
         low, high = min(low, overall), max(high, overall)
     pad = max((high - low) * 0.05, 10.0 ** -metrics.value_digits(metric))  # at least one shown step
     domain = [low - pad, high + pad]
-    x = alt.X("estimate:Q", title=f"{short_label(metric)} with 95% interval", scale=alt.Scale(domain=domain,
-                                                                                                 nice=False))
+    x = alt.X("estimate:Q", title=f"{short_label(metric)} with 95% interval", axis=value_axis(),
+              scale=alt.Scale(domain=domain, nice=False))
     base = alt.Chart(data)
     # An invisible bar across each row makes the whole row clickable, not only the dot.
     rows = base.mark_bar(opacity=0.001, color="#000000").encode(
@@ -283,6 +293,10 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
     return alt.layer(*layers).properties(height=alt.Step(30))
 
 
+#: The width the heat-map's columns share at the narrowest usual page, and an axis label's width per character.
+HEAT_WIDTH_PX, HEAT_CHAR_PX = 700, 7
+
+
 def heat_domain(metric: str, centre: float, span: float, rating_scale: tuple[int, int] = (1, 5)) -> list[float]:
     """Return the heat-map colours' ends: ``span`` either side of ``centre``, but never past the KPI's scale."""
     lowest, highest = metrics.kpi_range(metric, rating_scale)
@@ -301,6 +315,21 @@ def heat_strength(estimates: pd.Series, domain: list[float], centre: float) -> n
     est = estimates.astype(float).to_numpy()
     above, below = max(domain[1] - centre, 1e-9), max(centre - domain[0], 1e-9)
     return np.where(est >= centre, (est - centre) / above, (centre - est) / below)
+
+
+def column_axis(columns: list[Any]) -> alt.Axis:
+    """Return the heat-map's top axis: level labels when they fit side by side, else slanted ones.
+
+    Vega hides labels that overlap, so with many columns (25 aircraft types) every other column had no name.
+    Slanted labels each take a line's height across, so every column keeps its name. Used by the Segments and
+    the Competitors heat-maps.
+    """
+    widest = max((len(str(c)) for c in columns), default=0)
+    if len(columns) * max(widest, 4) * HEAT_CHAR_PX <= HEAT_WIDTH_PX:
+        # Each level label may take its whole column ("Commercial Bank of Ethiopia" was cut at 140 px).
+        return alt.Axis(labelAngle=0, labelLimit=HEAT_WIDTH_PX // max(len(columns), 1), orient="top")
+    return alt.Axis(labelAngle=-40, labelAlign="left", labelBaseline="middle", labelLimit=140, labelOverlap=False,
+                    orient="top")
 
 
 def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows_label: str,
@@ -330,8 +359,7 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
     ]
     row_order = list(dict.fromkeys(data.sort_values("n", ascending=False)["value"]))
     col_order = list(dict.fromkeys(data.sort_values("n", ascending=False)["value_2"]))
-    x = alt.X("value_2:N", title=columns_label, sort=col_order, axis=alt.Axis(labelAngle=0, labelLimit=120,
-                                                                               orient="top"))
+    x = alt.X("value_2:N", title=columns_label, sort=col_order, axis=column_axis(col_order))
     y = alt.Y("value:N", title=rows_label, sort=row_order, axis=alt.Axis(labelLimit=200))
     base = alt.Chart(data)
     cells = base.mark_rect(cornerRadius=2).encode(
@@ -370,7 +398,8 @@ def drivers_chart(table: pd.DataFrame) -> alt.LayerChart:
                alt.Tooltip("direction:N", title="Direction")]
     base = alt.Chart(data)
     bars = base.mark_bar(color=PRIMARY, opacity=0.85, cornerRadiusEnd=2).encode(
-        y=y, x=alt.X("importance:Q", title="% of the differences in the score it explains (95% interval)"),
+        y=y, x=alt.X("importance:Q", title="% of the differences in the score it explains (95% interval)",
+                     axis=value_axis()),
         tooltip=tooltip)
     whiskers = base.mark_rule(color="#212529", strokeWidth=1.5).encode(y=y, x="low:Q", x2="high:Q",
                                                                         tooltip=tooltip)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from portal import metrics
 from portal.text.theme_view import RANKINGS
-from portal.ui.kpi import period_axis
+from portal.ui.kpi import period_axis, value_axis
 
 #: The chart's selection name (the clicked theme).
 SELECTION = "theme"
@@ -56,7 +56,7 @@ def ranking_chart(data: pd.DataFrame, ranking: str, selected: str | None) -> alt
     pad = (domain[1] - domain[0]) * 0.04 or 1.0
     scale = alt.Scale(domain=[domain[0] - (pad if domain[0] < 0 else 0), domain[1] + pad], nice=False)
     bars = base.mark_bar(height={"band": 0.7}, cornerRadiusEnd=2).encode(
-        y=y, x=alt.X("value:Q", title=title, scale=scale), color=colour,
+        y=y, x=alt.X("value:Q", title=title, scale=scale, axis=value_axis()), color=colour,
         opacity=alt.condition(alt.datum.picked, alt.value(1.0), alt.value(0.72)),
         stroke=alt.condition(alt.datum.picked, alt.value("#212529"), alt.value(None)),
         strokeWidth=alt.condition(alt.datum.picked, alt.value(1.5), alt.value(0)),

@@ -24,6 +24,9 @@ from portal.ui.theme_data import breakdown_of, comments_of, trend_of
 from portal.ui.theme_list import current_ranking, level_chart
 from portal.ui.verbatims import verbatim_section
 
+#: Above this share of the comments a theme is too broad to tell much alone, and the page says so.
+BROAD_SHARE = 0.5
+
 
 def theme_detail(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], filters: Filters, theme: str) -> None:
     """Draw the chosen theme: figures, keywords, trend, sentiment split, groups and comments (a failure shows
@@ -37,6 +40,9 @@ def _theme_detail(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], fi
     row = view.table[view.table["theme"] == theme].iloc[0]
     keywords = keyword_line(theme, row["keywords"])
     st.markdown(f"{escape_markdown(theme_facts(row, view.has_nps))}  \n:gray[Keywords: {escape_markdown(keywords)}]")
+    broad = broad_note(theme, float(row["share"]), bool(sub_themes(view.table, theme)))
+    if broad:
+        st.info(escape_markdown(broad), icon=":material/zoom_in:")
     levels(info, view, theme, row)
     comments, assigned = comments_of(info, stamp, filters)
     verbatims = theme_verbatims(comments, assigned, str(row["theme_key"]))
@@ -48,6 +54,19 @@ def _theme_detail(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], fi
     with friendly_errors():
         groups_of_theme(info, view, stamp, filters, theme)
     verbatim_section(info, view, comments, verbatims, theme)
+
+
+def broad_note(theme: str, share: float, has_subthemes: bool) -> str:
+    """Return a warning for a theme in more than ``BROAD_SHARE`` of the comments ("" for a narrower one).
+
+    A theme most comments mention (a BA review's "drink & meal" in three of four) tells a reader little on its
+    own; the page says so and points to what does.
+    """
+    if not share > BROAD_SHARE:
+        return ""
+    where = "its sub-themes below and its comments" if has_subthemes else "its comments below"
+    return (f"'{theme}' is in {100 * share:.0f}% of the comments, so on its own it says little about what people "
+            f"mean: {where} say more. To split it into narrower themes, use the Edit the codeframe tab.")
 
 
 def levels(info: DatasetInfo, view: ThemeView, theme: str, row: pd.Series) -> None:
@@ -103,11 +122,14 @@ def groups_of_theme(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], 
     if table.empty:
         st.caption("No group to compare.")
         return
-    st.dataframe(group_rows(table, MISSING_LABEL), hide_index=True, width="stretch", column_config={
+    rows = group_rows(table, MISSING_LABEL)
+    rows = rows.sort_values("Comments", key=lambda n: n < settings.min_group_size(), kind="stable")
+    st.dataframe(rows, hide_index=True, width="stretch", column_config={
         "Comments": st.column_config.NumberColumn(format="localized"),
         "Share": st.column_config.NumberColumn(format="%.0f%%", help="Share of the group's comments that mention "
                                                                    "the theme."),
         "vs rest (pts)": st.column_config.NumberColumn(format="%+.1f", help="Difference from all other groups, in "
                                                                            "percentage points."),
     })
-    st.caption(f"Groups with fewer than {settings.min_group_size()} comments are never called a real difference.")
+    st.caption(f"Groups with fewer than {settings.min_group_size()} comments are listed last and never called a real "
+               "difference.")
