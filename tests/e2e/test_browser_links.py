@@ -94,7 +94,11 @@ def test_themes_theme_ranking_and_search_open_from_the_link(portal_server, page,
         assert_clean(again)
         shows(again, "Theme", "dashboard")
         is_on(again, "Negative share")
-        assert again.locator("[data-testid='stMain'] [data-testid='stTextInput'] input").first.input_value() == "app"
+        search_again = again.locator("[data-testid='stMain'] [data-testid='stTextInput']").filter(
+            has=again.get_by_text("Search the comments", exact=True)).locator("input")
+        from playwright.sync_api import expect
+
+        expect(search_again).to_have_value("app", timeout=WAIT_MS)  # restored from the link
     finally:
         context.close()
 

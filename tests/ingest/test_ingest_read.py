@@ -324,6 +324,13 @@ def test_quoted_csv_round_trips(rows):
     assert table.frame.to_numpy().tolist() == expected
 
 
+def test_markup_inside_a_cell_is_text_not_a_web_page():
+    table = read_table(b'"alpha","beta"\r\n"","<HTML"\r\n"x","<html><body>hi</body></html>"\r\n', "cells.csv")
+    assert table.frame["beta"].tolist() == ["<HTML", "<html><body>hi</body></html>"]
+    with pytest.raises(InputError, match="web page"):
+        read_table(b"<!-- saved page -->\n<html><body><table><tr><td>a</td></tr></table></body></html>", "page.csv")
+
+
 def test_a_few_nul_bytes_in_cells_are_removed_with_a_warning():
     data = b"id,comment\n" + b"".join(b"%d,hello there number %d\n" % (i, i) for i in range(200))
     data = data.replace(b"number 5\n", b"num\x00ber 5\n").replace(b"number 7\n", b"number\x00\x00 7\n")

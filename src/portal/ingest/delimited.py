@@ -123,7 +123,8 @@ def _check_table_text(text: str, name: str) -> None:
     if not text or text.isspace():
         raise empty_file(name)
     head = text[:4000].lstrip().lower()
-    if head.startswith(("<!doctype", "<html", "<?xml")) or "<html" in head[:300]:
+    # Markup only when the file starts with it: "<html" inside a cell of a real table is just text.
+    if head.startswith(("<!doctype", "<html", "<?xml")) or (head.startswith("<") and "<html" in head[:300]):
         raise InputError(f"{name} is a web page or XML document, not a table. Export the data as CSV or Excel.")
     tail = text[-4000:].rstrip()
     if head[:1] in ("{", "[") and tail[-1:] in ("}", "]"):
