@@ -47,6 +47,7 @@ def test_ranking_frame_labels_the_figures_and_refuses_an_unknown_ranking():
                           "nps_impact": [-2.25, 0.5], "nps_impact_low": [-3.0, 0.0], "nps_impact_high": [-1.0, 1.0]})
     assert list(ranking_frame(table, "volume", 4)["label"]) == ["3 (75%)", "1 (25%)"]
     assert ranking_frame(table, "negative", 4)["label"].iloc[0] == "33% of 3"
+    assert list(ranking_frame(table, "volume", 900)["label"]) == ["3 (<1%)", "1 (<1%)"]  # never "3 (0%)"
     impact = ranking_frame(table, "impact", 4)
     assert list(impact["label"]) == ["-2.2 pts", "+0.5 pts"] and list(impact["uncategorised"]) == [False, True]
     with pytest.raises(ValueError, match="unknown ranking"):

@@ -114,6 +114,11 @@ def nested(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts) if parts else table
 
 
+def _whole_percent(value: float) -> str:
+    """Return a percentage rounded to a whole number, "<1%" for a share above 0 that would round to "0%"."""
+    return "<1%" if 0 < value < 0.5 else f"{value:.0f}%"
+
+
 def ranking_frame(table: pd.DataFrame, ranking: str, comments: int, *, parent: str | None = None) -> pd.DataFrame:
     """Return one chart row per theme of one level for ``ranking`` (volume, negative or impact), best first.
 
@@ -129,12 +134,12 @@ def ranking_frame(table: pd.DataFrame, ranking: str, comments: int, *, parent: s
     if ranking == "volume":
         value = 100.0 * n / comments if comments else np.full(len(n), np.nan)
         low, high = metrics.wilson_interval(n, np.full(len(n), float(comments)))
-        label = [f"{int(c):,} ({v:.0f}%)" if finite(v) else f"{int(c):,}" for c, v in zip(n, value, strict=True)]
+        label = [f"{int(c):,} ({_whole_percent(v)})" if finite(v) else f"{int(c):,}" for c, v in zip(n, value, strict=True)]
     elif ranking == "negative":
         share = table["negative_share"].to_numpy(dtype=float)
         value = 100.0 * share
         low, high = metrics.wilson_interval(np.round(np.nan_to_num(share) * n), n)
-        label = [f"{v:.0f}% of {int(c):,}" if finite(v) else "" for v, c in zip(value, n, strict=True)]
+        label = [f"{_whole_percent(v)} of {int(c):,}" if finite(v) else "" for v, c in zip(value, n, strict=True)]
     else:
         value = table["nps_impact"].to_numpy(dtype=float)
         low = table["nps_impact_low"].to_numpy(dtype=float)
