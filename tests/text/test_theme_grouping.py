@@ -4,6 +4,7 @@ two-word seed phrase stays a keyword of its theme."""
 from __future__ import annotations
 
 import numpy as np
+from test_theme_tree import LAPTOP_PARTS, laptop_part_texts
 
 from portal.text.phrases import build_corpus, build_terms
 from portal.text.themes import DEFAULT_SETTINGS, _split_wide, discover
@@ -41,16 +42,10 @@ def test_a_wide_group_whose_phrases_always_go_together_stays_whole() -> None:
 
 
 def test_two_word_seed_phrases_stay_keywords_of_their_themes() -> None:
-    words = ["hard drive", "battery life", "touch pad", "power supply", "screen", "keyboard", "fan", "charger"]
-    states = ["noisy", "dead", "slow", "fine", "new", "loud"]
-    rng = np.random.default_rng(5)
-    texts = []
-    for i in range(400):
-        a, b = rng.choice(len(words), size=2, replace=False)
-        texts.append(f"The {words[a]} is {states[i % 6]} and my {words[b]} failed.")
+    texts = laptop_part_texts()
     codeframe = discover(texts, n_themes=4, settings=DEFAULT_SETTINGS)
     parents = [t for t in codeframe.themes if t.parent is None]
     # Each seed group keeps a theme: a phrase like "touch pad" is not dropped for its words "touch" and "pad".
     assert len(parents) == 4, [(t.name, t.keywords) for t in parents]
-    phrases = {k for t in parents for k in t.keywords} & set(words[:4])
+    phrases = {k for t in parents for k in t.keywords} & set(LAPTOP_PARTS[:4])
     assert phrases, [(t.name, t.keywords) for t in parents]

@@ -71,17 +71,26 @@ def test_the_domain_word_is_never_a_catch_all() -> None:
     assert flight.keywords == () and codeframe.children(flight), flight
 
 
-def test_names_keep_the_order_people_write() -> None:
-    words = ["hard drive", "battery life", "touch pad", "power supply", "screen", "keyboard", "fan", "charger"]
+LAPTOP_PARTS = ["hard drive", "battery life", "touch pad", "power supply", "screen", "keyboard", "fan", "charger"]
+
+
+def laptop_part_texts() -> list[str]:
+    """Return 400 generated reviews naming two of ``LAPTOP_PARTS`` each (the first four are two-word phrases)."""
+    words = LAPTOP_PARTS
     states = ["noisy", "dead", "slow", "fine", "new", "loud"]
     rng = np.random.default_rng(5)
     texts = []
     for i in range(400):
         a, b = rng.choice(len(words), size=2, replace=False)
         texts.append(f"The {words[a]} is {states[i % 6]} and my {words[b]} failed.")
+    return texts
+
+
+def test_names_keep_the_order_people_write() -> None:
+    texts = laptop_part_texts()
     codeframe = discover(texts, n_themes=4)
     names = " | ".join(t.name for t in codeframe.themes if t.parent is None)
-    assert any(w in names for w in words[:4]), names
+    assert any(w in names for w in LAPTOP_PARTS[:4]), names
     for wrong in ("drive & hard", "drive hard", "life & battery", "life battery", "pad & touch", "supply & power"):
         assert wrong not in names, names
 
