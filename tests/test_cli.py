@@ -15,7 +15,7 @@ from portal.cli import BROKEN_PIPE_EXIT, build_parser
 
 #: The commands the README's "Command line" section documents, by the names the parser registers.
 COMMANDS = {"import", "datasets", "history", "revert", "export", "kpis", "themes", "discover", "codeframe",
-            "sync", "sheets", "demo", "delete", "compare"}
+            "sync", "sheets", "demo", "delete", "compare", "journey"}
 SHEET_ACTIONS = {"list", "schedule", "unlink", "worksheets", "account"}
 SURVEY = "Acme NPS survey"
 PORTAL = Path(sys.executable).with_name("portal")
@@ -53,6 +53,19 @@ def test_installed_program_runs_a_command(demo_store) -> None:
     _, proc = demo_store
     assert proc.returncode == 0, proc.stderr
     assert [d["dataset"] for d in json.loads(proc.stdout)["datasets"]] == [SURVEY, "App store reviews"]
+
+
+def test_the_demo_survey_comes_with_its_journey(demo_store) -> None:
+    url, loaded = demo_store
+    assert loaded.returncode == 0, loaded.stderr
+    proc = subprocess.run([str(PORTAL), "journey", "--dataset", SURVEY, "--db", url, "--format", "json"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["column"] == "Touchpoint"
+    assert [s["stage"] for s in doc["stages"]] == ["Onboarding", "Product usage", "Support", "Billing", "Renewal"]
+    assert doc["weakest"]["stage"] == "Support"  # the demo's story: the Support touchpoint scores lowest
+    assert all(s["pain_point"] is not None and s["top_themes"] for s in doc["stages"])
 
 
 def test_export_into_a_reader_that_stops_after_one_line_ends_quietly(demo_store) -> None:

@@ -12,6 +12,7 @@ from alembic import command
 
 from portal.errors import StoreError
 from portal.store import Store
+from portal.store.journeys import read_journey, save_journey
 from portal.store.migrate import alembic_config, current_revisions, head_revisions, upgrade
 from portal.store.schema import metadata
 from portal.store.sentiment import read_sentiment_model, save_sentiment_model
@@ -199,6 +200,26 @@ def test_store_without_the_table_gains_it_in_place(db_url: str, make, rows) -> N
         assert read_sentiment_model(store, name) is None  # the general model until the next import
     save_sentiment_model(store, "old", b"m", {"n": 1})
     assert read_sentiment_model(store, "old") is not None
+    store.close()
+
+
+def test_store_without_the_journeys_table_gains_it_in_place(db_url: str, make, rows) -> None:
+    old = _store_at(db_url, make, rows, "0007_journeys@-1")  # every other part's schema, not 0007
+    assert current_revisions(old.store.engine) == head_revisions() - {"0007_journeys"}
+    with old.store.engine.connect() as conn:
+        assert "journeys" not in sa.inspect(conn).get_table_names()
+    old.store.close()
+    store = Store(db_url)  # opening applies 0007 to the store as it is
+    assert current_revisions(store.engine) == head_revisions()
+    assert _columns(store.engine, "journeys") == {"dataset_id", "stage_column", "stages", "updated_at"}
+    for name, frame in old.frames.items():
+        assert store.load(name).equals(frame), name
+        assert read_journey(store, name) is None  # no journey until a person sets one
+    save_journey(store, "old", "Region", ["South", "North"])
+    assert read_journey(store, "old").stages == ("South", "North")
+    store.delete_dataset("old")  # the journey goes with its dataset
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM journeys")).scalar() == 0
     store.close()
 
 

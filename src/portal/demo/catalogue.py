@@ -15,12 +15,14 @@ from portal.demo.survey import survey_frame
 
 @dataclass(frozen=True)
 class DemoDataset:
-    """One demo data set: its dataset name, kind (``survey`` or ``reviews``), a factory and a description."""
+    """One demo data set: its dataset name, kind (``survey`` or ``reviews``), a factory and a description, and
+    the column holding its customer journey with the stages first to last (None: no journey)."""
 
     name: str
     kind: str
     frame_factory: Callable[[], pd.DataFrame]
     description: str
+    journey: tuple[str, tuple[str, ...]] | None = None
 
 
 DEMO_DATASETS: tuple[DemoDataset, ...] = (
@@ -33,6 +35,7 @@ DEMO_DATASETS: tuple[DemoDataset, ...] = (
             "and a free-text reason. Look for the dip after the price increase and the mobile crash theme that "
             "grows in the last quarter."
         ),
+        journey=("Touchpoint", ("Onboarding", "Product usage", "Support", "Billing", "Renewal")),
     ),
     DemoDataset(
         name="App store reviews",

@@ -21,6 +21,7 @@ from portal.ingest.detect import Detection, apply_overrides, detect
 from portal.ingest.read import Table, file_checksum
 from portal.ingest.validate import Validation, validate
 from portal.model import DatasetConfig, currency_problem
+from portal.services import journey
 from portal.services.sentiment import after_import as sentiment_after_import
 from portal.services.themes import after_import, refresh
 from portal.store import ImportResult, RevertResult, Store
@@ -258,6 +259,8 @@ def load_demo(store: Store, *, only_if_empty: bool = False, progress: Progress |
             import_frame(store, demo.name, demo.frame_factory(), source="demo", source_kind="demo",
                          kind=demo.kind, progress=progress)
         )
+        if demo.journey is not None and journey.get_journey(store, demo.name) is None:
+            journey.set_journey(store, demo.name, demo.journey[0], demo.journey[1])
     return results
 
 

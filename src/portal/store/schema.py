@@ -272,3 +272,17 @@ sentiment_models = sa.Table(
     sa.Column("fitted_at", sa.DateTime, nullable=False),
 )
 """Each dataset's adapted sentiment model (None when it kept the general one) and the JSON report saying why."""
+
+# ---------------------------------------------------------------------------------------------------------
+# Customer journey (migration ``0007_journeys``): the stage column of each dataset and its stages in order.
+# ---------------------------------------------------------------------------------------------------------
+
+journeys = sa.Table(
+    "journeys",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, _dataset_fk("fk_journeys_dataset"), primary_key=True),
+    sa.Column("stage_column", sa.String(200), nullable=False),
+    sa.Column("stages", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+"""Each dataset's journey: the column naming the stage (as people know it) and the stages in order (a JSON list)."""
