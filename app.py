@@ -14,6 +14,7 @@ st.set_page_config(page_title="Insights Portal", page_icon=str(ICON), layout="wi
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/segments.py", title="Segments", icon=":material/bar_chart:"),
+    st.Page("pages/journey.py", title="Journey", icon=":material/route:"),
     st.Page("pages/themes.py", title="Themes", icon=":material/category:"),
     st.Page("pages/competitors.py", title="Competitors", icon=":material/compare_arrows:"),
     st.Page("pages/data_sources.py", title="Data sources", icon=":material/upload_file:"),

@@ -52,8 +52,9 @@ def set_journey(store: Store, name: str, column: str, order: Sequence[str]) -> S
     if not present:
         raise InputError(f"{label} holds no value in any response, so it cannot be the journey.")
     stages = journey_metrics.check_order(present, order, label)
-    stored.save_journey(store, name, label, stages)
-    return StoredJourney(column=label, stages=tuple(stages))
+    kept = found.removesuffix(" (segment)")  # the name `check_column` finds it by, as `--by` and `--where` take it
+    stored.save_journey(store, name, kept, stages)
+    return StoredJourney(column=kept, stages=tuple(stages))
 
 
 def get_journey(store: Store, name: str) -> StoredJourney | None:

@@ -399,3 +399,14 @@ def pick_callback(dataset: str, chart_key: str, fields: Sequence[tuple[str, str]
         _seed_widgets(dataset, now, choices, force=True)
 
     return on_pick
+
+
+def filter_to(dataset: str, column: str, values: Sequence[str], choices: FilterChoices) -> Callable[[], None]:
+    """Return a button callback that makes ``values`` the portal's filter on ``column`` (other filters are kept)."""
+
+    def on_click() -> None:
+        allowed = choices.options(column) or ()
+        now = _from_widgets(dataset, choices).with_values(column, [v for v in values if v in allowed])
+        _seed_widgets(dataset, now, choices, force=True)
+
+    return on_click
