@@ -3,6 +3,8 @@ the setting form for a dataset without a journey, escaping, the sidebar filters 
 
 from __future__ import annotations
 
+import pandas as pd
+import pytest
 from kpitools import SURVEY, by_label, charts, go_to, import_survey, open_app, stored, survey_frame, texts
 from pagetools import errors_of, open_page
 
@@ -123,3 +125,13 @@ def test_empty_store_explains_what_to_do(page_db):
     at = open_page("journey")
     assert not at.exception
     assert "There is no data yet" in at.info[0].value
+
+
+def test_the_chart_never_leaves_the_kpis_scale():
+    from portal.ui.journey import value_domain
+
+    near_top = pd.DataFrame({"low": [90.0, 40.0], "high": [100.0, 60.0], "estimate": [97.0, 50.0]})
+    assert value_domain(near_top, "nps", (1, 5)) == [pytest.approx(31.0), 100.0]
+    ratings = pd.DataFrame({"low": [1.0, 1.2], "high": [1.6, 1.9], "estimate": [1.3, 1.5]})
+    assert value_domain(ratings, "rating", (1, 5)) == [1.0, pytest.approx(2.035)]
+    assert value_domain(ratings.iloc[:0], "csat", (1, 5)) == [0.0, 100.0]

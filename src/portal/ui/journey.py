@@ -103,14 +103,24 @@ def stage_frame(result: Journey) -> pd.DataFrame:
     return groups.sort_values("position").reset_index(drop=True)
 
 
+def value_domain(data: pd.DataFrame, metric: str, scale: tuple[int, int]) -> list[float]:
+    """Return the chart's value range: the stages' intervals with a margin, never beyond the KPI's own scale."""
+    bottom, top = metrics.kpi_range(metric, scale)
+    values = data[["low", "high", "estimate"]].to_numpy(dtype=float)
+    if not len(data) or not pd.notna(values).any():
+        return [bottom, top]
+    low, high = float(pd.Series(values.ravel()).min()), float(pd.Series(values.ravel()).max())
+    pad = max((high - low) * 0.15, (top - bottom) * 0.02)
+    return [max(bottom, low - pad), min(top, high + pad)]
+
+
 def journey_chart(result: Journey, scale: tuple[int, int]) -> alt.LayerChart:
     """Return the KPI at each stage, left to right, with its 95% interval inside the KPI's own scale."""
     metric = result.metric
     assert metric is not None
     data = stage_frame(result)
-    low, high = metrics.kpi_range(metric, scale)
     x = alt.X("value:N", sort=list(data["value"]), title=None, axis=alt.Axis(labelAngle=0, labelLimit=160))
-    y_scale = alt.Scale(domain=[low, high], nice=False, clamp=True)
+    y_scale = alt.Scale(domain=value_domain(data, metric, scale), nice=False, clamp=True)
     status = {"color": alt.Scale(domain=list(metrics.STATUSES), range=list(STATUS_COLOURS)),
               "shape": alt.Scale(domain=list(metrics.STATUSES), range=list(STATUS_SHAPES))}
     legend = alt.Legend(title=None, orient="top", direction="horizontal")
