@@ -28,11 +28,10 @@ def set_up(ctx: PageContext) -> None:
 
 def draw(ctx: PageContext, stored: journey_service.StoredJourney) -> None:
     """Draw the journey of the filtered responses, left to right."""
-    column = ui.filter_column(ctx.choices, stored.column)
-    label = ctx.choices.label(column) if column else stored.column
-    picked = ctx.filters.values(column) if column else ()
-    filters = ctx.filters.with_values(column, ()) if column else ctx.filters
-    result = ui.journey_of(ctx, stored, filters)
+    column = ui.filter_column(ctx.choices, stored.column) or stored.column
+    label = ctx.choices.label(column)
+    picked = ctx.filters.values(column)
+    result = ui.journey_of(ctx, stored, ctx.filters.with_values(column, ()))
     if result is None:
         return
     st.caption(escape_markdown(f"Stages of {label}, first to last. Each stage is compared with all the others; "
@@ -58,6 +57,11 @@ def main() -> None:
     stored = journey_service.get_journey(ctx.store, ctx.info.name)
     if stored is None:
         set_up(ctx)
+        return
+    if ui.filter_column(ctx.choices, stored.column) is None:
+        st.warning(escape_markdown(f"The journey follows the column {stored.column}, which this dataset no longer "
+                                   "has. Set the journey again."), icon=":material/route:")
+        ui.setting_form(ctx, None)
         return
     draw(ctx, stored)
     with st.expander("Change the journey", icon=":material/route:"):

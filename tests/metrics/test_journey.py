@@ -137,3 +137,21 @@ def test_no_pain_point_when_no_theme_lowers_nps():
     assert pain_point(table) is None  # Uncategorised is never a pain point
     assert pain_point(None) is None and top_themes(None) == []
     assert [t["theme"] for t in top_themes(table)] == ["speed"]
+
+
+def test_the_telecom_surveys_journey_matches_kpis_by_stage(telecom, make_config):
+    """A real survey: its survey sub-type as the journey, every stage with the figures of `portal kpis --by`."""
+    config = make_config("nps", "date", segments=("SURVEY_SUB_TYPE",))
+    stages = sorted(telecom["SURVEY_SUB_TYPE"].dropna().astype(str).unique())
+    result = journey(telecom, config, "SURVEY_SUB_TYPE", stages[::-1])
+    assert result.table["stage"].tolist() == stages[::-1]
+    groups = metrics.kpis_by(metrics.prepare(telecom, config), "SURVEY_SUB_TYPE").set_index("value")
+    for row in result.table.itertuples():
+        assert row.n == groups.loc[row.stage, "n"]
+        assert row.nps == pytest.approx(groups.loc[row.stage, "nps"])
+        assert row.p_adjusted == pytest.approx(groups.loc[row.stage, "p_adjusted"])
+    if result.weakest is not None:
+        weakest = result.table.set_index("stage").loc[result.weakest["stage"]]
+        assert weakest["significant"] and weakest["difference"] < 0
+        below = result.table[result.table["significant"] & (result.table["difference"] < 0)]
+        assert weakest["difference"] == below["difference"].min()

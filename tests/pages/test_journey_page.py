@@ -135,3 +135,15 @@ def test_the_chart_never_leaves_the_kpis_scale():
     ratings = pd.DataFrame({"low": [1.0, 1.2], "high": [1.6, 1.9], "estimate": [1.3, 1.5]})
     assert value_domain(ratings, "rating", (1, 5)) == [1.0, pytest.approx(2.035)]
     assert value_domain(ratings.iloc[:0], "csat", (1, 5)) == [0.0, 100.0]
+
+
+def test_a_journey_whose_column_is_gone_asks_to_be_set_again(page_db):
+    from portal.store.journeys import save_journey
+
+    with Store(page_db) as store:
+        import_survey(store, "Plain", survey_frame(100))
+        save_journey(store, "Plain", "Touchpoint", ["A", "B"])  # a column an earlier mapping had
+    at = open_app("journey", query={"dataset": "Plain"})
+    assert not at.exception and not at.error
+    assert "no longer has. Set the journey again." in at.warning[0].value.replace("\\", "")
+    assert [b.label for b in at.button if b.label == "Save the journey"] == ["Save the journey"]

@@ -43,9 +43,14 @@ def _save(ctx: PageContext, column: str, order: list[str]) -> None:
     """Store the journey (a button callback); a problem is kept to be shown under the form."""
     try:
         journey_service.set_journey(ctx.store, ctx.info.name, column, order)
-        st.session_state.pop("journey_problem", None)
+        st.session_state.pop(_problem_key(ctx), None)
     except InputError as err:
-        st.session_state["journey_problem"] = str(err)
+        st.session_state[_problem_key(ctx)] = str(err)
+
+
+def _problem_key(ctx: PageContext) -> str:
+    """Return where the last refused setting of this dataset's journey is kept until it is shown."""
+    return f"journey_problem|{ctx.info.name}"
 
 
 def setting_form(ctx: PageContext, stored: StoredJourney | None) -> None:
@@ -68,7 +73,7 @@ def setting_form(ctx: PageContext, stored: StoredJourney | None) -> None:
         st.caption(escape_markdown("Order: " + " → ".join(order)))
     st.button("Save the journey", type="primary", icon=":material/route:", key="journey_save",
               on_click=_save, args=(ctx, column, order), disabled=not order)
-    problem = st.session_state.get("journey_problem")
+    problem = st.session_state.get(_problem_key(ctx))
     if problem:
         st.error(escape_markdown(problem), icon=":material/error:")
     st.caption("This is a setting for the whole dataset: everyone who opens the portal sees the same journey.")
