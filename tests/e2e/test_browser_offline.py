@@ -10,7 +10,7 @@ from test_browser import assert_no_exception
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ("", "segments", "themes", "competitors", "data_sources")
+PAGES = ("", "segments", "journey", "themes", "competitors", "data_sources")
 #: Every address the page's elements point at (icons, styles, scripts, images, frames) and every resource loaded.
 _REFERENCED = """() => [
   ...Array.from(document.querySelectorAll('link[href], script[src], img[src], iframe[src], source[src]'))

@@ -11,6 +11,7 @@ from portal.errors import InputError
 from portal.metrics.journey import STAGE_KEYS, check_order, journey, pain_point, top_themes, weakest_sentence
 from portal.text.codeframe import Codeframe, Theme
 from portal.text.figures import theme_table
+from portal.text.stage_themes import stage_theme_tables
 
 
 def _scores(promoters: int, passives: int, detractors: int) -> list[float]:
@@ -128,6 +129,14 @@ def test_the_pain_point_is_the_theme_that_lowers_the_stages_nps_most(make_frame,
     assert top_themes(table)[0] == {"theme": "price", "n": 4, "share": pytest.approx(0.4)}
     result = journey(frame, config, "Stage", ["A"], themes={"A": table})
     assert result.to_dict()["stages"][0]["pain_point"]["theme"] == "price"
+    # The per-stage figures read from one mention matrix are those of the Themes page's table.
+    both = pd.concat([frame, frame.assign(Stage="B", row_key=[f"other:{i}" for i in range(10)])], ignore_index=True)
+    per_stage = stage_theme_tables(both, assigned, codeframe, config, both["Stage"], ["A", "B", "C"])
+    assert list(per_stage) == ["A", "B"]  # C has no response
+    columns = list(per_stage["A"].columns)
+    pd.testing.assert_frame_equal(per_stage["A"].set_index("theme_key").sort_index(),
+                                  table[columns].set_index("theme_key").sort_index(), check_dtype=False)
+    assert per_stage["B"]["n"].tolist() == [0, 0, 0, 10]  # B's comments have no theme: all Uncategorised
 
 
 def test_no_pain_point_when_no_theme_lowers_nps():

@@ -58,28 +58,29 @@ class Journey:
 
 
 def stage_strings(series: pd.Series) -> pd.Series:
-    """Return a column's values as stage names (text; missing values stay missing)."""
-    values = series.astype(object)
-    return values.where(values.isna(), values.astype(str)).where(values.notna(), None)
+    """Return a column's values as stage names (text; missing values are None)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    names = np.array([*(str(u) for u in uniques), None], dtype=object)
+    return pd.Series(names[codes], index=series.index, dtype=object)  # code -1 (missing) reads the last name
 
 
 def stage_values(frame: pd.DataFrame, config: DatasetConfig, column: str) -> list[str]:
     """Return the distinct stages in ``column``, sorted; raise ``InputError`` for a column one cannot group by."""
     found = check_column(frame, config, column)
-    return sorted(str(v) for v in stage_strings(frame[found]).dropna().unique())
+    _, uniques = pd.factorize(frame[found], use_na_sentinel=True)
+    return sorted({str(u) for u in uniques})
 
 
 def check_order(present: Sequence[str], order: Sequence[str], column: str) -> list[str]:
     """Return ``order`` as stage names when it lists every stage of ``present`` once; raise ``InputError`` if not."""
     wanted = [str(s).strip() for s in order]
-    seen: set[str] = set()
-    twice = [s for s in wanted if s in seen or seen.add(s)]  # type: ignore[func-returns-value]
+    twice = [s for i, s in enumerate(wanted) if s in wanted[:i]]
     if twice:
         raise InputError(f"The stage '{twice[0]}' is listed twice; list every stage of {column} once.")
     unknown = [s for s in wanted if s not in set(present)]
     if unknown:
         raise InputError(f"{column} has no stage '{unknown[0]}'. Its stages are: {', '.join(present)}.")
-    missing = [s for s in present if s not in seen]
+    missing = [s for s in present if s not in set(wanted)]
     if missing:
         raise InputError(f"The order leaves out {', '.join(repr(m) for m in missing)}; list every stage of "
                          f"{column} once, first to last.")

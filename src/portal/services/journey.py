@@ -20,8 +20,8 @@ from portal.services import themes as theme_service
 from portal.store import Store
 from portal.store import journeys as stored
 from portal.store.journeys import StoredJourney
-from portal.text import figures
 from portal.text.codeframe import Codeframe
+from portal.text.stage_themes import stage_theme_tables
 
 __all__ = ["Journey", "StoredJourney", "clear_journey", "get_journey", "journey_view", "set_journey", "stages_of"]
 
@@ -69,12 +69,11 @@ def clear_journey(store: Store, name: str) -> bool:
 
 def _stage_themes(frame: pd.DataFrame, config: Any, column: str, stages: Sequence[str],
                   assigned: pd.DataFrame, codeframe: Codeframe) -> dict[str, pd.DataFrame]:
-    """Return each stage's theme table (``figures.theme_table`` of its responses); empty without a codeframe."""
+    """Return each stage's theme figures (``stage_theme_tables``); empty without a codeframe."""
     if not codeframe.themes or frame.empty:
         return {}
-    strings = journey_metrics.stage_strings(frame[column])
-    return {stage: figures.theme_table(frame[(strings == stage).to_numpy()], assigned, codeframe, config)
-            for stage in stages if (strings == stage).any()}
+    return stage_theme_tables(frame, assigned, codeframe, config, journey_metrics.stage_strings(frame[column]),
+                              stages)
 
 
 def journey_view(store: Store, name: str, *, start: Any = None, end: Any = None,
