@@ -269,3 +269,15 @@ def outcome(job: Job) -> str:
     if job.state in (JOB_FAILED, JOB_INTERRUPTED):
         return f"{what}: {'failed' if job.state == JOB_FAILED else 'interrupted'}. {job.error}"
     return f"{what}: {job.state}, {job.progress}%" + (f" ({job.stage})" if job.stage else "") + "."
+
+
+def waiting(store: Store) -> bool:
+    """Return whether any job is queued (a cheap read before claiming)."""
+    return bool(stored.list_jobs(store, states=[JOB_QUEUED], limit=1))
+
+
+def with_follow_up(store: Store, job: Job) -> list[Job]:
+    """Return ``job`` and, once it queued one, the follow-up job that brings its dataset up to date."""
+    follow_up = (job.result or {}).get("follow_up")
+    found = stored.get_job(store, int(follow_up)) if follow_up else None
+    return [job, found] if found else [job]
