@@ -26,5 +26,5 @@ start_job_runner()  # imports and the work after them run in the background, whi
 keep_in_url()  # switching pages clears the query string; the filters stay in the link
 with friendly_errors():
     announce_ended_jobs()  # a job that ended says so once, on the next page view
-    work_in_progress()
+    work_in_progress()  # the sidebar's list of running and interrupted jobs
     page.run()

@@ -24,7 +24,7 @@ POLL_SECONDS = 1.0
 RECOVER_SECONDS = 60.0
 #: A page watching a job redraws its percentage this often.
 WATCH_SECONDS = 1.0
-#: Jobs a page of this session shows the outcome of itself (no notice for them).
+#: Jobs whose end a page of this session saw while watching them: it says how they ended (no notice).
 _WATCHED = "jobs_watched"
 
 
@@ -96,7 +96,6 @@ def watch(job_id: int) -> list[jobs.Job]:
     The drawing is a fragment that reruns itself every ``WATCH_SECONDS``; once every job ended it reruns the
     whole page, which then shows the outcome. Leaving the page stops only the polling, never the job.
     """
-    st.session_state.setdefault(_WATCHED, set()).add(job_id)
     chain = _chain(job_id)
     if all(j.ended for j in chain):
         return chain
@@ -115,6 +114,7 @@ def _poll(job_id: int) -> None:
     """Draw the jobs' percentage; rerun the page once all of them ended."""
     chain = _chain(job_id)
     if all(j.ended for j in chain):
+        st.session_state.setdefault(_WATCHED, set()).add(job_id)  # the page says how it ended
         st.rerun()
     draw_progress(chain)
     st.caption("You can read other pages meanwhile: the work goes on, and the portal says when it is done.")
@@ -137,9 +137,12 @@ def work_in_progress() -> None:
     While anything runs the list redraws itself every ``WATCH_SECONDS``; when the last job ends the page is
     drawn again, so its notice shows at once.
     """
-    current = _current()
+    polling = bool(_active(_current()))
     with st.sidebar:
-        st.fragment(_work_list, run_every=WATCH_SECONDS if _active(current) else None)(bool(_active(current)))
+        if polling:
+            st.fragment(_work_list, run_every=WATCH_SECONDS)(True)
+        else:
+            _work_list(False)
 
 
 def _current() -> list[jobs.Job]:
@@ -163,7 +166,11 @@ def _work_list(polling: bool) -> None:
     draw_progress(current)
     for job in (j for j in current if j.state == jobs.JOB_INTERRUPTED):
         st.caption(escape_markdown(f"{jobs.label(job)}: interrupted. {job.error}"))
-        if st.button("Run again", key=f"job_retry_{job.id}", help="Queue this job again; it runs in the background"):
-            jobs.retry(_store(), job.id)
-            wake_runner()
-            st.rerun()
+        st.button("Run again", key=f"job_retry_{job.id}", on_click=_run_again, args=(job.id,),
+                  help="Queue this job again; it runs in the background")
+
+
+def _run_again(job_id: int) -> None:
+    """Queue an interrupted job again and wake the runner (the button's action)."""
+    jobs.retry(_store(), job_id)
+    wake_runner()
