@@ -23,6 +23,7 @@ from portal.services import themes as theme_service
 from portal.services.imports import FOLLOW_UP, propose
 from portal.services.job_kinds import IMPORT, submit_import
 from portal.store import Store
+from portal.store import jobs as stored
 
 WORKER = Path(__file__).with_name("jobs_worker.py")
 GATE = "Stopped at the test's gate"
@@ -137,3 +138,16 @@ def test_a_failed_job_says_why_in_a_sentence_never_a_traceback_or_sql(db_url, ca
     with pytest.raises(InputError, match="only an interrupted or failed job"):
         jobs.retry(store, jobs.submit(store, "explode", params={"secret": "x"}))
     store.close()
+
+
+def test_a_job_left_running_by_an_earlier_process_with_this_process_id_is_released(db_url):
+    store = Store(db_url)
+    job_id = jobs.submit(store, FOLLOW_UP, dataset="gone", started_by=jobs.BY_PORTAL)
+    earlier = jobs.owner_name()  # same machine and process id, another runner's name: as after a restart
+    assert stored.claim_job(store, earlier).id == job_id
+    assert jobs.recover(store) == [job_id]
+    [ran] = jobs.run_pending(store)
+    assert ran.id == job_id and ran.state == jobs.JOB_DONE
+    assert "was deleted" in ran.result["message"]
+    store.close()
+

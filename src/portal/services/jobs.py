@@ -72,6 +72,9 @@ class JobKind:
 
 
 _KINDS: dict[str, JobKind] = {}
+#: Runner names of this process that are running a job right now (a job of this process's id but another
+#: name belongs to an earlier process that had the same id, as after a container restart).
+_RUNNING_HERE: set[str] = set()
 
 
 def register(name: str, run: JobFunction, *, label: str) -> None:
@@ -102,14 +105,20 @@ def owner_name() -> str:
 def run_next(store: Store, *, owner: str | None = None) -> Job | None:
     """Claim the oldest queued job this process knows how to run and run it; return it as it ended (None: none)."""
     owner = owner or owner_name()
+    _RUNNING_HERE.add(owner)  # before the claim, so that no ``recover`` of this process takes the job back
     job = stored.claim_job(store, owner, kinds=kinds())
+    if job is None:
+        _RUNNING_HERE.discard(owner)
     return _run(store, job, owner) if job else None
 
 
 def run_now(store: Store, job_id: int, *, progress: Progress | None = None) -> Job | None:
     """Claim queued job ``job_id`` and run it here and now; None when another runner has it already."""
     owner = owner_name()
+    _RUNNING_HERE.add(owner)
     job = stored.claim_job(store, owner, job_id=job_id)
+    if job is None:
+        _RUNNING_HERE.discard(owner)
     return _run(store, job, owner, also=progress) if job else None
 
 
@@ -141,6 +150,7 @@ def _run(store: Store, job: Job, owner: str, *, also: Progress | None = None) ->
         error = UNEXPECTED.format(what=type(err).__name__)
     finally:
         reporter.stop()
+        _RUNNING_HERE.discard(owner)
     stored.finish_job(store, job.id, owner, error=error, result=result)
     return stored.get_job(store, job.id) or job
 
@@ -196,6 +206,8 @@ def _owner_gone(owner: str | None) -> bool:
     pid = rest.partition(":")[0]
     if host != socket.gethostname()[:120] or not pid.isdigit():
         return False
+    if int(pid) == os.getpid():
+        return owner not in _RUNNING_HERE
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
