@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,20 @@ def test_a_job_left_running_by_an_earlier_process_with_this_process_id_is_releas
     assert "was deleted" in ran.result["message"]
     store.close()
 
+
+
+def test_a_job_of_another_machine_is_released_only_once_its_heartbeat_is_old(db_url):
+    import sqlalchemy as sa
+
+    from portal.store.schema import jobs as jobs_table
+
+    store = Store(db_url)
+    job_id = jobs.submit(store, FOLLOW_UP, dataset="gone", started_by=jobs.BY_PORTAL)
+    stored.claim_job(store, "another-machine:4242:abcd")
+    assert jobs.recover(store) == []  # its heartbeat is fresh: that machine may well be running it
+    old = jobs.get(store, job_id).heartbeat_at - jobs.STALE_AFTER - timedelta(seconds=1)
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(jobs_table).where(jobs_table.c.id == job_id).values(heartbeat_at=old))
+    assert jobs.recover(store) == [job_id]
+    assert jobs.get(store, job_id).state == jobs.JOB_QUEUED
+    store.close()

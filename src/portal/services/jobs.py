@@ -200,14 +200,18 @@ class _Reporter(threading.Thread):
         self.join()
 
 
-def _owner_gone(owner: str | None) -> bool:
-    """Return whether ``owner`` names a process of this machine that no longer runs."""
-    host, _, rest = (owner or "").partition(":")
+def _gone(job: Job, now: datetime) -> bool:
+    """Return whether the process running ``job`` stopped.
+
+    On this machine the process is looked up (a job of this very process must be running here right now);
+    elsewhere a heartbeat older than ``STALE_AFTER`` says so.
+    """
+    host, _, rest = (job.owner or "").partition(":")
     pid = rest.partition(":")[0]
     if host != socket.gethostname()[:120] or not pid.isdigit():
-        return False
+        return job.heartbeat_at is not None and now - job.heartbeat_at > STALE_AFTER
     if int(pid) == os.getpid():
-        return owner not in _RUNNING_HERE
+        return job.owner not in _RUNNING_HERE
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -220,8 +224,7 @@ def _owner_gone(owner: str | None) -> bool:
 def recover(store: Store) -> list[int]:
     """Find running jobs whose process died and release them (see the module's docstring); return their ids."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    stale = {j.id: j.owner or "" for j in stored.list_jobs(store, states=[JOB_RUNNING], limit=1000)
-             if _owner_gone(j.owner) or (j.heartbeat_at is not None and now - j.heartbeat_at > STALE_AFTER)}
+    stale = {j.id: j.owner or "" for j in stored.list_jobs(store, states=[JOB_RUNNING], limit=1000) if _gone(j, now)}
     if not stale:
         return []
     released = stored.release_stale(store, stale, interrupted=INTERRUPTED, resumed=RESUMED)
