@@ -15,8 +15,9 @@ from portal.cli import BROKEN_PIPE_EXIT, build_parser
 
 #: The commands the README's "Command line" section documents, by the names the parser registers.
 COMMANDS = {"import", "datasets", "history", "revert", "export", "kpis", "themes", "discover", "codeframe",
-            "sync", "sheets", "demo", "delete", "compare", "journey"}
+            "sync", "sheets", "demo", "delete", "compare", "journey", "jobs"}
 SHEET_ACTIONS = {"list", "schedule", "unlink", "worksheets", "account"}
+JOB_ACTIONS = {"run", "retry"}
 SURVEY = "Acme NPS survey"
 PORTAL = Path(sys.executable).with_name("portal")
 
@@ -31,6 +32,7 @@ def test_every_documented_command_is_registered() -> None:
     commands = _choices(build_parser())
     assert set(commands) == COMMANDS
     assert set(_choices(commands["sheets"])) == SHEET_ACTIONS
+    assert set(_choices(commands["jobs"])) == JOB_ACTIONS
 
 
 @pytest.fixture(scope="module")

@@ -261,7 +261,8 @@ class ImportResult:
     """What one import did: rows added, updated, unchanged; rows in the store but not in the file.
 
     ``themes_message`` is what keeping the dataset's themes current after the import had to say (set by the
-    import service; None when there was nothing to say).
+    import service; None when there was nothing to say). ``follow_up_job`` is the background job, queued in the
+    import's own transaction, that does that work (None when none was asked for).
     """
 
     dataset: str
@@ -274,6 +275,7 @@ class ImportResult:
     missing: int
     removed: int
     themes_message: str | None = None
+    follow_up_job: int | None = None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pagetools import errors_of, open_page
+from pagetools import errors_of, finish_jobs, open_page
 
 from portal.store import Store
 
@@ -48,7 +48,7 @@ def test_upload_shows_mapping_and_rejects_then_imports_valid_rows(page_db):
     assert rejects and len(rejects[0]) == 2
     reasons = " ".join(rejects[0]["reason"])
     assert "12" in reasons and "seven" in reasons
-    at = button(at, "Import 3 rows").click().run()
+    at = finish_jobs(button(at, "Import 3 rows").click().run())
     assert errors_of(at) == []
     assert any("3 added" in s.value for s in at.success)
     store = Store(page_db)
@@ -61,7 +61,7 @@ def test_same_file_twice_adds_nothing(page_db):
         at = upload(at, "survey.csv", SURVEY)
         if expected == "0 added":
             at.selectbox(key="upload_target").set_value("survey").run()
-        at = button(at, "Import").click().run()
+        at = finish_jobs(button(at, "Import").click().run())
         assert any(expected in s.value for s in at.success), [s.value for s in at.success]
     assert Store(page_db).dataset("survey").rows == 3
 
@@ -84,7 +84,7 @@ def test_bad_files_get_one_clear_message(page_db):
 def test_revert_and_delete_from_history(page_db):
     at = open_page("data_sources")
     at = upload(at, "survey.csv", SURVEY)
-    at = button(at, "Import").click().run()
+    at = finish_jobs(button(at, "Import").click().run())
     at = open_page("data_sources")
     at = button(at, "Revert this import").click().run()
     assert errors_of(at) == []
@@ -110,7 +110,7 @@ def test_a_hostile_dataset_name_and_header_are_shown_literally(page_db):
     data = (f"Date,Score,{HOSTILE}\n2024-01-05,9,Pro\n2024-01-06,3,Free\n2024-01-07,10,Pro\n").encode()
     at = upload(open_page("data_sources"), "survey.csv", data)
     at.text_input(key="upload_name").set_value(HOSTILE).run()
-    at = button(at, "Import").click().run()
+    at = finish_jobs(button(at, "Import").click().run())
     assert errors_of(at) == []
     assert Store(page_db).dataset(HOSTILE) is not None
     shown = markdown_texts(at)
@@ -130,12 +130,12 @@ def test_a_hostile_file_name_in_an_error_is_shown_literally(page_db):
 def test_new_dataset_with_a_taken_name_asks_before_adding(page_db):
     at = open_page("data_sources")
     at = upload(at, "survey.csv", SURVEY)
-    at = button(at, "Import 3 rows").click().run()
+    at = finish_jobs(button(at, "Import 3 rows").click().run())
     at = upload(at, "survey.csv", SURVEY)
     assert any("already exists" in w.value for w in at.warning), [w.value for w in at.warning]
     assert not [b for b in at.button if b.label.startswith("Import")]
     at.checkbox[0].check().run()
-    at = button(at, "Import").click().run()
+    at = finish_jobs(button(at, "Import").click().run())
     assert any("0 added" in s.value for s in at.success), [s.value for s in at.success]
     at = upload(at, "survey.csv", SURVEY)
     at.text_input(key="upload_name").set_value("survey 2").run()
@@ -162,7 +162,7 @@ def test_unsupported_and_macro_files_get_a_sentence(page_db, tmp_path):
 
 def test_history_shows_plain_headers(page_db):
     at = upload(open_page("data_sources"), "survey.csv", SURVEY)
-    at = button(at, "Import 3 rows").click().run()
+    at = finish_jobs(button(at, "Import 3 rows").click().run())
     history = [d.value for d in at.dataframe if "Started" in d.value.columns]
     assert history, [list(d.value.columns) for d in at.dataframe]
     assert "started_at" not in history[0].columns and {"Source", "Kind", "Added"} <= set(history[0].columns)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from kpitools import by_label, open_app, texts
-from pagetools import errors_of, open_page
+from pagetools import errors_of, finish_jobs, open_page
 
 from portal.store import Store
 
@@ -32,7 +32,7 @@ def import_button(at):
 def first_import(text: str, *, name: str = "a.csv") -> None:
     """Import ``text`` as a new dataset named after the file."""
     at = upload(open_page("data_sources"), name, text)
-    import_button(at).click().run()
+    finish_jobs(import_button(at).click().run())
 
 
 def said(at, words: str) -> list[str]:
@@ -55,7 +55,7 @@ def test_an_id_less_reimport_shows_the_stored_rows_it_no_longer_has_before_and_a
     [table] = missing_tables(at)
     assert list(table["comment"]) == ["Too slow", "Fine", "<b>bold</b> **claim**"]  # as data, not Markdown
     assert "Download all 3 stored rows not in the file (CSV)" in [b.label for b in at.get("download_button")]
-    at = import_button(at).click().run()
+    at = finish_jobs(import_button(at).click().run())
     assert errors_of(at) == []
     assert any("1 added" in s.value and "1 unchanged" in s.value for s in at.success)
     [after] = said(at, "stored in")
@@ -97,7 +97,7 @@ def test_the_currency_is_pre_filled_stored_and_shown_with_revenue_at_risk(page_d
     at = upload(open_page("data_sources"), "rev.csv", REVENUE)
     assert currency_field(at).value == "$"  # the default for a new dataset
     at = currency_field(at).set_value(" € ").run()
-    import_button(at).click().run()
+    finish_jobs(import_button(at).click().run())
     assert Store(page_db).dataset("rev").config.currency == "€"
     at = upload(open_page("data_sources"), "rev.csv", REVENUE, into="rev")
     assert currency_field(at).value == "€"  # the dataset's own, not the default
@@ -127,7 +127,7 @@ def test_a_bad_currency_is_refused_with_a_clear_message(page_db, typed, said):
 
 def test_the_import_message_says_which_sentiment_model_the_dataset_uses(page_db):
     at = upload(open_page("data_sources"), "a.csv", FIRST)
-    at = import_button(at).click().run()
+    at = finish_jobs(import_button(at).click().run())
     message = " ".join(s.value.replace("\\", "") for s in at.success)
     assert "4 added" in message
     assert "Sentiment uses the general model: the dataset has fewer than 100 comments with a score" in message

@@ -25,9 +25,17 @@ from portal.services import journey
 from portal.services.sentiment import after_import as sentiment_after_import
 from portal.services.themes import after_import, refresh
 from portal.store import ImportResult, RevertResult, Store
+from portal.store.jobs import JobRequest
+from portal.store.schema import BY_PORTAL, JOB_DONE
 from portal.text.enrich import enrich as enrich_rows
 
 Progress = Callable[[float, str], None]
+
+#: The kind of the background job that follows every import (sentiment adaptation, themes).
+FOLLOW_UP = "follow_up"
+#: How ``commit`` runs that job: here and now (the CLI, sheet syncs from a page), or later by a job runner.
+INLINE = "inline"
+QUEUED = "queued"
 
 
 @dataclass(frozen=True)
@@ -138,32 +146,21 @@ def commit(
     source_kind: str = "file",
     delete_missing: bool = False,
     enrich: bool = True,
+    follow_up: str = INLINE,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Write the valid rows of ``prepared`` into dataset ``name`` in one transaction.
 
     With ``strict`` any rejected row rejects the whole file (``ValidationError``). A file with no valid row
     raises ``ValidationError``. Failed imports are recorded in the history; the stored rows stay as they were.
-    With ``enrich`` the rows are scored, the dataset's sentiment model refitted (``portal.services.sentiment``)
-    and its themes kept current; the result's ``themes_message`` says what those steps had to tell the person
-    (the sentiment sentence first; None when nothing).
+    With ``enrich`` the rows are scored and a job (``FOLLOW_UP``: sentiment model, themes) is queued in the
+    import's own transaction, so no crash leaves it undone; ``follow_up=INLINE`` runs it here (its sentences
+    in ``themes_message``), ``QUEUED`` leaves it to a job runner (``result.follow_up_job``).
     """
     source = source or prepared.table.source
     v = prepared.validation
     try:
-        if strict and len(v.rejects):
-            first = v.rejects.iloc[0]
-            raise ValidationError(
-                f"{len(v.rejects):,} of {v.total:,} rows are invalid (first: row {first['row']}: {first['reason']}), "
-                "and strict mode rejects the whole file. Fix those rows, or import without --strict to keep the "
-                "valid ones."
-            )
-        if v.canonical.empty:
-            reason = v.rejects["reason"].iloc[0] if len(v.rejects) else "the file has no data rows"
-            raise ValidationError(
-                f"None of the {v.total:,} rows can be imported (for example: {reason}). Check that the columns are "
-                "mapped to the right roles and that the scores are on the expected scale."
-            )
+        _check_importable(v, strict=strict)
         canonical = v.canonical
         if enrich:
             canonical = _enrich(canonical, prepared.config, store.content_hashes(name), progress)
@@ -180,18 +177,55 @@ def commit(
             message="; ".join(v.warnings),
             delete_missing=delete_missing,
             progress=progress,
+            follow_up=_follow_up_request if enrich else None,
         )
     except InputError as err:
         store.record_failed_import(name, source=source, source_kind=source_kind, message=str(err))
         raise
-    return _after_import(store, name, result, progress) if enrich else result
+    if follow_up != INLINE or result.follow_up_job is None:
+        return result
+    return replace(result, themes_message=_follow_up_now(store, result.follow_up_job, progress))
 
 
-def _after_import(store: Store, name: str, result: ImportResult, progress: Progress | None) -> ImportResult:
-    """Refit the dataset's sentiment model and keep its themes current; return ``result`` with what they said."""
+def _check_importable(v: Validation, *, strict: bool) -> None:
+    """Raise ``ValidationError`` when strict mode meets a rejected row, or when no row can be imported."""
+    if strict and len(v.rejects):
+        first = v.rejects.iloc[0]
+        raise ValidationError(
+            f"{len(v.rejects):,} of {v.total:,} rows are invalid (first: row {first['row']}: {first['reason']}), "
+            "and strict mode rejects the whole file. Fix those rows, or import without --strict to keep the "
+            "valid ones."
+        )
+    if v.canonical.empty:
+        reason = v.rejects["reason"].iloc[0] if len(v.rejects) else "the file has no data rows"
+        raise ValidationError(
+            f"None of the {v.total:,} rows can be imported (for example: {reason}). Check that the columns are "
+            "mapped to the right roles and that the scores are on the expected scale."
+        )
+
+
+def _follow_up_request(result: ImportResult) -> JobRequest:
+    """Return the job that brings the dataset's sentiment model and themes up to date after ``result``."""
     changed = bool(result.added or result.updated or result.removed)
+    return JobRequest(FOLLOW_UP, result.dataset, {"changed": changed}, started_by=BY_PORTAL)
+
+
+def _follow_up_now(store: Store, job_id: int, progress: Progress | None) -> str | None:
+    """Run the follow-up job here; return what it said (a background runner may have taken it first)."""
+    from portal.services import jobs
+
+    job = jobs.run_now(store, job_id, progress=progress)
+    if job is None:
+        return "The sentiment model and the themes are being brought up to date in the background."
+    if job.state != JOB_DONE:
+        return f"The sentiment model and the themes were not brought up to date: {job.error}"
+    return (job.result or {}).get("message")
+
+
+def follow_up_work(store: Store, name: str, *, changed: bool, progress: Progress | None = None) -> str | None:
+    """Refit the dataset's sentiment model and keep its themes current; return what they said (None: nothing)."""
     said = [sentiment_after_import(store, name, changed=changed), after_import(store, name, progress=progress)]
-    return replace(result, themes_message=" ".join(m for m in said if m) or None)
+    return " ".join(m for m in said if m) or None
 
 
 def _enrich(canonical: pd.DataFrame, config: DatasetConfig, stored: MappingT[str, str],

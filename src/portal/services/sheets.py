@@ -34,7 +34,7 @@ from portal.ingest.gsheets import (
     load_credentials,
 )
 from portal.model import Mapping
-from portal.services.imports import Prepared, commit, prepare
+from portal.services.imports import INLINE, Prepared, commit, prepare
 from portal.services.sheet_results import (
     STATUS_BUSY,
     STATUS_COLUMNS_CHANGED,
@@ -149,6 +149,7 @@ def resync(
     holder: str | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    follow_up: str = INLINE,
 ) -> SyncResult:
     """Re-read the sheet linked to ``dataset`` and upsert its rows ("Refresh now").
 
@@ -180,6 +181,7 @@ def resync(
                 source_kind=SOURCE_KIND,
                 delete_missing=remove,
                 progress=progress,
+                follow_up=follow_up,
             )
         except PortalError as err:
             _record_failure(store, source, err, now, recorded=isinstance(err, InputError))

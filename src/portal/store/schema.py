@@ -286,3 +286,44 @@ journeys = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
 """Each dataset's journey: the column naming the stage (as people know it) and the stages in order (a JSON list)."""
+
+# ---------------------------------------------------------------------------------------------------------
+# Background jobs (migration ``0009_jobs``): long work (imports, follow-up work, syncs, reports) and its state.
+# ---------------------------------------------------------------------------------------------------------
+
+#: States of ``jobs.state``.
+JOB_QUEUED = "queued"
+JOB_RUNNING = "running"
+JOB_DONE = "done"
+JOB_FAILED = "failed"
+JOB_INTERRUPTED = "interrupted"
+#: Who started a job (``jobs.started_by``): a person (from a page or the CLI) or the portal itself.
+BY_PERSON = "person"
+BY_PORTAL = "portal"
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("dataset", sa.String(200), nullable=True),
+    sa.Column("params", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("payload", sa.LargeBinary, nullable=True),
+    sa.Column("started_by", sa.String(20), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("progress", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("stage", sa.Text, nullable=False, server_default=""),
+    sa.Column("error", sa.Text, nullable=False, server_default=""),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=True),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+    sa.Column("heartbeat_at", sa.DateTime, nullable=True),
+    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("notified", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("ix_jobs_state", "state", "id"),
+)
+"""Background jobs: what to do (kind, dataset, JSON parameters, an uploaded file's bytes until done), who
+started it, where it stands (state, percentage, stage, a sentence when it failed) and who runs it (owner and
+heartbeat, so a job whose process died is found)."""

@@ -18,6 +18,7 @@ from portal.model import DatasetConfig, ImportResult, dataset_name_problem
 from portal.store import cache, frames
 from portal.store.base import Progress, _binds, _bulk, _execute_many, _no_progress, _not_found, _now
 from portal.store.connect import open_error, write_transaction
+from portal.store.jobs import JobRequest, insert_job
 from portal.store.rows import StoreRows, _create_indexes
 from portal.store.schema import (
     CHANGE_REMOVED,
@@ -68,6 +69,7 @@ class StoreWrites(StoreRows):
         message: str = "",
         delete_missing: bool = False,
         progress: Progress | None = None,
+        follow_up: Callable[[ImportResult], JobRequest | None] | None = None,
     ) -> ImportResult:
         """Write validated rows into dataset ``name`` (created if new) in one all-or-nothing transaction.
 
@@ -78,7 +80,9 @@ class StoreWrites(StoreRows):
         is written, the failure is recorded in the import history, and the error is raised again
         (database errors as ``StoreError``); a ``PortalError`` raised by ``progress`` is raised again
         unrecorded, for the caller to record. Raises ``InputError`` for a bad dataset name and ``ValueError``
-        when ``canonical`` lacks ``row_key`` or ``content_hash``.
+        when ``canonical`` lacks ``row_key`` or ``content_hash``. ``follow_up`` returns the job that brings the
+        dataset's derived data up to date after this result: it is queued in the same transaction (so no
+        crash can leave imported rows without it), and its id is the result's ``follow_up_job``.
         """
         _check_name(name)
         _check_frames(canonical, raw)
@@ -91,6 +95,9 @@ class StoreWrites(StoreRows):
                                       source_kind=source_kind, checksum=checksum, rejected=rejected,
                                       duplicates=duplicates, message=message, delete_missing=delete_missing,
                                       progress=progress or _no_progress)
+                request = follow_up(result) if follow_up else None
+                if request is not None:
+                    result = replace(result, follow_up_job=insert_job(conn, request))
         except PortalError:
             raise
         except Exception as err:

@@ -15,12 +15,14 @@ from portal.ingest.detect import guess_kind
 from portal.ingest.read import EXCEL_EXTENSIONS, TEXT_EXTENSIONS, Table, read_table
 from portal.model import KINDS, DatasetInfo, dataset_name_problem
 from portal.services import datasets as dataset_service
-from portal.services.imports import Prepared, commit, prepare, propose
-from portal.text.source_wording import missing_sentence, read_line, result_sentence
+from portal.services import jobs
+from portal.services.imports import Prepared, prepare, propose
+from portal.services.job_kinds import submit_import
+from portal.text.source_wording import missing_sentence, read_line
 from portal.ui.errors import friendly_errors
 from portal.ui.importing import configure, missing_preview, show_missing, show_validation
+from portal.ui.jobs import wake_runner, watch
 from portal.ui.markdown import escape_markdown
-from portal.ui.progress import progress_bar
 
 if TYPE_CHECKING:
     from portal.store import Store
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 NEW = "➕ New dataset"
 _SUPPORTED = ", ".join(sorted(e for e in TEXT_EXTENSIONS | EXCEL_EXTENSIONS if e))
 _LAST_MISSING = "upload_last_missing"
+_JOB = "upload_job"
 _KIND_LABELS = {"survey": "Survey (NPS / CSAT)", "reviews": "Reviews (star ratings)"}
 
 
@@ -76,9 +79,9 @@ def _target(store: Store, table: Table, digest: str) -> tuple[str, DatasetInfo |
     return name, existing, kind if existing is None else existing.kind
 
 
-def _finish(store: Store, name: str, prepared: Prepared, nonce: int, missing: pd.DataFrame) -> None:
-    """Draw the Import and Cancel buttons; import the valid rows when asked (``missing``: the stored rows the
-    file no longer has, shown again after the import)."""
+def _finish(store: Store, name: str, prepared: Prepared, nonce: int, missing: pd.DataFrame, data: bytes) -> None:
+    """Draw the Import and Cancel buttons; queue the import of the file's bytes as a job when asked
+    (``missing``: the stored rows the file no longer has, shown again once the import is done)."""
     left, right = st.columns([1, 4])
     v = prepared.validation
     go = left.button(f"Import {len(v.canonical):,} rows", type="primary", key=f"import_{nonce}",
@@ -87,23 +90,45 @@ def _finish(store: Store, name: str, prepared: Prepared, nonce: int, missing: pd
         st.session_state["upload_nonce"] = nonce + 1
         st.rerun()
     if go:
-        result = commit(store, name.strip(), prepared, source=prepared.table.source, source_kind="file",
-                        progress=progress_bar("Importing ..."))
-        said = [result_sentence(result.dataset, result.added, result.updated, result.unchanged, result.rejected),
-                result.themes_message]  # what refitting sentiment and keeping themes current had to say
-        st.session_state["last_result"] = " ".join(m for m in said if m)
+        job_id = submit_import(store, name.strip(), data, source=prepared.table.source, sheet=prepared.table.sheet,
+                               config=prepared.config)
+        st.session_state[_JOB] = (job_id, missing, prepared.keyed)
         st.session_state["upload_nonce"] = nonce + 1
-        st.session_state["dataset"] = result.dataset
-        if len(missing):
-            sentence = missing_sentence(result.dataset, len(missing), keyed=prepared.keyed, done=True,
-                                        removed=bool(result.removed))
-            st.session_state[_LAST_MISSING] = (missing, sentence, result.dataset)
+        wake_runner()
         st.rerun()
+
+
+def _import_outcome(store: Store) -> None:
+    """While the queued import (and the work after it) runs, show its percentage; once done, what it did."""
+    job_id, missing, keyed = st.session_state[_JOB]
+    chain = watch(job_id)
+    if chain and not all(j.ended for j in chain):
+        return
+    st.session_state.pop(_JOB)
+    if not chain:
+        return
+    jobs.announced(store, [job_id])  # said here; no notice on the next page
+    first = chain[0]
+    if first.state != jobs.JOB_DONE:
+        st.error(escape_markdown(jobs.outcome(first)), icon=":material/error:")
+        return
+    result = first.result or {}
+    said = [result.get("message")] + [(j.result or {}).get("message") if j.state == jobs.JOB_DONE
+                                      else jobs.outcome(j) for j in chain[1:]]
+    st.session_state["last_result"] = " ".join(m for m in said if m)
+    dataset = str(result.get("dataset") or first.dataset)
+    st.session_state["dataset"] = dataset
+    if len(missing):
+        sentence = missing_sentence(dataset, len(missing), keyed=keyed, done=True,
+                                    removed=bool(result.get("removed")))
+        st.session_state[_LAST_MISSING] = (missing, sentence, dataset)
 
 
 def _upload_step(store: Store) -> None:
     """Upload, mapping, validation and import of one file."""
     nonce = st.session_state.setdefault("upload_nonce", 0)
+    if _JOB in st.session_state:
+        _import_outcome(store)
     # No type filter: the browser would refuse other files with no word of why; the reader says what is wrong.
     uploaded = st.file_uploader("Feedback file (CSV, TSV or Excel)", key=f"upload_{nonce}",
                                 help="A survey export, support tickets or reviews: one row per response, one "
@@ -141,7 +166,7 @@ def _upload_step(store: Store) -> None:
     if problem:
         st.warning(problem)
         return
-    _finish(store, name, prepared, nonce, missing)
+    _finish(store, name, prepared, nonce, missing, uploaded.getvalue())
 
 
 def upload_tab(store: Store) -> None:

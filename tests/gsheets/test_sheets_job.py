@@ -1,0 +1,42 @@
+"""A sheet sync as a background job: the configured account and sheet, the follow-up queued, a failure's sentence."""
+
+from __future__ import annotations
+
+import json
+
+from gsheets.conftest import EMAIL, KEY, form_rows
+from gsheets.flows import import_linked
+from portal.services import jobs
+from portal.services.imports import FOLLOW_UP
+from portal.services.job_kinds import SHEET_SYNC
+
+URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
+
+
+def test_a_sheet_sync_job_reads_the_sheet_with_the_configured_account(store, emulator, account, options,
+                                                                       monkeypatch, tmp_path) -> None:
+    sheet_rows = form_rows(30)
+    emulator.add_spreadsheet(KEY, {"Form Responses 1": sheet_rows}, shared_with=(EMAIL,))
+    import_linked(store, "survey", URL, credentials=account, options=options,
+                  key_columns=("Timestamp", "Email Address"))
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps(account))
+    monkeypatch.setenv("PORTAL_GOOGLE_SERVICE_ACCOUNT_FILE", str(key_file))
+    monkeypatch.setenv("PORTAL_SHEETS_API_URL", emulator.url)
+    monkeypatch.setenv("PORTAL_DOCS_URL", emulator.url)
+    emulator.worksheet(KEY).rows.extend(form_rows(5, start=30)[1:])
+
+    job_id = jobs.submit(store, SHEET_SYNC, dataset="survey", started_by=jobs.BY_PORTAL)
+    ran = jobs.run_pending(store)
+    assert [(j.kind, j.state) for j in ran] == [(SHEET_SYNC, jobs.JOB_DONE), (FOLLOW_UP, jobs.JOB_DONE)]
+    done = jobs.get(store, job_id)
+    assert done.result["message"] == "5 added, 0 updated, 30 unchanged, 0 rejected."
+    assert done.result["follow_up"] == ran[1].id
+    assert store.dataset("survey").rows == 35
+
+    emulator.worksheet(KEY).rows.clear()  # the sheet was emptied: the sync fails and says why
+    failed = jobs.get(store, jobs.submit(store, SHEET_SYNC, dataset="survey"))
+    [ended] = jobs.run_pending(store)
+    assert ended.id == failed.id and ended.state == jobs.JOB_FAILED
+    assert ended.error.endswith(".") and "Traceback" not in ended.error
+    assert store.dataset("survey").rows == 35
