@@ -96,7 +96,8 @@ def theme_section(ranking: pd.DataFrame, ranked_by: str, covers: str) -> Section
     """
     top = ranking[~ranking["uncategorised"]].head(TOP)
     if top.empty:
-        return Section("themes", "Top themes", "No comment has a theme yet in these responses.", covers)
+        return Section("themes", "Top themes", "No comment has a theme yet in these responses.", covers,
+                       data={"ranked_by": ranked_by, "themes": []})
     rows = top.to_dict(orient="records")
     if ranked_by == "impact":
         title, unit, sentence = "Themes by NPS impact", "NPS impact (points)", _impact_words(rows[0])
@@ -123,7 +124,8 @@ def difference_section(differences: Sequence[metrics.SegmentDifference], labels:
     """Return the segment values that differ most from the rest (adjusted p-values, real differences only)."""
     if not differences:
         return Section("segments", "Where it differs most",
-                       "No group differs from the rest by more than chance would explain.", covers)
+                       "No group differs from the rest by more than chance would explain.", covers,
+                       data={"differences": []})
     sentences, cells, records = [], [], []
     for d in differences:
         column = labels.get(d.column, d.column)

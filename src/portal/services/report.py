@@ -210,7 +210,7 @@ def write_report(report: executive.Report, out: str | Path, fmt: str) -> int:
     data = render_report(report, fmt)
     path = Path(out)
     if path.is_dir():
-        raise InputError(f"'{path}' is a folder: give the report a file name, such as {path / 'report.' + fmt}.")
+        raise InputError(f"'{path}' is a folder: give the report a file name, such as {path / f'report.{fmt}'}.")
     if not path.parent.is_dir():
         raise InputError(f"Cannot write the report to '{path}': the folder '{path.parent}' does not exist.")
     try:
