@@ -41,7 +41,7 @@ def span_of(filters: Filters, choices: FilterChoices) -> tuple[Date | None, Date
 
 def header(ctx: PageContext, view: metrics.Overview) -> None:
     """Draw the title, the event tools and one line saying what the figures cover."""
-    title, tools = st.columns([3, 2], vertical_alignment="bottom")
+    title, tools = st.columns([2, 3], vertical_alignment="bottom")
     title.title("Overview", anchor=False)
     where = describe_filters(Filters(where=ctx.filters.where), ctx.choices)
     if view.n:
