@@ -154,3 +154,13 @@ def test_markup_in_names_and_values_stays_text_in_both_files(store):
     assert re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, flags=re.I) == []
     text = pypdf.PdfReader(io.BytesIO(report_service.render_report(report, "pdf"))).pages[0].extract_text()
     assert NASTY in text
+
+
+def test_undated_responses_get_a_report_that_says_so(store):
+    import_frame(store, "Undated", _hostile_survey().drop(columns="Date"), source="undated.csv")
+    report = report_service.build_report(store, "Undated")
+    assert report.section("kpis").covers == "all dates (the responses are undated); no filters"
+    trend = report.section("trend")
+    assert trend.chart is None and trend.sentence.startswith("No trend")
+    assert report.section("themes") is None  # no codeframe yet
+    assert "<svg" not in report_service.render_report(report, "html").decode("utf-8")

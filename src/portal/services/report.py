@@ -86,7 +86,7 @@ def segment_differences(inputs: ReportInputs) -> executive.Section:
                                        inputs.covers)
 
 
-def journey_stage(inputs: ReportInputs) -> executive.Section | None:  # pylint: disable=unused-argument
+def journey_stage(inputs: ReportInputs) -> executive.Section | None:
     """Return the journey's weakest stage: the hook for the journey section (None: not built yet).
 
     To add it: read the dataset's journey (``portal.services.journey``) for ``inputs.start``, ``inputs.end`` and
@@ -121,7 +121,8 @@ SECTION_BUILDERS: list[SectionBuilder] = [kpi_tiles, trend, top_themes, segment_
 def _covers(frame: pd.DataFrame, info: DatasetInfo, start: Any, end: Any,
             where: Mapping[str, Sequence[str]] | None) -> tuple[str, Date | None, Date | None]:
     """Return the period and filters in words, and the first and last day covered (None without dates)."""
-    dates = pd.to_datetime(frame["date"], errors="coerce").dropna() if "date" in frame.columns else pd.Series([])
+    column = frame["date"] if "date" in frame.columns else pd.Series([], dtype="datetime64[ns]")
+    dates = pd.to_datetime(column, errors="coerce").dropna()
     first = pd.Timestamp(start).date() if start is not None else (dates.min().date() if len(dates) else None)
     last = pd.Timestamp(end).date() if end is not None else (dates.max().date() if len(dates) else None)
     columns = list(where or {})
