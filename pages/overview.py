@@ -9,7 +9,7 @@ import streamlit as st
 from portal import metrics
 from portal.model import DatasetInfo
 from portal.services import events
-from portal.ui import kpi
+from portal.ui import kpi, report_download
 from portal.ui.context import PageContext, data_page, event_comparison, get_store, overview_of
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import FilterChoices, Filters, describe_filters
@@ -41,15 +41,19 @@ def span_of(filters: Filters, choices: FilterChoices) -> tuple[Date | None, Date
 
 def header(ctx: PageContext, view: metrics.Overview) -> None:
     """Draw the title, the event tools and one line saying what the figures cover."""
-    title, tools = st.columns([3, 2], vertical_alignment="bottom")
+    title, tools = st.columns([2, 3], vertical_alignment="bottom")
     title.title("Overview", anchor=False)
-    if ctx.choices.first is not None and view.n:
-        with tools.container(horizontal=True, horizontal_alignment="right"):
-            with st.popover("Mark an event", icon=":material/flag:"):
-                mark_event(ctx.choices)
-            with st.popover("Before / after", icon=":material/compare_arrows:"):
-                before_after(ctx.info, ctx.filters)
     where = describe_filters(Filters(where=ctx.filters.where), ctx.choices)
+    if view.n:
+        with tools.container(horizontal=True, horizontal_alignment="right"):
+            if ctx.choices.first is not None:
+                with st.popover("Mark an event", icon=":material/flag:"):
+                    mark_event(ctx.choices)
+                with st.popover("Before / after", icon=":material/compare_arrows:"):
+                    before_after(ctx.info, ctx.filters)
+            with st.popover("Report", icon=":material/summarize:", help=report_download.LABEL):
+                report_download.report_download(ctx.info, ctx.filters, view.period or "month",
+                                                describe_filters(ctx.filters, ctx.choices))
     st.caption(escape_markdown(metrics.coverage_line(ctx.info.name, view, *span_of(ctx.filters, ctx.choices), where)))
 
 

@@ -96,7 +96,7 @@ def test_pages_and_commands_reach_store_and_pipelines_only_through_services():
 def test_pure_libraries_never_reach_up_into_services_or_the_ui():
     pure = [f for f in _python_files()
             if _inside(f, "src/portal/ingest", "src/portal/text", "src/portal/metrics", "src/portal/store",
-                       "src/portal/compare")]
+                       "src/portal/compare", "src/portal/executive")]
     assert _offences(pure, ("portal.services", "portal.ui", "portal.commands", "portal.cli")) == []
 
 

@@ -52,14 +52,20 @@ def parse_where(values: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def cmd_kpis(args: argparse.Namespace) -> int:
-    """Print the KPIs of one dataset as a table, JSON or CSV."""
+def selection_args(args: argparse.Namespace) -> tuple[int, dict[str, list[str]], Any, Any]:
+    """Return ``--min-n``, ``--where``, ``--from`` and ``--to`` checked; raise ``InputError`` for a bad one."""
     min_n = settings.min_group_size() if args.min_n is None else args.min_n
     if min_n < 0:
         raise InputError("--min-n takes a whole number of responses, 0 or more.")
     where = parse_where(args.where)
     start = metrics.parse_date(args.start, "--from") if args.start else None
     end = metrics.parse_date(args.end, "--to") if args.end else None
+    return min_n, where, start, end
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    """Print the KPIs of one dataset as a table, JSON or CSV."""
+    min_n, where, start, end = selection_args(args)
     store = open_store(args)
     dataset = dataset_service.find_dataset(store, args.dataset)
     if dataset is None:

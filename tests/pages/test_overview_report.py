@@ -1,0 +1,36 @@
+"""The Overview offers the executive report of the dataset and filters in view, as HTML and as PDF."""
+
+from __future__ import annotations
+
+from kpitools import SURVEY, open_app
+
+from portal.ui.report_download import file_name
+
+
+def downloads(at) -> dict[str, object]:
+    """Return the page's download buttons by label."""
+    return {b.proto.label: b for b in at.get("download_button")}
+
+
+def test_overview_offers_the_report_as_html_and_pdf(demo):
+    at = open_app(query={"dataset": SURVEY})
+    assert not at.exception and not at.error
+    buttons = downloads(at)
+    assert set(buttons) == {"Download the executive report (HTML)", "Download the executive report (PDF)"}
+    for button in buttons.values():
+        assert not button.proto.disabled
+    words = " ".join(c.value for c in at.caption).replace("\\", "")  # the captions are escaped Markdown
+    assert "Download the executive report of Acme NPS survey: KPI tiles with their intervals" in words
+
+
+def test_the_offer_names_the_filters_in_view(demo):
+    at = open_app(query={"dataset": SURVEY, "where": "Region=APAC"})
+    assert not at.exception and not at.error
+    words = " ".join(c.value for c in at.caption).replace("\\", "")  # the captions are escaped Markdown
+    assert "filtered to Region: APAC" in words
+    assert set(downloads(at)) == {"Download the executive report (HTML)", "Download the executive report (PDF)"}
+
+
+def test_file_names_are_safe_for_any_dataset_name():
+    assert file_name("<script>alert(1)</script>", "html") == "script-alert-1-script-report.html"
+    assert file_name("訂票", "pdf") == "dataset-report.pdf"
