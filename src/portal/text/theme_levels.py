@@ -39,28 +39,40 @@ def _numbers(text: object) -> list[int]:
     return [int(c) for c in str(text).split(",") if c != ""] if isinstance(text, str) and text else []
 
 
-def _union_row(group: pd.DataFrame, by: str, clause_polarity: ClausePolarity | None) -> dict[str, object]:
+def _union_rows(multi: pd.DataFrame, by: str, clause_polarity: ClausePolarity | None) -> list[dict[str, object]]:
+    """Return one parent row per (comment, parent) made of several hits (its own and its sub-themes').
+
+    Works on plain records: a pandas group per comment costs milliseconds each, and a long codeframe has
+    thousands of such comments.
+    """
+    groups: dict[tuple[object, object], list[dict[str, object]]] = {}
+    for record in multi.to_dict("records"):
+        groups.setdefault((record[by], record["theme_key"]), []).append(record)
+    return [_union_row(hits, by, clause_polarity) for hits in groups.values()]
+
+
+def _union_row(hits: list[dict[str, object]], by: str, clause_polarity: ClausePolarity | None) -> dict[str, object]:
     """Return the parent row of one comment made of several hits (its own and its sub-themes')."""
-    automatic = group[group["how"] != "manual"] if "how" in group.columns else group
-    first = (automatic if len(automatic) else group).iloc[0].to_dict()
-    clauses = sorted({c for text in group.get("clauses", pd.Series([], dtype=object)) for c in _numbers(text)})
-    if "spans" in group.columns:
-        first["spans"] = format_spans(sorted({s for text in group["spans"] for s in parse_spans(text)}))
-    if "clauses" in group.columns:
+    automatic = [h for h in hits if h.get("how") != "manual"]
+    first = dict((automatic or hits)[0])
+    clauses = sorted({c for h in hits for c in _numbers(h.get("clauses"))})
+    if "spans" in first:
+        first["spans"] = format_spans(sorted({s for h in hits for s in parse_spans(h["spans"])}))
+    if "clauses" in first:
         first["clauses"] = ",".join(map(str, clauses))
-    if "sentiment" in group.columns:
-        first["sentiment"] = _union_sentiment(group, clauses, clause_polarity(first[by]) if clause_polarity
+    if "sentiment" in first:
+        first["sentiment"] = _union_sentiment(hits, clauses, clause_polarity(first[by]) if clause_polarity
                                               and clauses else None)
     return first
 
 
-def _union_sentiment(group: pd.DataFrame, clauses: list[int], polarities: Sequence[float] | None) -> float:
+def _union_sentiment(hits: list[dict[str, object]], clauses: list[int], polarities: Sequence[float] | None) -> float:
     """Return the mean polarity of the union's clauses (else the mean of the hits' sentiment; NaN for none)."""
     if polarities is not None:
         picked = [float(polarities[c]) for c in clauses if c < len(polarities) and np.isfinite(polarities[c])]
         if picked:
             return float(sum(picked) / len(picked))
-    values = pd.to_numeric(group["sentiment"], errors="coerce").dropna()
+    values = pd.to_numeric(pd.Series([h["sentiment"] for h in hits], dtype=object), errors="coerce").dropna()
     return float(values.mean()) if len(values) else float("nan")
 
 
@@ -87,7 +99,7 @@ def with_parents(assigned: pd.DataFrame, codeframe: Codeframe, *, by: str = "row
     size = lifted.groupby([by, "theme_key"], sort=False)[by].transform("size")
     single = lifted[(size == 1).to_numpy()]
     multi = lifted[(size > 1).to_numpy()]
-    union = [_union_row(g, by, clause_polarity) for _, g in multi.groupby([by, "theme_key"], sort=False)]
+    union = _union_rows(multi, by, clause_polarity)
     parents = pd.concat([single, pd.DataFrame(union, columns=lifted.columns)], ignore_index=True) if union \
         else single
     names = {t.key: t.name for t in codeframe.themes}
