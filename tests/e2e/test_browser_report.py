@@ -20,6 +20,9 @@ def download(page, label: str):
     button = page.get_by_role("button", name=label)
     if not button.is_visible():
         page.get_by_role("button", name="Report", exact=True).click()
+    prepare = page.get_by_role("button", name="Prepare the executive report")
+    if prepare.is_visible():
+        prepare.click()  # the report is made by a background job; its downloads appear when it is done
     button.wait_for(timeout=WAIT_MS)
     with page.expect_download(timeout=WAIT_MS) as done:
         button.click()

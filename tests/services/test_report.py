@@ -12,6 +12,8 @@ import pytest
 
 from portal import metrics
 from portal.errors import InputError, NotFoundError
+from portal.services import job_kinds, jobs
+from portal.services import journey as journey_service
 from portal.services import report as report_service
 from portal.services import themes as theme_service
 from portal.services.imports import import_frame, load_demo
@@ -51,7 +53,7 @@ def test_tiles_are_the_overviews_with_their_intervals(demo, survey_report):
 
 
 def test_every_section_has_a_sentence_and_says_what_it_covers(survey_report):
-    assert [s.key for s in survey_report.sections] == ["kpis", "trend", "themes", "segments"]
+    assert [s.key for s in survey_report.sections] == ["kpis", "trend", "themes", "segments", "journey"]
     for section in survey_report.sections:
         assert section.sentence.endswith(".") and len(section.sentence) > 20
         assert section.covers == "1 May 2025 to 31 Oct 2026; no filters"
@@ -101,9 +103,22 @@ def test_filters_narrow_every_section_and_are_named(demo):
     assert all(d["column"] != "Region" for d in report.section("segments").data["differences"])
 
 
-def test_the_journey_slot_is_in_place_and_empty(demo, survey_report):
-    assert report_service.journey_stage in report_service.SECTION_BUILDERS
-    assert survey_report.section("journey") is None
+def test_the_journey_section_is_the_journey_pages_with_its_weakest_stage(demo, survey_report):
+    journey = journey_service.journey_view(demo, SURVEY)
+    section = survey_report.section("journey")
+    assert section.title == "The customer journey (Touchpoint)"
+    assert [r[0] for r in section.table.rows] == list(journey.table["stage"])
+    assert section.data["weakest"] == journey.weakest and journey.weakest["stage"] == "Support"
+    assert section.sentence.startswith("The journey loses most at Support: NPS 10 against 30")
+    support = section.table.rows[list(journey.table["stage"]).index("Support")]
+    assert support[-1] == "Loses most" and support[1] == f"{int(journey.table['n'][2]):,}"
+    html = report_service.render_report(survey_report, "html").decode()
+    assert "The customer journey (Touchpoint)" in html and "Loses most" in html
+
+
+def test_a_dataset_without_a_journey_has_no_journey_section(demo):
+    report = report_service.build_report(demo, REVIEWS)
+    assert report.section("journey") is None
 
 
 def test_progress_hears_of_every_section(demo):
@@ -164,3 +179,23 @@ def test_undated_responses_get_a_report_that_says_so(store):
     assert trend.chart is None and trend.sentence.startswith("No trend")
     assert report.section("themes") is None  # no codeframe yet
     assert "<svg" not in report_service.render_report(report, "html").decode("utf-8")
+
+
+def test_the_report_job_keeps_both_files_and_the_job_list_stays_small(demo):
+    job_id = job_kinds.submit_report(demo, SURVEY, where={"Region": ["APAC"]})
+    ran = jobs.run_pending(demo)
+    assert [j.id for j in ran if j.kind == job_kinds.REPORT] == [job_id]
+    job = jobs.get(demo, job_id)
+    assert job.state == jobs.JOB_DONE and "ready to download" in job.result["message"]
+    assert jobs.OUTPUT not in job.result  # the files are kept beside the job, not in its listed result
+    files = job_kinds.report_files(demo, job_id)
+    assert "Region: APAC" in files["html"].decode()
+    assert "Headline figures" in pypdf.PdfReader(io.BytesIO(files["pdf"])).pages[0].extract_text()
+
+
+def test_a_report_job_for_a_missing_dataset_fails_with_a_sentence(demo):
+    job_id = job_kinds.submit_report(demo, "No such dataset")
+    jobs.run_pending(demo)
+    job = jobs.get(demo, job_id)
+    assert job.state == jobs.JOB_FAILED and "No such dataset" in job.error and "Traceback" not in job.error
+    assert job_kinds.report_files(demo, job_id) is None

@@ -18,6 +18,7 @@ from portal.compare import Comparison
 from portal.compare.wording import gap_sentence
 from portal.executive.charts import bars_spec, trend_spec
 from portal.executive.model import Figure, Section, Table
+from portal.metrics.journey import Journey, stage_records, weakest_sentence
 from portal.model import DatasetConfig
 
 #: How many themes, segment differences and competitor gaps a section lists.
@@ -141,6 +142,28 @@ def difference_section(differences: Sequence[metrics.SegmentDifference], labels:
     table = Table(("Group", kpi, "Rest", "Difference", "Responses", metrics.P_ADJUSTED_LABEL), tuple(cells))
     return Section("segments", "Where it differs most", sentences[0], covers, table=table,
                    data={"differences": records})
+
+
+def journey_section(journey: Journey, covers: str) -> Section:
+    """Return the journey stage by stage (the headline KPI, its interval, the pain point) and its weakest stage."""
+    metric = journey.metric
+    sentence = weakest_sentence(journey.weakest, metric)
+    cells, records = [], []
+    for row in stage_records(journey.table):
+        value = row.get(metric) if metric else None
+        interval = metrics.format_interval(metric, *(row.get(f"{metric}_ci") or (None, None))) if metric else ""
+        pain = row.get("pain_point") or {}
+        note = "Too few responses" if row.get("low_sample") else \
+            ("Loses most" if journey.weakest and journey.weakest["stage"] == row["stage"] else "")
+        cells.append((str(row["stage"]), f"{row['n']:,}",
+                      f"{metrics.format_value(metric, value)} ({interval})" if metric and value is not None else "–",
+                      str(pain.get("theme") or "–"), note))
+        records.append({"stage": row["stage"], "n": row["n"], "value": value, "pain_point": pain.get("theme"),
+                        "low_sample": bool(row.get("low_sample"))})
+    kpi = metrics.kpi_name(metric) if metric else "Score"
+    table = Table(("Stage", "Responses", f"{kpi} (95% interval)", "Biggest pain point", "Note"), tuple(cells))
+    return Section("journey", f"The customer journey ({journey.column})", sentence, covers, table=table,
+                   data={"column": journey.column, "stages": records, "weakest": journey.weakest})
 
 
 def _pct(x: Any) -> str:

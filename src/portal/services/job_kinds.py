@@ -1,4 +1,5 @@
-"""The portal's own kinds of background job: an uploaded file's import, the work after an import, a sheet sync.
+"""The portal's own kinds of background job: an uploaded file's import, the work after an import, a sheet sync,
+the executive report.
 
 Each is registered with ``portal.services.jobs.register`` and is safe to run twice: an import of the same
 file adds nothing twice, and the work after an import (sentiment adaptation, theme discovery and coding)
@@ -7,7 +8,10 @@ brings the dataset up to date from wherever it stands.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from datetime import date as Date
 from typing import Any
 
 from portal import settings
@@ -16,6 +20,7 @@ from portal.ingest.gsheets.credentials import load_credentials
 from portal.ingest.read import read_table
 from portal.model import DatasetConfig
 from portal.services import jobs
+from portal.services import report as report_service
 from portal.services.imports import FOLLOW_UP, QUEUED, Progress, commit, follow_up_work, prepare
 from portal.services.sheets import resync
 from portal.store import Store
@@ -24,6 +29,7 @@ from portal.text.source_wording import result_sentence
 
 IMPORT = "import"
 SHEET_SYNC = "sheet_sync"
+REPORT = "report"
 
 
 def submit_import(store: Store, name: str, data: bytes, *, source: str, sheet: str | None,
@@ -65,6 +71,41 @@ def run_sheet_sync(store: Store, params: dict[str, Any], progress: Progress) -> 
     return {"message": synced.summary, "follow_up": synced.result.follow_up_job}
 
 
+def submit_report(store: Store, name: str, *, start: Date | None = None, end: Date | None = None,
+                  where: Mapping[str, Sequence[str]] | None = None, period: str = "month",
+                  min_n: int | None = None) -> int:
+    """Queue the executive report of dataset ``name`` for a selection (as ``build_report``); return the job id."""
+    params = {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None,
+              "where": {str(c): [str(v) for v in values] for c, values in (where or {}).items()},
+              "period": period, "min_n": min_n}
+    return jobs.submit(store, REPORT, dataset=name, params=params)
+
+
+def run_report(store: Store, params: dict[str, Any], progress: Progress) -> Mapping[str, Any]:
+    """Build the report once and render it as HTML and PDF, both kept with the job (``report_files``)."""
+    report = report_service.build_report(store, str(params["dataset"]), start=params.get("start"),
+                                         end=params.get("end"), where=params.get("where") or None,
+                                         period=str(params.get("period") or "month"), min_n=params.get("min_n"),
+                                         progress=lambda f, m: progress(0.8 * f, m))
+    files = io.BytesIO()
+    with zipfile.ZipFile(files, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for step, fmt in enumerate(report_service.FORMATS):
+            progress(0.8 + 0.1 * step, f"Writing the {fmt.upper()} file")
+            bundle.writestr(f"report.{fmt}", report_service.render_report(report, fmt))
+    return {"message": f"The executive report of '{params['dataset']}' is ready to download on the Overview.",
+            "covers": report.covers, jobs.OUTPUT: files.getvalue()}
+
+
+def report_files(store: Store, job_id: int) -> dict[str, bytes] | None:
+    """Return the report job's files by format ("html", "pdf"); None while it runs or when it failed."""
+    data = jobs.output(store, job_id)
+    if data is None:
+        return None
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        return {fmt: bundle.read(f"report.{fmt}") for fmt in report_service.FORMATS}
+
+
 jobs.register(IMPORT, run_import, label="Import into '{dataset}'")
 jobs.register(FOLLOW_UP, run_follow_up, label="Sentiment and themes of '{dataset}'")
 jobs.register(SHEET_SYNC, run_sheet_sync, label="Sync of the sheet linked to '{dataset}'")
+jobs.register(REPORT, run_report, label="Executive report of '{dataset}'")

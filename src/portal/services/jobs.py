@@ -6,7 +6,8 @@ A job is stored (``portal.store.jobs``) before it runs, so closing the page, a r
   with a percentage and a stage the pages poll; ``run_pending`` runs everything queued (``portal jobs run``).
 * Each kind of job is a function ``(store, params, progress) -> result`` registered by name in one line with
   ``register`` (``params`` also carry ``job_id`` and ``dataset``; a result is a JSON-able dict whose
-  ``message`` is shown to the person).
+  ``message`` is shown to the person; bytes under ``OUTPUT`` are a file the job made, kept with it and read
+  back with ``output``).
 * A job whose process died is found by ``recover`` (its process is gone, or its heartbeat is old): work the
   portal started itself is queued again and resumes (every kind is safe to run twice); a job a person started
   ends ``interrupted`` and runs again only when the person asks (``retry``).
@@ -41,7 +42,7 @@ from portal.store.schema import (
 
 __all__ = [
     "BY_PERSON", "BY_PORTAL", "JOB_DONE", "JOB_FAILED", "JOB_INTERRUPTED", "JOB_QUEUED", "JOB_RUNNING", "Job",
-    "JobKind", "JobRequest", "get", "kinds", "list_jobs", "recover", "register", "retry", "run_next",
+    "JobKind", "JobRequest", "OUTPUT", "get", "kinds", "list_jobs", "output", "recover", "register", "retry", "run_next",
     "run_now", "run_pending", "submit",
 ]
 
@@ -49,6 +50,8 @@ _LOG = logging.getLogger("portal.jobs")
 Progress = Callable[[float, str], None]
 JobFunction = Callable[[Store, dict[str, Any], Progress], Mapping[str, Any] | None]
 
+#: The result key under which a job hands back a file it made (a report), kept with the job, not in its result.
+OUTPUT = "output"
 #: A running job's heartbeat is written at least this often ...
 HEARTBEAT_SECONDS = 15.0
 #: ... and its percentage and stage at most this often (the page polls about as often).
@@ -136,13 +139,14 @@ def _run(store: Store, job: Job, owner: str, *, also: Progress | None = None) ->
     """Run a claimed job with a progress reporter beside it; record how it ended; return it as stored."""
     reporter = _Reporter(store, job.id, owner, also)
     reporter.start()
-    error, result = None, None
+    error, result, output = None, None, None
     try:
         kind = kinds().get(job.kind)
         if kind is None:
             raise InputError(f"This portal does not know how to run a job of kind '{job.kind}'.")
         params = {**job.params, "job_id": job.id, "dataset": job.dataset}
         result = dict(kind.run(store, params, reporter.update) or {})
+        output = result.pop(OUTPUT, None)
     except PortalError as err:
         error = str(err)
     except Exception as err:  # noqa: BLE001 - a job ends as "failed" with a sentence; the details go to the log
@@ -151,7 +155,7 @@ def _run(store: Store, job: Job, owner: str, *, also: Progress | None = None) ->
     finally:
         reporter.stop()
         _RUNNING_HERE.discard(owner)
-    stored.finish_job(store, job.id, owner, error=error, result=result)
+    stored.finish_job(store, job.id, owner, error=error, result=result, output=output)
     return stored.get_job(store, job.id) or job
 
 
@@ -247,6 +251,12 @@ def retry(store: Store, job_id: int) -> Job:
 def get(store: Store, job_id: int) -> Job | None:
     """Return job ``job_id`` as it stands (None when there is none)."""
     return stored.get_job(store, job_id)
+
+
+def output(store: Store, job_id: int) -> bytes | None:
+    """Return the file job ``job_id`` made (None while it runs, when it failed or made none)."""
+    job = stored.get_job(store, job_id)
+    return stored.job_payload(store, job_id) if job is not None and job.state == JOB_DONE else None
 
 
 def list_jobs(store: Store, *, states: list[str] | None = None, limit: int = 100) -> list[Job]:

@@ -27,6 +27,7 @@ from portal.executive.pdf import render_pdf
 from portal.model import DatasetInfo
 from portal.services import compare as compare_service
 from portal.services import datasets
+from portal.services import journey as journey_service
 from portal.services import themes as theme_service
 from portal.services.clauses import Progress
 from portal.store import Store
@@ -87,13 +88,15 @@ def segment_differences(inputs: ReportInputs) -> executive.Section:
 
 
 def journey_stage(inputs: ReportInputs) -> executive.Section | None:
-    """Return the journey's weakest stage: the hook for the journey section (None: not built yet).
-
-    To add it: read the dataset's journey (``portal.services.journey``) for ``inputs.start``, ``inputs.end`` and
-    ``inputs.where``, and return ``executive.Section("journey", title, sentence, inputs.covers, table=...,
-    data=...)``; return None when the dataset has no journey. It is already in ``SECTION_BUILDERS``.
-    """
-    return None
+    """Return the journey stage by stage with its weakest stage; None when the dataset has no journey set."""
+    try:
+        journey = journey_service.journey_view(inputs.store, inputs.info.name, start=inputs.start, end=inputs.end,
+                                               where=inputs.where, min_n=inputs.min_n)
+    except InputError:  # the journey's column is gone from the data: the Journey page asks for it again
+        return None
+    if journey is None or journey.table.empty:
+        return None
+    return sections.journey_section(journey, inputs.covers)
 
 
 def competitor_gaps(inputs: ReportInputs) -> executive.Section | None:

@@ -151,10 +151,11 @@ def report_progress(store: Store, job_id: int, owner: str, *, percent: int | Non
 
 
 def finish_job(store: Store, job_id: int, owner: str, *, error: str | None = None,
-               result: Mapping[str, Any] | None = None) -> bool:
-    """End a running job of ``owner``: done, or failed with ``error`` (a sentence); its file is dropped."""
-    values: dict[str, Any] = {"state": JOB_FAILED if error else JOB_DONE, "finished_at": _now(), "payload": None,
-                              "error": error or "", "owner": None}
+               result: Mapping[str, Any] | None = None, output: bytes | None = None) -> bool:
+    """End a running job of ``owner``: done, or failed with ``error`` (a sentence); its input file is dropped
+    and ``output`` (a file the job made, such as a report) is kept in its place."""
+    values: dict[str, Any] = {"state": JOB_FAILED if error else JOB_DONE, "finished_at": _now(),
+                              "payload": None if error else output, "error": error or "", "owner": None}
     if result is not None:
         values["result"] = orjson.dumps(dict(result)).decode()
     if not error:
