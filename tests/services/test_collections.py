@@ -7,9 +7,11 @@ import pytest
 
 from portal.errors import InputError, NotFoundError
 from portal.ingest.read import Table
+from portal.safe_csv import write_csv
 from portal.services import collections as col
 from portal.services import datasets as dataset_service
 from portal.services import themes as theme_service
+from portal.services.collection_export import NOT_IN_DATA, collection_csv_frame, collection_html
 from portal.services.imports import commit, prepare, revert_import
 from portal.text.codeframe import Codeframe, Theme
 
@@ -198,3 +200,30 @@ def test_a_link_holds_a_plain_collection_number_or_is_refused(text) -> None:
 
 def test_a_plain_number_in_a_link_is_read() -> None:
     assert col.parse_collection_id(" 42 ") == 42
+
+
+def test_the_html_page_is_escaped_self_contained_and_printable(coded) -> None:
+    made = col.create_collection(coded, "survey", "<b>Evidence</b> & more", "note with <img src=x>")
+    col.add_comment(coded, made.id, key_of(coded, "<script>alert(1)</script> refund"), "<i>mine</i>")
+    page = collection_html(col.open_collection(coded, made.id))
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; refund" in page
+    assert "<img" not in page and "<b>Evidence" not in page and "&lt;i&gt;mine&lt;/i&gt;" in page
+    assert "&#x27;refunds&#x27; stands for 3 comments" in page and "£75 revenue" in page
+    for fetching in ("src=", "href=", "url(", "@import", "http://", "https://"):
+        assert fetching not in page.replace("&lt;img src=x&gt;", ""), fetching
+    assert "@media print" in page and page.startswith("<!DOCTYPE html>")
+
+
+def test_the_csv_lists_each_comment_in_order_and_says_which_left_the_data(coded) -> None:
+    extra = frame([*ROWS, ("New delivery complaint", 1, 1.0)])
+    second = load(coded, extra)
+    made = col.create_collection(coded, "survey", "Rows")
+    col.add_comment(coded, made.id, key_of(coded, "Parcel damaged"), "=HYPERLINK(1)")
+    col.add_comment(coded, made.id, key_of(coded, "New delivery complaint"))
+    revert_import(coded, second)
+    table = collection_csv_frame(col.open_collection(coded, made.id))
+    assert table["Place"].tolist() == [1, 2] and table["In the data"].tolist() == ["yes", "no"]
+    assert table["Comment"].tolist() == ["Parcel damaged", NOT_IN_DATA]
+    assert table["What the themes stand for"].iloc[0].startswith("'delivery' stands for 3 comments")
+    text = write_csv(table) or ""
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text  # the note cannot run as a formula
