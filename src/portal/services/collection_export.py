@@ -18,7 +18,7 @@ from portal.numbers import count, money, percent, plural
 from portal.services.collections import OpenedCollection
 from portal.text.theme_view import finite
 
-__all__ = ["collection_csv_frame", "collection_html", "item_facts", "stands_for"]
+__all__ = ["NOT_IN_DATA", "collection_csv_frame", "collection_html", "item_facts", "stands_for", "theme_lines"]
 
 #: How missing comments read, everywhere.
 NOT_IN_DATA = "No longer in the data (its import was undone or its row removed)."
@@ -56,7 +56,7 @@ def item_facts(item: Any) -> list[str]:
     return facts
 
 
-def _theme_lines(opened: OpenedCollection, themes: list[str]) -> list[str]:
+def theme_lines(opened: OpenedCollection, themes: list[str]) -> list[str]:
     """Return the sentence of each of ``themes`` that has figures."""
     table = opened.themes.set_index("theme") if len(opened.themes) else None
     lines = []
@@ -78,7 +78,7 @@ def collection_csv_frame(opened: OpenedCollection) -> pd.DataFrame:
             "In the data": "yes" if item["in_data"] else "no",
             "Details": "; ".join(item_facts(item)),
             "Themes": "; ".join(item["themes"]),
-            "What the themes stand for": " ".join(_theme_lines(opened, item["themes"])),
+            "What the themes stand for": " ".join(theme_lines(opened, item["themes"])),
             "Response key": item["row_key"],
             "Added": item["added_at"],
         })
@@ -114,7 +114,7 @@ def _item_html(opened: OpenedCollection, item: dict[str, Any]) -> str:
     facts = item_facts(item)
     if facts:
         parts.append(f'<p class="facts">{esc(" · ".join(facts))}</p>')
-    lines = _theme_lines(opened, item["themes"])
+    lines = theme_lines(opened, item["themes"])
     if lines:
         parts.append('<ul class="figures">' + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>")
     kind = ' class="missing"' if not item["in_data"] else ""

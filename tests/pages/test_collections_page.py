@@ -1,0 +1,99 @@
+"""The Collections page: a collection opened from its link, reordered, trimmed; bad links; saving from Themes."""
+
+from __future__ import annotations
+
+import pytest
+from kpitools import REVIEWS, SURVEY, open_app, texts
+from pagetools import open_page
+
+from portal.services import collections as col
+from portal.services import datasets as dataset_service
+from portal.store import Store
+from portal.ui.collect import widget_key
+
+
+def _keys(url: str, name: str, n: int) -> list[tuple[str, str]]:
+    """Return (row key, comment) of the first ``n`` responses of ``name`` with a comment."""
+    with Store(url) as store:
+        loaded = dataset_service.load_responses(store, name)
+    loaded = loaded[loaded["comment"].notna() & (loaded["comment"].astype(str).str.len() > 20)]
+    return list(zip(loaded["row_key"].head(n), loaded["comment"].head(n), strict=True))
+
+
+@pytest.fixture
+def evidence(demo_copy: str) -> tuple[int, list[tuple[str, str]]]:
+    """A collection of three survey comments in the demo store's copy, with a note on the first."""
+    picked = _keys(demo_copy, SURVEY, 3)
+    with Store(demo_copy) as store:
+        made = col.create_collection(store, SURVEY, "Onboarding pain, Q3", "What new customers trip over")
+        for i, (key, _) in enumerate(picked):
+            col.add_comment(store, made.id, key, "first one" if i == 0 else "")
+    return made.id, picked
+
+
+def _order(url: str, collection_id: int) -> list[str]:
+    with Store(url) as store:
+        return col.open_collection(store, collection_id).items["row_key"].tolist()
+
+
+def test_the_link_opens_the_collection_with_its_comments_figures_and_downloads(evidence, demo_copy):
+    collection_id, picked = evidence
+    at = open_app("collections", query={"collection": str(collection_id)})
+    assert not at.exception and not at.error
+    shown = texts(at).replace("\\", "")
+    assert "Onboarding pain, Q3" in [h.value.replace("\\", "") for h in at.header]
+    assert "What new customers trip over" in shown and "first one" in shown
+    for _, comment in picked:
+        assert " ".join(comment.split())[:40] in shown
+    assert "stands for" in shown and "comments (" in shown  # the themes' figures
+    assert any(f"?collection={collection_id}" in c.value for c in at.code)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download as CSV", "Download a printable page (HTML)"]
+
+
+def test_buttons_move_and_remove_comments(evidence, demo_copy):
+    collection_id, picked = evidence
+    keys = [k for k, _ in picked]
+    at = open_page("collections", query={"collection": str(collection_id)})  # buttons: the page alone
+    assert at.button(key="collections_up_0").disabled and at.button(key="collections_down_2").disabled
+    at.button(key="collections_down_0").click().run()
+    assert _order(demo_copy, collection_id) == [keys[1], keys[0], keys[2]]
+    at.button(key="collections_up_2").click().run()
+    assert _order(demo_copy, collection_id) == [keys[1], keys[2], keys[0]]
+    at.button(key="collections_remove_0").click().run()
+    assert _order(demo_copy, collection_id) == [keys[2], keys[0]]
+    assert not at.exception and not at.error
+
+
+@pytest.mark.parametrize("value", ["abc", "1;DROP TABLE collections", "-1", "99999"])
+def test_a_bad_or_unknown_number_in_the_link_says_so(demo, value):
+    at = open_app("collections", query={"collection": value})
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert len(errors) == 1
+    assert "not a collection number" in errors[0] or "no collection number 99999" in errors[0]
+
+
+def test_without_a_link_the_page_lists_the_datasets_collections(evidence):
+    at = open_app("collections", query={"dataset": SURVEY})
+    assert not at.exception and not at.error
+    assert "Onboarding pain, Q3" in [p.proto.label.replace("\\", "") for p in at.get("page_link")]
+    other = open_app("collections", query={"dataset": REVIEWS})
+    assert "No collection yet" in texts(other)
+
+
+def test_a_comment_on_the_themes_page_saves_into_a_new_collection(demo_copy):
+    at = open_page("themes", query={"dataset": SURVEY})
+    assert not at.exception and not at.error
+    save = next(b for b in at.button if b.key and b.key.startswith("themes_collect_") and b.key.endswith("_save"))
+    prefix = save.key.removesuffix("_save")
+    at.text_input(key=f"{prefix}_name").input("Said on Themes")
+    at.text_input(key=f"{prefix}_note").input("a note")
+    at.button(key=f"{prefix}_save").click().run()
+    assert not at.exception and not at.error
+    assert any("Saved to 'Said on Themes'" in s.value.replace("\\", "") for s in at.success)
+    with Store(demo_copy) as store:
+        made = col.list_collections(store, SURVEY)
+        assert [c.name for c in made] == ["Said on Themes"]
+        key = col.open_collection(store, made[0].id).items["row_key"].iloc[0]
+    assert prefix == widget_key("themes_collect", key)
