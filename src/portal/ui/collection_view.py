@@ -108,8 +108,8 @@ def item_card(opened: OpenedCollection, item: dict, place: int) -> None:
     with st.container(border=True):
         text_col, act_col = st.columns([10, 2])
         text = str(item["comment"]) if item["in_data"] else NOT_IN_DATA
-        text_col.markdown(f"**{place + 1}.** " + (f"> {escape_markdown(text)}" if item["in_data"]
-                                                  else f":gray[*{escape_markdown(text)}*]"))
+        shown = escape_markdown(text) if item["in_data"] else f":gray[*{escape_markdown(text)}*]"
+        text_col.markdown(f"> **{place + 1}.** {shown}")
         if item["note"]:
             text_col.markdown(f"**Note:** {escape_markdown(item['note'])}")
         facts = item_facts(item)
