@@ -8,6 +8,7 @@ from pagetools import open_page
 
 from portal.services import collections as col
 from portal.services import datasets as dataset_service
+from portal.services.compare import cell_reviews, compare_dataset
 from portal.store import Store
 from portal.ui.collect import widget_key
 
@@ -97,3 +98,24 @@ def test_a_comment_on_the_themes_page_saves_into_a_new_collection(demo_copy):
         assert [c.name for c in made] == ["Said on Themes"]
         key = col.open_collection(store, made[0].id).items["row_key"].iloc[0]
     assert prefix == widget_key("themes_collect", key)
+
+
+def test_a_review_behind_a_competitors_cell_saves_into_a_collection(demo_copy):
+    with Store(demo_copy) as store:
+        existing = col.create_collection(store, REVIEWS, "Globex pain")
+        theme = compare_dataset(store, REVIEWS, ours="Acme").gaps["theme"].iloc[0]
+        reviews = cell_reviews(store, REVIEWS, theme=theme, group="Globex")
+    query = {"dataset": REVIEWS, "competitors_theme": theme, "competitors_brand": "Globex"}
+    at = open_page("competitors", query=query)
+    assert not at.exception and not at.error
+    picked = at.selectbox(key="competitors_collect_row")
+    assert picked.options and picked.value == reviews["row_key"].iloc[0]  # the cell's reviews, in order
+    prefix = widget_key("competitors_collect", picked.value)
+    at.selectbox(key=f"{prefix}_pick").set_value(existing.id).run()
+    at.button(key=f"{prefix}_save").click().run()
+    assert not at.exception and not at.error
+    assert any("Saved to 'Globex pain'" in s.value.replace("\\", "") for s in at.success)
+    with Store(demo_copy) as store:
+        opened = col.open_collection(store, existing.id)
+    assert opened.items["row_key"].tolist() == [reviews["row_key"].iloc[0]]
+    assert opened.items["brand"].tolist() == ["Globex"]
