@@ -15,7 +15,7 @@ from portal.cli import BROKEN_PIPE_EXIT, build_parser
 
 #: The commands the README's "Command line" section documents, by the names the parser registers.
 COMMANDS = {"import", "datasets", "history", "revert", "export", "kpis", "themes", "discover", "codeframe",
-            "sync", "sheets", "demo", "delete", "compare"}
+            "sync", "sheets", "demo", "delete", "compare", "collections"}
 SHEET_ACTIONS = {"list", "schedule", "unlink", "worksheets", "account"}
 SURVEY = "Acme NPS survey"
 PORTAL = Path(sys.executable).with_name("portal")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import orjson
 import pandas as pd
 import pytest
 
+from portal.cli import main
 from portal.errors import InputError, NotFoundError
 from portal.ingest.read import Table
 from portal.safe_csv import write_csv
@@ -227,3 +229,19 @@ def test_the_csv_lists_each_comment_in_order_and_says_which_left_the_data(coded)
     assert table["What the themes stand for"].iloc[0].startswith("'delivery' stands for 3 comments")
     text = write_csv(table) or ""
     assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text  # the note cannot run as a formula
+
+
+def test_the_cli_lists_collections_with_their_comments_in_order(coded, db_url, capsys) -> None:
+    made = col.create_collection(coded, "survey", "Pain", "what hurts")
+    col.add_comment(coded, made.id, key_of(coded, "Parcel damaged"), "worst")
+    col.add_comment(coded, made.id, key_of(coded, "The delivery was late"))
+    col.move_comment(coded, made.id, key_of(coded, "The delivery was late"), 0)
+    assert main(["collections", "--dataset", "survey", "--db", db_url, "--format", "json"]) == 0
+    found = orjson.loads(capsys.readouterr().out)["collections"]
+    assert [(c["id"], c["name"], c["note"], c["link"]) for c in found] == [
+        (made.id, "Pain", "what hurts", f"/collections?collection={made.id}")]
+    assert [(i["position"], i["comment"], i["note"], i["in_data"], i["themes"]) for i in found[0]["items"]] == [
+        (1, "The delivery was late", "", True, ["delivery"]), (2, "Parcel damaged", "worst", True, ["delivery"])]
+    assert main(["collections", "--dataset", "survey", "--db", db_url]) == 0
+    assert "Parcel damaged" in capsys.readouterr().out
+    assert main(["collections", "--dataset", "nope", "--db", db_url]) == 1

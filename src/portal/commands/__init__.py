@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from portal.commands import compare, data, kpis, sheets, themes
+from portal.commands import collections, compare, data, kpis, sheets, themes
 
-COMMAND_MODULES = [data, kpis, sheets, themes, compare]
+COMMAND_MODULES = [data, kpis, sheets, themes, compare, collections]

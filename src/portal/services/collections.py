@@ -203,8 +203,8 @@ def shift_comment(store: Store, collection_id: int, row_key: str, by: int) -> No
     move_comment(store, collection_id, row_key, max(0, keys.index(row_key) + int(by)))
 
 
-def open_collection(store: Store, collection_id: int) -> OpenedCollection:
-    """Return a collection with its comments, their fields and themes, and those themes' figures.
+def open_collection(store: Store, collection_id: int, *, figures: bool = True) -> OpenedCollection:
+    """Return a collection with its comments, their fields and themes, and (with ``figures``) those themes' figures.
 
     Raises ``NotFoundError`` for an unknown collection.
     """
@@ -217,7 +217,7 @@ def open_collection(store: Store, collection_id: int) -> OpenedCollection:
     assigned = theme_service.assignments(store, info.name)
     codeframe = theme_service.current_codeframe(store, info.name)
     items = _items(stored.list_items(store, collection.id), frame, assigned)
-    if codeframe is None:
+    if codeframe is None or not figures:
         table = pd.DataFrame(columns=list(FIGURE_COLUMNS))
         has_nps = "nps" in metrics.mapped_roles(info.config)
     else:
