@@ -245,3 +245,13 @@ def test_the_cli_lists_collections_with_their_comments_in_order(coded, db_url, c
     assert main(["collections", "--dataset", "survey", "--db", db_url]) == 0
     assert "Parcel damaged" in capsys.readouterr().out
     assert main(["collections", "--dataset", "nope", "--db", db_url]) == 1
+
+
+def test_a_kept_theme_context_opens_the_same_collection(coded) -> None:
+    made = col.create_collection(coded, "survey", "Same")
+    col.add_comment(coded, made.id, key_of(coded, "The courier was rude and the refund is stuck"))
+    fresh = col.open_collection(coded, made.id)
+    kept = col.open_collection(coded, made.id, context=col.theme_context(coded, "survey"))
+    assert fresh.items.equals(kept.items) and fresh.themes.equals(kept.themes)
+    bare = col.open_collection(coded, made.id, figures=False)
+    assert bare.themes.empty and bare.items["themes"].tolist() == fresh.items["themes"].tolist()

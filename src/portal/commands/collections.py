@@ -27,8 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def collection_records(store: Any, dataset: str) -> list[dict[str, Any]]:
     """Return the dataset's collections as the command's JSON records (see README)."""
     records = []
-    for collection in collection_service.list_collections(store, dataset):
-        opened = collection_service.open_collection(store, collection.id, figures=False)
+    found = collection_service.list_collections(store, dataset)
+    context = collection_service.theme_context(store, dataset, figures=False) if found else None
+    for collection in found:
+        opened = collection_service.open_collection(store, collection.id, context=context)
         items = [{"position": place, "row_key": item["row_key"], "comment": item["comment"], "note": item["note"],
                   "in_data": bool(item["in_data"]), "themes": list(item["themes"])}
                  for place, item in enumerate(opened.items.to_dict(orient="records"), start=1)]

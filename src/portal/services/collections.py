@@ -33,6 +33,7 @@ __all__ = [
     "MAX_NOTE_LENGTH",
     "Collection",
     "OpenedCollection",
+    "ThemeContext",
     "add_comment",
     "create_collection",
     "delete_collection",
@@ -45,6 +46,7 @@ __all__ = [
     "rename_collection",
     "save_comment",
     "shift_comment",
+    "theme_context",
 ]
 
 Collection = StoredCollection
@@ -203,40 +205,64 @@ def shift_comment(store: Store, collection_id: int, row_key: str, by: int) -> No
     move_comment(store, collection_id, row_key, max(0, keys.index(row_key) + int(by)))
 
 
-def open_collection(store: Store, collection_id: int, *, figures: bool = True) -> OpenedCollection:
+@dataclass(frozen=True, eq=False)
+class ThemeContext:
+    """What opening any collection of one dataset needs from its themes (worth keeping while the data and the
+    codeframe stay the same): each comment's theme names, every theme's figures (``FIGURE_COLUMNS``; empty when
+    not asked for or without a codeframe) and whether NPS figures mean anything."""
+
+    themes: dict[str, list[str]]
+    table: pd.DataFrame
+    has_nps: bool
+
+
+def theme_context(store: Store, dataset: str, *, figures: bool = True) -> ThemeContext:
+    """Return the themes of every comment of ``dataset`` and (with ``figures``) every theme's figures.
+
+    Raises ``NotFoundError`` for an unknown dataset.
+    """
+    info = dataset_service.find_dataset(store, dataset)
+    if info is None:
+        raise NotFoundError(f"There is no dataset named '{dataset}' any more.")
+    assigned = theme_service.assignments(store, info.name)
+    themes: dict[str, list[str]] = {}
+    for key, theme in zip(assigned.get("row_key", []), assigned.get("theme", []), strict=True):
+        themes.setdefault(str(key), []).append(str(theme))
+    codeframe = theme_service.current_codeframe(store, info.name)
+    if codeframe is None or not figures:
+        return ThemeContext(themes, pd.DataFrame(columns=list(FIGURE_COLUMNS)),
+                            "nps" in metrics.mapped_roles(info.config))
+    frame = theme_service.with_corrected_sentiment(store, info.name, dataset_service.load_responses(store, info.name))
+    view = summarise_themes(frame, assigned, codeframe, info.config)
+    return ThemeContext(themes, view.table[list(FIGURE_COLUMNS)].reset_index(drop=True), view.has_nps)
+
+
+def open_collection(store: Store, collection_id: int, *, figures: bool = True,
+                    context: ThemeContext | None = None) -> OpenedCollection:
     """Return a collection with its comments, their fields and themes, and (with ``figures``) those themes' figures.
 
-    Raises ``NotFoundError`` for an unknown collection.
+    ``context`` (``theme_context`` of the collection's dataset, as kept by the caller) saves working the themes
+    out again. Raises ``NotFoundError`` for an unknown collection.
     """
     collection = get_collection(store, collection_id)
     info = dataset_service.find_dataset(store, collection.dataset)
     if info is None:
         raise NotFoundError(f"The dataset '{collection.dataset}' of this collection is gone.")
+    if context is None:
+        context = theme_context(store, info.name, figures=figures)
     frame = theme_service.with_corrected_sentiment(
         store, info.name, dataset_service.load_responses(store, info.name))
-    assigned = theme_service.assignments(store, info.name)
-    codeframe = theme_service.current_codeframe(store, info.name)
-    items = _items(stored.list_items(store, collection.id), frame, assigned)
-    if codeframe is None or not figures:
-        table = pd.DataFrame(columns=list(FIGURE_COLUMNS))
-        has_nps = "nps" in metrics.mapped_roles(info.config)
-    else:
-        view = summarise_themes(frame, assigned, codeframe, info.config)
-        named = {t for themes in items["themes"] for t in themes}
-        table = view.table[view.table["theme"].isin(named)].reset_index(drop=True)[list(FIGURE_COLUMNS)]
-        has_nps = view.has_nps
+    items = _items(stored.list_items(store, collection.id), frame, context.themes)
+    named = {t for themes in items["themes"] for t in themes}
+    table = context.table[context.table["theme"].isin(named)].reset_index(drop=True)
     return OpenedCollection(collection=collection, items=items, themes=table, currency=info.config.currency,
-                            has_nps=has_nps)
+                            has_nps=context.has_nps)
 
 
-def _items(kept: list[stored.StoredItem], frame: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
+def _items(kept: list[stored.StoredItem], frame: pd.DataFrame, themes: dict[str, list[str]]) -> pd.DataFrame:
     """Return the items in order with each comment's fields (None when it left the data) and theme names."""
     keys = [i.row_key for i in kept]
     rows = frame[frame["row_key"].isin(set(keys))].drop_duplicates("row_key").set_index("row_key")
-    themes: dict[str, list[str]] = {}
-    mine = assigned[assigned["row_key"].isin(set(keys))] if len(assigned) else assigned
-    for key, theme in zip(mine.get("row_key", []), mine.get("theme", []), strict=True):
-        themes.setdefault(key, []).append(str(theme))
     data: dict[str, list[object]] = {c: [] for c in ITEM_COLUMNS}
     for item in kept:
         present = item.row_key in rows.index
@@ -248,6 +274,6 @@ def _items(kept: list[stored.StoredItem], frame: pd.DataFrame, assigned: pd.Data
         for field in FIELDS:
             value = rows.at[item.row_key, field] if present and field in rows.columns else None
             data[field].append(None if value is None or (not isinstance(value, str) and pd.isna(value)) else value)
-        data["themes"].append(themes.get(item.row_key, []) if present else [])
+        data["themes"].append(list(themes.get(item.row_key, [])) if present else [])
     out = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}, columns=list(ITEM_COLUMNS))
     return out.astype({"in_data": bool, "position": "int64"})

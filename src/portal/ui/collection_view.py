@@ -7,12 +7,16 @@ unpickled), and a bad or unknown number gives a clear message. Comments are show
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import streamlit as st
 
+from portal import settings
+from portal.errors import NotFoundError
 from portal.model import DatasetInfo
 from portal.numbers import plural
 from portal.services import collections as collection_service
+from portal.services import datasets as dataset_service
 from portal.services.collection_export import (
     NOT_IN_DATA,
     collection_csv_frame,
@@ -20,11 +24,12 @@ from portal.services.collection_export import (
     item_facts,
     theme_lines,
 )
-from portal.services.collections import Collection, OpenedCollection
+from portal.services.collections import Collection, OpenedCollection, ThemeContext
 from portal.ui.collect import COLLECTION_PARAM, collection_link
 from portal.ui.context import get_store
 from portal.ui.downloads import csv_download
 from portal.ui.markdown import escape_markdown
+from portal.ui.theme_data import theme_stamp
 
 
 def file_stem(name: str) -> str:
@@ -60,10 +65,27 @@ def collection_list(info: DatasetInfo) -> None:
                 st.rerun()
 
 
+@st.cache_data(show_spinner="Reading the themes ...", max_entries=8)
+def _context(url: str, dataset: str, version: int, stamp: tuple[Any, ...]) -> ThemeContext:
+    """Return the dataset's theme context (cached per store, dataset, data version and codeframe stamp)."""
+    del url, version, stamp
+    return collection_service.theme_context(get_store(), dataset)
+
+
+def open_from_link(collection_id: int) -> OpenedCollection:
+    """Return the collection with its themes' figures (the figures kept while data and codeframe stay the same)."""
+    store = get_store()
+    dataset = collection_service.get_collection(store, collection_id).dataset
+    info = dataset_service.find_dataset(store, dataset)
+    if info is None:
+        raise NotFoundError(f"The dataset '{dataset}' of this collection is gone.")
+    context = _context(settings.database_url(), info.name, info.data_version, theme_stamp(info))
+    return collection_service.open_collection(store, collection_id, context=context)
+
+
 def opened_collection(raw: str) -> None:
     """Draw the collection the link names (``raw``: the link's value), or a clear message when it cannot."""
-    collection_id = collection_service.parse_collection_id(raw)
-    opened = collection_service.open_collection(get_store(), collection_id)
+    opened = open_from_link(collection_service.parse_collection_id(raw))
     c = opened.collection
     if st.button("All collections", key="collections_back", icon=":material/arrow_back:", type="tertiary"):
         st.query_params.pop(COLLECTION_PARAM, None)
