@@ -83,14 +83,17 @@ def _collection(row: sa.Row) -> StoredCollection:
 
 def create_collection(store: Store, dataset: str, name: str, note: str = "") -> StoredCollection:
     """Store a new, empty collection of ``dataset`` and return it; raise ``InputError`` when the name is taken."""
-    with write_transaction(store.engine) as conn:
-        dataset_id = store._dataset_id(conn, dataset, lock=True)
-        clash = conn.execute(sa.select(collections.c.id).where(
-            collections.c.dataset_id == dataset_id, collections.c.name == name)).first()
-        if clash is not None:
-            raise _taken(name)
-        new_id = conn.execute(sa.insert(collections).values(
-            dataset_id=dataset_id, name=name, note=note, created_at=_now())).inserted_primary_key[0]
+    try:
+        with write_transaction(store.engine) as conn:
+            dataset_id = store._dataset_id(conn, dataset, lock=True)
+            clash = conn.execute(sa.select(collections.c.id).where(
+                collections.c.dataset_id == dataset_id, collections.c.name == name)).first()
+            if clash is not None:
+                raise _taken(name)
+            new_id = conn.execute(sa.insert(collections).values(
+                dataset_id=dataset_id, name=name, note=note, created_at=_now())).inserted_primary_key[0]
+    except sa.exc.IntegrityError as err:  # another person made the same name at the same moment
+        raise _taken(name) from err
     found = collection_by_id(store, int(new_id))
     assert found is not None
     return found
@@ -152,6 +155,14 @@ def add_item(store: Store, collection_id: int, row_key: str, note: str = "") -> 
 
     A comment already there stays one item in its place; a non-empty ``note`` replaces its note.
     """
+    try:
+        return _add_item(store, collection_id, row_key, note)
+    except sa.exc.IntegrityError:  # the same comment saved twice at the same moment: one item
+        return False
+
+
+def _add_item(store: Store, collection_id: int, row_key: str, note: str) -> bool:
+    """Add a comment at the end of a collection (see ``add_item``)."""
     with write_transaction(store.engine) as conn:
         _lock_collection(conn, collection_id)
         found = conn.execute(sa.select(collection_items.c.id).where(
