@@ -119,3 +119,19 @@ def test_a_review_behind_a_competitors_cell_saves_into_a_collection(demo_copy):
         opened = col.open_collection(store, existing.id)
     assert opened.items["row_key"].tolist() == [reviews["row_key"].iloc[0]]
     assert opened.items["brand"].tolist() == ["Globex"]
+
+
+def test_after_saving_into_a_new_collection_the_control_picks_it(demo_copy):
+    at = open_page("themes", query={"dataset": SURVEY})
+    save = next(b for b in at.button if b.key and b.key.startswith("themes_collect_") and b.key.endswith("_save"))
+    prefix = save.key.removesuffix("_save")
+    at.text_input(key=f"{prefix}_name").input("Twice")
+    at.button(key=f"{prefix}_save").click().run()
+    at.run()  # any next step on the page
+    with Store(demo_copy) as store:
+        made = col.list_collections(store, SURVEY)[0]
+    assert at.selectbox(key=f"{prefix}_pick").value == made.id
+    at.button(key=f"{prefix}_save").click().run()  # saving again: the same collection, one item
+    assert not at.error and any("Already in 'Twice'" in s.value.replace("\\", "") for s in at.success)
+    with Store(demo_copy) as store:
+        assert [(c.name, c.items) for c in col.list_collections(store, SURVEY)] == [("Twice", 1)]

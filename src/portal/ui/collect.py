@@ -45,6 +45,10 @@ def save_form(info: DatasetInfo, row_key: str, *, key: str) -> None:
     """Draw the collection picker, a name for a new one, a note and the Save button."""
     found = collection_service.list_collections(get_store(), info.name)
     names = {c.id: c.name for c in found}
+    made = st.session_state.pop(f"{key}_then", None)
+    if made in names:  # the collection this comment just went into: picked from now on, its name cleared
+        st.session_state[f"{key}_pick"] = made
+        st.session_state[f"{key}_name"] = ""
     choice = st.selectbox("Collection", [NEW, *names], key=f"{key}_pick",
                           format_func=lambda i: "A new collection …" if i == NEW else names.get(i, str(i)))
     new_name = ""
@@ -58,6 +62,7 @@ def save_form(info: DatasetInfo, row_key: str, *, key: str) -> None:
             target, added = collection_service.save_comment(
                 get_store(), info.name, row_key, collection_id=None if choice == NEW else int(choice),
                 new_name=new_name, note=note)
+            st.session_state[f"{key}_then"] = target.id
             what = "Saved to" if added else "Already in"
             st.success(escape_markdown(f"{what} '{target.name}' ({target.items} comments)."),
                        icon=":material/bookmark_added:")
