@@ -148,3 +148,20 @@ def test_a_comment_no_longer_in_the_data_is_marked_not_an_error(evidence, demo_c
     assert any("1 comment of this collection is no longer in the data" in w.value.replace("\\", "")
                for w in at.warning)
     assert "No longer in the data" in texts(at).replace("\\", "")
+
+
+def test_a_collection_is_renamed_then_deleted_from_its_page(evidence, demo_copy):
+    collection_id, _ = evidence
+    at = open_page("collections", query={"collection": str(collection_id)})
+    next(t for t in at.text_input if t.label == "Name").input("Renamed: pain")
+    next(t for t in at.text_area if t.label == "What it shows").input("new note")
+    next(b for b in at.button if b.label == "Save the changes").click().run()
+    assert not at.exception and not at.error
+    assert [h.value.replace("\\", "") for h in at.header] == ["Renamed: pain"]
+    assert at.button(key="collections_delete").disabled  # only once the box says yes
+    at.checkbox(key="collections_sure").check().run()
+    at.button(key="collections_delete").click().run()
+    assert not at.exception and not at.error
+    assert "collection" not in at.query_params and not at.header
+    with Store(demo_copy) as store:
+        assert col.list_collections(store, SURVEY) == []
