@@ -18,6 +18,7 @@ PAGES = [
     st.Page("pages/journey.py", title="Journey", icon=":material/route:"),
     st.Page("pages/themes.py", title="Themes", icon=":material/category:"),
     st.Page("pages/competitors.py", title="Competitors", icon=":material/compare_arrows:"),
+    st.Page("pages/collections.py", title="Collections", icon=":material/collections_bookmark:"),
     st.Page("pages/data_sources.py", title="Data sources", icon=":material/upload_file:"),
 ]
 

@@ -66,7 +66,7 @@ def main() -> None:
     st.subheader("Problems by theme", anchor=False)
     cell = kept_cell(views.heatmap(result, ctx.info.name), result)
     if cell:
-        views.cell_quotes(cell_reviews_of(ctx.info, *cell, ctx.filters), *cell, ctx.info.name)
+        views.cell_quotes(cell_reviews_of(ctx.info, *cell, ctx.filters), *cell, ctx.info.name, ctx.info)
     st.subheader("Where we trail and where we lead", anchor=False)
     views.gaps(result, ctx.info.name)
     st.subheader("What the best-rated brands do differently", anchor=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 from portal.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["intro", "pages", "themes_page", "ingest", "store", "jobs", "kpis", "journey", "report", "themes", "sentiment", "requests", "sheets", "demo", "zz_reference"]
+ORDER = ["intro", "pages", "themes_page", "collections", "ingest", "store", "jobs", "kpis", "journey", "report", "themes", "sentiment", "requests", "sheets", "demo", "zz_reference"]
 
 
 def settings_table() -> str:

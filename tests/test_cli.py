@@ -15,7 +15,7 @@ from portal.cli import BROKEN_PIPE_EXIT, build_parser
 
 #: The commands the README's "Command line" section documents, by the names the parser registers.
 COMMANDS = {"import", "datasets", "history", "revert", "export", "kpis", "themes", "discover", "codeframe",
-            "sync", "sheets", "demo", "delete", "compare", "journey", "jobs", "report"}
+            "sync", "sheets", "demo", "delete", "compare", "journey", "jobs", "report", "collections"}
 SHEET_ACTIONS = {"list", "schedule", "unlink", "worksheets", "account"}
 JOB_ACTIONS = {"run", "retry"}
 SURVEY = "Acme NPS survey"

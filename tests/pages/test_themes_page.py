@@ -68,10 +68,11 @@ def count_in(at, pattern: str) -> int:
 
 
 def cards_text(at) -> str:
-    """Return the Markdown of the comment cards (the block holding the sentiment icons)."""
-    found = [m.value for m in at.markdown if ":material/sentiment_" in m.value]
+    """Return the Markdown of the comment cards (one block each, starting with its sentiment icon), joined by rules."""
+    icon = re.compile(r"^:(red|gray|green)\[:material/(sentiment_[a-z]+|help):\]")
+    found = [m.value for m in at.markdown if icon.match(m.value)]
     assert found, "no comment cards on the page"
-    return found[0]
+    return "\n\n---\n\n".join(found)
 
 
 def test_ranked_chart_and_table_show_every_theme_with_the_library_figures(demo):

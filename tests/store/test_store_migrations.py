@@ -12,6 +12,7 @@ from alembic import command
 
 from portal.errors import StoreError
 from portal.store import Store
+from portal.store.collections import add_item, collection_by_id, create_collection, list_collections
 from portal.store.journeys import read_journey, save_journey
 from portal.store.migrate import alembic_config, current_revisions, head_revisions, upgrade
 from portal.store.schema import metadata
@@ -261,3 +262,23 @@ def test_unknown_revision_is_refused_before_touching_anything(db_url: str) -> No
         assert "newer version of the portal" in str(err)
     else:
         raise AssertionError("a store with an unknown revision was opened")
+
+
+def test_store_without_the_collection_tables_gains_them_in_place(db_url: str, make, rows) -> None:
+    old = _store_at(db_url, make, rows, "0008_collections@-1")  # every other part's schema, not 0008
+    assert current_revisions(old.store.engine) == head_revisions() - {"0008_collections"}
+    with old.store.engine.connect() as conn:
+        assert {"collections", "collection_items"}.isdisjoint(sa.inspect(conn).get_table_names())
+    old.store.close()
+    store = Store(db_url)  # opening applies 0008 to the store as it is
+    assert current_revisions(store.engine) == head_revisions()
+    assert _columns(store.engine, "collection_items") == {"id", "collection_id", "row_key", "position", "note",
+                                                          "added_at"}
+    for name, frame in old.frames.items():
+        assert store.load(name).equals(frame), name
+        assert list_collections(store, name) == []
+    made = create_collection(store, "old", "Evidence")
+    assert add_item(store, made.id, store.load("old")["row_key"].iloc[0])
+    store.delete_dataset("old")  # the collection goes with its dataset
+    assert collection_by_id(store, made.id) is None
+    store.close()

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from portal.commands import compare, data, jobs, journey, kpis, report, sheets, themes
+from portal.commands import collections, compare, data, jobs, journey, kpis, report, sheets, themes
 
-COMMAND_MODULES = [data, kpis, journey, sheets, themes, compare, report, jobs]
+COMMAND_MODULES = [data, kpis, journey, sheets, themes, compare, collections, report, jobs]

@@ -171,8 +171,8 @@ def cell_reviews(store: Store, name: str, *, theme: str, group: str, by: str | N
                  end: Any = None, where: Where = None) -> pd.DataFrame:
     """Return the reviews of ``group`` whose comment mentions ``theme`` (negative mentions first).
 
-    Columns: ``date``, ``rating``, ``sentiment``, ``negative`` (the mention is negative), ``comment``. Empty
-    when the theme or the group is unknown.
+    Columns: ``date``, ``rating``, ``sentiment``, ``negative`` (the mention is negative), ``comment`` and
+    ``row_key`` (which stored response it is). Empty when the theme or the group is unknown.
     """
     frame, config = dataset_frame(store, name, start, end)
     column = brand_column(frame, config, by)
@@ -181,7 +181,7 @@ def cell_reviews(store: Store, name: str, *, theme: str, group: str, by: str | N
     mine = frame[frame[column].astype(object).map(lambda v: str(v).strip() if pd.notna(v) else None) == group]
     men = mentions(mine.reset_index(drop=True), theme_service.assignments(store, name), codeframe)
     if theme not in men.names:
-        return pd.DataFrame(columns=["date", "rating", "sentiment", "negative", "comment"])
+        return pd.DataFrame(columns=["date", "rating", "sentiment", "negative", "comment", "row_key"])
     j = men.names.index(theme)
     hit = men.matrix[:, j]
     out = pd.DataFrame({
@@ -189,5 +189,6 @@ def cell_reviews(store: Store, name: str, *, theme: str, group: str, by: str | N
         "rating": mine["rating"].to_numpy()[hit] if "rating" in mine.columns else np.nan,
         "sentiment": men.polarity[hit, j], "negative": men.negative[hit, j],
         "comment": mine["comment"].to_numpy()[hit],
+        "row_key": mine["row_key"].to_numpy()[hit],
     })
     return out.sort_values(["negative", "sentiment"], ascending=[False, True], kind="stable").reset_index(drop=True)

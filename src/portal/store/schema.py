@@ -327,3 +327,35 @@ jobs = sa.Table(
 """Background jobs: what to do (kind, dataset, JSON parameters, an uploaded file's bytes until done), who
 started it, where it stands (state, percentage, stage, a sentence when it failed) and who runs it (owner and
 heartbeat, so a job whose process died is found)."""
+# Evidence collections (migration ``0008_collections``): named sets of comments kept as evidence.
+# ---------------------------------------------------------------------------------------------------------
+
+#: Longest collection name the store keeps.
+COLLECTION_NAME_LENGTH = 200
+
+collections = sa.Table(
+    "collections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer, _dataset_fk("fk_collections_dataset"), nullable=False),
+    sa.Column("name", sa.String(COLLECTION_NAME_LENGTH), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("dataset_id", "name", name="uq_collections_dataset_name"),
+)
+"""Named collections of a dataset's comments, with a note saying what they show."""
+
+collection_items = sa.Table(
+    "collection_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("collection_id", sa.Integer,
+              sa.ForeignKey(collections.c.id, ondelete="CASCADE", name="fk_collection_items_collection"),
+              nullable=False),
+    sa.Column("row_key", sa.Text, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("collection_id", "row_key", name="uq_collection_items_row"),
+)
+"""The comments of each collection, by their stable row key (so they survive re-imports), in order."""

@@ -11,6 +11,8 @@ import streamlit as st
 
 from portal.compare import Comparison
 from portal.compare.wording import gap_sentence, link_sentence
+from portal.model import DatasetInfo
+from portal.ui.collect import pick_and_save
 from portal.ui.downloads import csv_download
 from portal.ui.kpi import column_axis
 from portal.ui.markdown import escape_markdown
@@ -157,15 +159,19 @@ def heatmap(result: Comparison, name: str) -> tuple[str, str] | None:
     return picked_cell(event)
 
 
-def cell_quotes(reviews: pd.DataFrame, theme: str, brand: str, name: str) -> None:
-    """Draw the reviews behind one heat-map cell (negative mentions first) and their download."""
+def cell_quotes(reviews: pd.DataFrame, theme: str, brand: str, name: str, info: DatasetInfo | None = None) -> None:
+    """Draw the reviews behind one heat-map cell (negative mentions first), their download and, with ``info``,
+    a control that saves one of them to a collection."""
     negative = int(reviews["negative"].sum()) if not reviews.empty else 0
     st.markdown(escape_markdown(f"Reviews of {brand} that mention {theme}: {len(reviews):,}, "
                                 f"{negative:,} of them negatively."))
     shown, settings = cell_table(reviews)
     st.dataframe(shown, **settings)
-    csv_download(reviews, "Download these reviews (CSV)", f"{name}-{brand}-{theme}.csv".replace("/", "-"),
-                 key="competitors_cell_csv")
+    csv_download(reviews.drop(columns="row_key", errors="ignore"), "Download these reviews (CSV)",
+                 f"{name}-{brand}-{theme}.csv".replace("/", "-"), key="competitors_cell_csv")
+    if info is not None and "row_key" in reviews.columns and not reviews.empty:
+        pick_and_save(info, reviews["row_key"].astype(str).tolist(), reviews["comment"].tolist(),
+                      key="competitors_collect", what="review")
 
 
 #: The cell's review columns as shown.

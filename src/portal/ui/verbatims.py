@@ -31,6 +31,7 @@ from portal.text.verbatims import (
     unthemed,
     verbatims_file,
 )
+from portal.ui.collect import save_control, widget_key
 from portal.ui.context import choices_of, get_store
 from portal.ui.downloads import csv_download
 from portal.ui.errors import friendly_errors
@@ -115,7 +116,7 @@ def verbatim_section(info: DatasetInfo, view: ThemeView, comments: pd.DataFrame,
     if pages > 1:
         page_no = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key="themes_page", width=140))
     cards(shown.iloc[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE], found.search, view.segments,
-          choices_of(info))
+          choices_of(info), info)
     exported = export_verbatims(shown, view.segments)
     with st.expander(f"All {len(shown):,} comments as a table"):
         st.dataframe(exported.drop(columns="Response key"), hide_index=True, width="stretch", height=320)
@@ -124,17 +125,26 @@ def verbatim_section(info: DatasetInfo, view: ThemeView, comments: pd.DataFrame,
     correction(info, view, shown)
 
 
-def cards(rows: pd.DataFrame, search: str, segments: tuple[str, ...], labels: FilterChoices) -> None:
-    """Draw comments as quoted text, the theme's words and the search in bold, everything else escaped."""
-    blocks = []
-    for row in rows.to_dict(orient="records"):
-        text = str(row["comment"])
-        spans = [*row["spans"], *term_spans(text, search)]
-        facts = card_facts(row, segments, labels.label)
-        blocks.append(f"{_ICONS.get(row['sentiment'], '')} {highlight(text, spans)}  \n"
-                      f":gray[{escape_markdown(' · '.join(facts))}]")
+def cards(rows: pd.DataFrame, search: str, segments: tuple[str, ...], labels: FilterChoices,
+          info: DatasetInfo | None = None) -> None:
+    """Draw comments as quoted text, the theme's words and the search in bold, everything else escaped; with
+    ``info``, each card has a control that saves its comment to a collection."""
     with st.container(border=True):
-        st.markdown("\n\n---\n\n".join(blocks))
+        for i, row in enumerate(rows.to_dict(orient="records")):
+            if i:
+                st.divider()
+            text = str(row["comment"])
+            spans = [*row["spans"], *term_spans(text, search)]
+            facts = card_facts(row, segments, labels.label)
+            block = (f"{_ICONS.get(row['sentiment'], '')} {highlight(text, spans)}  \n"
+                     f":gray[{escape_markdown(' · '.join(facts))}]")
+            if info is None:
+                st.markdown(block)
+                continue
+            text_col, save_col = st.columns([10, 2], vertical_alignment="top")
+            text_col.markdown(block)
+            with save_col:
+                save_control(info, str(row["row_key"]), key=widget_key("themes_collect", str(row["row_key"])))
 
 
 def _start_from(row_key: str, themes: list[str], label: str | None) -> None:
