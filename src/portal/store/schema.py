@@ -327,6 +327,8 @@ jobs = sa.Table(
 """Background jobs: what to do (kind, dataset, JSON parameters, an uploaded file's bytes until done), who
 started it, where it stands (state, percentage, stage, a sentence when it failed) and who runs it (owner and
 heartbeat, so a job whose process died is found)."""
+
+# ---------------------------------------------------------------------------------------------------------
 # Evidence collections (migration ``0008_collections``): named sets of comments kept as evidence.
 # ---------------------------------------------------------------------------------------------------------
 
