@@ -34,7 +34,7 @@ def address(path: str) -> str:
 
 def welcome_lines(at) -> list[str]:
     """Return the welcome's page links on the page."""
-    return [link.proto.label for link in at.get("page_link") if any(q in link.proto.label for *_, q in PAGE_QUESTIONS)]
+    return [link.proto.label for link in at.get("page_link") if any(q in link.proto.label for *_, q, _ in PAGE_QUESTIONS)]
 
 
 def assert_every_chart_downloads(at) -> None:
@@ -88,9 +88,11 @@ def test_data_sources_history_downloads_as_csv_and_excel(demo):
 def test_the_welcome_links_every_page_and_stays_closed_once_dismissed(demo):
     at = open_app(query={"dataset": SURVEY})
     links = {link.proto.label: link.proto.page for link in at.get("page_link")}
-    for path, title, _, question in PAGE_QUESTIONS:  # one line per page: its name, its question, its link
+    helps = {link.proto.label: link.proto.help for link in at.get("page_link")}
+    for path, title, _, question, more in PAGE_QUESTIONS:  # one line per page: its name, its question, its link
         default = {""} if path == "pages/overview.py" else set()  # the default page's address may be empty
         assert links[f"**{title}**: {question}"] in {address(path)} | default, links
+        assert helps[f"**{title}**: {question}"] == more
     at.button(key="welcome_dismiss").click().run()
     assert not welcome_lines(at)
     at = go_to(at, "segments")
