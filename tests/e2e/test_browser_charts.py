@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browsertools import WAIT_MS
+from browsertools import WAIT_MS, snap
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from portal.demo import DEMO_DATASETS
@@ -87,8 +87,8 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser):
-    """Return a factory of watched pages; closes them after the test."""
+def watched(browser, request: pytest.FixtureRequest):
+    """Return a factory of watched pages; saves what each shows under test-output/, then closes them."""
     opened: list[Watched] = []
 
     def open_page(**context: Any) -> Watched:
@@ -96,7 +96,8 @@ def watched(browser):
         return opened[-1]
 
     yield open_page
-    for w in opened:
+    for index, w in enumerate(opened):
+        snap(w.page, request.node.name + (f"-{index + 1}" if index else ""))
         w.close()
 
 
