@@ -150,6 +150,8 @@ def key_drivers_section(ctx: PageContext, filters: Filters, n: int) -> None:
     show_chart(kpi.drivers_chart(result.table), name=f"{ctx.info.name}-key-drivers-{target}", key=f"drivers_chart|{target}",
                title=f"What drives {drivers.SCORE_NAMES.get(target, target)}")
     st.markdown("\n".join(f"- {escape_markdown(s)}" for s in result.table["sentence"]))
+    table_downloads(result.table, "Download the key drivers (CSV)", f"{ctx.info.name}-key-drivers-{target}.csv",
+                    key=f"drivers_csv|{target}")
 
 
 def main() -> None:

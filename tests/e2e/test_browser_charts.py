@@ -121,7 +121,7 @@ def test_every_chart_on_every_page_draws(portal_server, watched, dataset):
     w.go("Segments")
     w.settle("Segments", 2, "Key drivers")  # the interval chart and the key drivers
     choose(w.page, "Heat-map with", 1)  # the first column other than "No heat-map"
-    w.settle("Segments", 3, "Red is below the whole selection")  # and the heat-map
+    w.settle("Segments", 3, "Orange is below the whole selection")  # and the heat-map
 
     w.go("Themes")
     w.settle("Themes", 3, "Share of comments by")  # the ranked themes, a theme's trend and its sentiment
@@ -135,7 +135,7 @@ def test_clicking_a_heat_map_cell_filters_the_portal_to_both_values(portal_serve
     w.go("Segments")
     w.settle("Segments", 2, "Key drivers")
     choose(w.page, "Heat-map with", "Region")
-    w.settle("Segments", 3, "Red is below the whole selection")
+    w.settle("Segments", 3, "Orange is below the whole selection")
     w.page.locator(f"{CHART} path[aria-label^='Region: APAC; Plan: Free;']").click(force=True)
     w.page.wait_for_function("() => ['Plan=Free', 'Region=APAC'].every("
                              "f => new URLSearchParams(location.search).getAll('where').includes(f))",

@@ -63,6 +63,7 @@ def test_segments_chart_heat_map_drivers_and_table_download(demo):
     assert charts(at) >= 3  # groups, heat-map, key drivers
     assert_every_chart_downloads(at)
     assert_tables_download(at, "Download the table (CSV)")
+    assert_tables_download(at, "Download the key drivers (CSV)")
 
 
 def test_themes_ranking_trend_sentiment_and_tables_download(demo):
