@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup system-deps run test test-fast lint bench demo clean
+.PHONY: setup system-deps run test test-fast lint bench demo screenshots clean
 
 setup: $(STAMP)
 
@@ -47,6 +47,10 @@ bench: setup
 
 demo: setup
 	$(BIN)/portal demo
+
+# A screenshot of every page at 1280 x 800 (light and dark theme) into docs/screenshots/, from a fresh demo store.
+screenshots: setup system-deps
+	$(BIN)/python scripts/screenshots.py --dark
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis

@@ -12,13 +12,13 @@ from portal.ui.context import data_page
 from portal.ui.errors import friendly_errors
 from portal.ui.links import linked
 from portal.ui.markdown import escape_markdown
+from portal.ui.welcome import no_data
 
 
 def empty_state() -> None:
     """Explain how to add data when the store has no dataset."""
-    st.title("Competitors")
-    st.info("There is no data yet. Import reviews of your product and of competitors on the Data sources page, or "
-            "run `portal demo` to load the demo app-store reviews.", icon=":material/info:")
+    no_data("Competitors", "For this page, import reviews of your product and of competitors in one dataset with "
+                           "a brand column, mapped as Brand.")
 
 
 def what_to_upload(brands: list[str]) -> None:

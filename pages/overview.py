@@ -9,12 +9,15 @@ import streamlit as st
 from portal import metrics
 from portal.model import DatasetInfo
 from portal.services import events
-from portal.ui import kpi, report_download
+from portal.ui import kpi, palette, report_download
+from portal.ui.charts import show_chart
 from portal.ui.context import PageContext, data_page, event_comparison, get_store, overview_of
+from portal.ui.downloads import table_downloads
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import FilterChoices, Filters, describe_filters
 from portal.ui.links import from_link, linked
 from portal.ui.markdown import escape_markdown
+from portal.ui.welcome import no_data, welcome
 
 PERIODS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
 PERIOD_KEY = "overview_period"
@@ -25,11 +28,7 @@ MAX_TILES = 4
 
 def empty_state() -> None:
     """Explain how to add data when the store has no dataset."""
-    st.title("Overview")
-    st.info("There is no data yet. Upload a survey export, support tickets or app reviews on the Data sources "
-            "page, or run `portal demo` to load two demo datasets. The KPIs appear here as soon as a dataset "
-            "is imported.", icon=":material/info:")
-    st.page_link("pages/data_sources.py", label="Add data on the Data sources page", icon=":material/upload_file:")
+    no_data("Overview", "The KPIs, their trend and where they differ appear here as soon as a dataset is imported.")
 
 
 def span_of(filters: Filters, choices: FilterChoices) -> tuple[Date | None, Date | None]:
@@ -94,7 +93,9 @@ def trend(view: metrics.Overview, info: DatasetInfo, choices: FilterChoices) -> 
     period = view.period or "month"
     head.markdown(f"**{metrics.kpi_name(metric)} by {period}**", help=metrics.DEFINITIONS["before_after"])
     marks = events.events_frame(get_store(), info.name)
-    st.altair_chart(kpi.trend_chart(view.trend, metric, period, marks, height=215), width="stretch")
+    title = f"{metrics.kpi_name(metric)} by {period}, {info.name}"
+    show_chart(kpi.trend_chart(view.trend, metric, period, marks, height=215), name=f"{info.name}-{metric}-by-{period}",
+               key="overview_trend", title=title)
     st.caption("Shaded: the 95% interval. Ringed: a real change from the period before. Dashed: events.")
 
 
@@ -111,7 +112,8 @@ def differences(view: metrics.Overview, ctx: PageContext) -> None:
     for d in view.differences:
         sentence = metrics.describe_difference(d.metric, ctx.choices.label(d.column), d.value,
                                                d.estimate, d.difference, d.n, scale=ctx.info.config.rating_scale)
-        icon = ":green[:material/trending_up:]" if d.difference > 0 else ":red[:material/trending_down:]"
+        icon = (f":{palette.GOOD_NAME}[:material/trending_up:]" if d.difference > 0
+                else f":{palette.BAD_NAME}[:material/trending_down:]")
         lines.append(f"{icon} {escape_markdown(sentence)}")
     st.markdown("  \n".join(lines))
     st.page_link("pages/segments.py", label="Compare every group on Segments", icon=":material/bar_chart:")
@@ -156,7 +158,9 @@ def before_after(info: DatasetInfo, filters: Filters) -> None:
     if result.table.empty:
         st.caption("This dataset has no scores to compare.")
         return
-    st.dataframe(metrics.before_after_frame(result.table, scale=info.config.rating_scale), hide_index=True, width="stretch")
+    table = metrics.before_after_frame(result.table, scale=info.config.rating_scale)
+    st.dataframe(table, hide_index=True, width="stretch")
+    table_downloads(table, "Download the comparison (CSV)", f"{info.name}-before-after.csv", key="overview_before_after")
     st.caption(escape_markdown(result.sentence))
     if filters.where:
         st.caption("The segment filters apply; the date filter does not (the window sets the dates).")
@@ -170,6 +174,7 @@ def main() -> None:
     view = overview_of(ctx.info, ctx.filters, from_link(PERIOD_KEY, PERIODS, PERIODS.get) or "month")
     add_pending_event(ctx.info)
     header(ctx, view)
+    welcome()
     if view.n == 0:
         st.warning("No responses match the filters. Widen the date range or clear a filter in the sidebar.",
                    icon=":material/filter_alt_off:")

@@ -8,12 +8,14 @@ from portal import metrics, settings
 from portal.metrics import drivers
 from portal.model import DatasetInfo
 from portal.ui import kpi
+from portal.ui.charts import show_chart
 from portal.ui.context import PageContext, data_page, driver_columns, drivers_of, segments_of
-from portal.ui.downloads import csv_download
+from portal.ui.downloads import table_downloads
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import FilterChoices, Filters, pick_callback
 from portal.ui.links import linked
 from portal.ui.markdown import escape_markdown
+from portal.ui.welcome import no_data
 
 GRAINS = {"all": "All dates", "quarter": "Quarter", "month": "Month", "week": "Week"}
 NO_HEATMAP = ""
@@ -24,10 +26,8 @@ DRIVERS_ON = "segments_drivers_on"
 
 def empty_state() -> None:
     """Explain how to add data when the store has no dataset."""
-    st.title("Segments")
-    st.info("There is no data yet. Import a file on the Data sources page, or run `portal demo` to load two demo "
-            "datasets.", icon=":material/info:")
-    st.page_link("pages/data_sources.py", label="Add data on the Data sources page", icon=":material/upload_file:")
+    no_data("Segments", "Map segment columns such as plan or region when importing, and each group's scores "
+                        "appear here with which differences are real.")
 
 
 def period_choice(filters: Filters, choices: FilterChoices) -> tuple[Filters, str]:
@@ -72,12 +72,13 @@ def breakdown(ctx: PageContext, filters: Filters, by: str, by2: str, metric: str
     chart_key = f"segments_chart|{info.name}|{by}|{metric}"
     chart = kpi.interval_chart(metrics.largest_groups(groups, kpi.MAX_CHART_GROUPS), metric,
                                view.overall.get(metrics.estimate_column(metric)), label)
-    st.altair_chart(chart, width="stretch", key=chart_key, selection_mode=kpi.SELECTION,
-                    on_select=pick_callback(info.name, chart_key, [("value", by)], choices))
+    show_chart(chart, name=f"{info.name}-{metric}-by-{label}", key=chart_key, selection_mode=kpi.SELECTION,
+               title=f"{metrics.short_label(metric)} by {label}, {window}",
+               on_select=pick_callback(info.name, chart_key, [("value", by)], choices))
     st.caption(escape_markdown(metrics.verdict_line(list(groups["status"]), min_n=settings.min_group_size()))
                + " Click a group to filter the whole portal to it.")
     kpi.group_table(groups, metric, label)
-    csv_download(metrics.export_groups(view.table, [label]), "Download the table (CSV)",
+    table_downloads(metrics.export_groups(view.table, [label]), "Download the table (CSV)",
                  f"{info.name}-{label}.csv".replace("/", "-"), key=f"segments_csv|{by}|{metric}")
     if by2:
         heatmap(info, filters, choices, (by, by2), metric)
@@ -97,10 +98,11 @@ def heatmap(info: DatasetInfo, filters: Filters, choices: FilterChoices, by: tup
     overall = view.overall.get(metrics.estimate_column(metric))
     chart_key = f"segments_heatmap|{info.name}|{by[0]}|{by[1]}|{metric}"
     chart = kpi.heatmap_chart(cells, metric, overall, rows_label, cols_label, rating_scale=info.config.rating_scale)
-    st.altair_chart(chart, width="stretch",
-                    key=chart_key, selection_mode=kpi.SELECTION,
-                    on_select=pick_callback(info.name, chart_key, [("value", by[0]), ("value_2", by[1])], choices))
-    words = ("Red is below the whole selection, blue above; a dark outline marks a real difference from the rest, "
+    show_chart(chart, name=f"{info.name}-{metric}-by-{rows_label}-and-{cols_label}", key=chart_key,
+               title=f"{metrics.short_label(metric)} by {rows_label} and {cols_label}", selection_mode=kpi.SELECTION,
+               on_select=pick_callback(info.name, chart_key, [("value", by[0]), ("value_2", by[1])], choices))
+    words = ("Orange is below the whole selection, blue above; a dark outline and ▲ or ▼ mark a real difference from "
+             "the rest, "
              f"grey cells with * have fewer than {settings.min_group_size()} responses. Click a cell to filter the "
              "portal to it.")
     if trimmed:
@@ -145,8 +147,11 @@ def key_drivers_section(ctx: PageContext, filters: Filters, n: int) -> None:
         return
     result = drivers_of(ctx.info, filters, target, tuple((c, labelled[c]) for c in chosen))
     st.markdown(escape_markdown(result.sentence))
-    st.altair_chart(kpi.drivers_chart(result.table), width="stretch")
+    show_chart(kpi.drivers_chart(result.table), name=f"{ctx.info.name}-key-drivers-{target}", key=f"drivers_chart|{target}",
+               title=f"What drives {drivers.SCORE_NAMES.get(target, target)}")
     st.markdown("\n".join(f"- {escape_markdown(s)}" for s in result.table["sentence"]))
+    table_downloads(result.table, "Download the key drivers (CSV)", f"{ctx.info.name}-key-drivers-{target}.csv",
+                    key=f"drivers_csv|{target}")
 
 
 def main() -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from screenshots import screenshot_table
+
 from portal.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["intro", "pages", "themes_page", "collections", "ingest", "store", "jobs", "kpis", "journey", "report", "themes", "sentiment", "requests", "sheets", "demo", "zz_reference"]
+ORDER = ["intro", "pages", "themes_page", "collections", "ingest", "store", "jobs", "kpis", "journey", "report", "themes", "sentiment", "requests", "sheets", "demo", "screens", "zz_reference"]
 
 
 def settings_table() -> str:
@@ -25,7 +27,8 @@ def main() -> None:
         path = ROOT / "docs" / "readme" / f"{name}.md"
         if path.exists():
             parts.append(path.read_text(encoding="utf-8").strip())
-    text = "\n\n".join(parts).replace("{SETTINGS_TABLE}", settings_table()) + "\n"
+    text = "\n\n".join(parts).replace("{SETTINGS_TABLE}", settings_table())
+    text = text.replace("{SCREENSHOTS_TABLE}", screenshot_table()) + "\n"
     (ROOT / "README.md").write_text(text, encoding="utf-8")
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from portal import metrics
 from portal.metrics import STATUSES
-from portal.ui import kpi, theme_charts
+from portal.ui import kpi, palette, theme_charts
 
 
 def kpi_trend(starts: list[pd.Timestamp]) -> pd.DataFrame:
@@ -162,4 +162,4 @@ def test_heat_map_text_turns_white_on_the_dark_cells_of_a_scale_cut_at_its_end()
     spec = kpi.heatmap_chart(cells, "csat", 65.0, "Row", "Column").to_dict()
     ink = dict(zip(*[[row[k] for row in spec["datasets"][next(iter(spec["datasets"]))]] for k in ("value", "ink")],
                    strict=True))
-    assert ink == {"a": "#ffffff", "b": "#ffffff", "c": "#212529"}
+    assert ink == {"a": palette.LIGHT_INK, "b": palette.LIGHT_INK, "c": palette.DARK_INK}

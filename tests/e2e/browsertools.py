@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+
+#: Where browser tests save their screenshots (git-ignored): one per test, and any a test takes with ``snap``.
+TEST_OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 CHART = "[data-testid='stVegaLiteChart']"
 #: The longest any wait below lasts (ms). Each waits for a condition and returns as soon as it holds, so this
@@ -122,3 +127,17 @@ def reopen(browser, url: str, heading: str):
     page.goto(url)
     wait_ready(page, heading)
     return context, page
+
+
+def snap(page, name: str) -> Path | None:
+    """Save what ``page`` shows as ``test-output/<name>.png`` (the whole page); return the file.
+
+    Returns None when the page is already closed (a test that failed early): a screenshot never fails a test.
+    """
+    TEST_OUTPUT.mkdir(exist_ok=True)
+    target = TEST_OUTPUT / (re.sub(r"[^\w.-]+", "-", name).strip("-") + ".png")
+    try:
+        page.screenshot(path=str(target), full_page=True)
+    except Exception:  # noqa: BLE001  (a closed page or browser: nothing to save)
+        return None
+    return target

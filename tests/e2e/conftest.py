@@ -104,13 +104,14 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    """A fresh browser page at laptop size."""
-    from browsertools import WAIT_MS
+def page(browser, request: pytest.FixtureRequest):
+    """A fresh browser page at laptop size; what it shows at the end is saved under test-output/ (see ``snap``)."""
+    from browsertools import WAIT_MS, snap
 
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     context.set_default_timeout(WAIT_MS)  # a bound on conditions, never a pause: see browsertools.WAIT_MS
     context.set_default_navigation_timeout(WAIT_MS)
     p = context.new_page()
     yield p
+    snap(p, request.node.name)
     context.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browsertools import WAIT_MS
+from browsertools import WAIT_MS, snap
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from portal.demo import DEMO_DATASETS
@@ -87,8 +87,8 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser):
-    """Return a factory of watched pages; closes them after the test."""
+def watched(browser, request: pytest.FixtureRequest):
+    """Return a factory of watched pages; saves what each shows under test-output/, then closes them."""
     opened: list[Watched] = []
 
     def open_page(**context: Any) -> Watched:
@@ -96,7 +96,8 @@ def watched(browser):
         return opened[-1]
 
     yield open_page
-    for w in opened:
+    for index, w in enumerate(opened):
+        snap(w.page, request.node.name + (f"-{index + 1}" if index else ""))
         w.close()
 
 
@@ -120,7 +121,7 @@ def test_every_chart_on_every_page_draws(portal_server, watched, dataset):
     w.go("Segments")
     w.settle("Segments", 2, "Key drivers")  # the interval chart and the key drivers
     choose(w.page, "Heat-map with", 1)  # the first column other than "No heat-map"
-    w.settle("Segments", 3, "Red is below the whole selection")  # and the heat-map
+    w.settle("Segments", 3, "Orange is below the whole selection")  # and the heat-map
 
     w.go("Themes")
     w.settle("Themes", 3, "Share of comments by")  # the ranked themes, a theme's trend and its sentiment
@@ -134,7 +135,7 @@ def test_clicking_a_heat_map_cell_filters_the_portal_to_both_values(portal_serve
     w.go("Segments")
     w.settle("Segments", 2, "Key drivers")
     choose(w.page, "Heat-map with", "Region")
-    w.settle("Segments", 3, "Red is below the whole selection")
+    w.settle("Segments", 3, "Orange is below the whole selection")
     w.page.locator(f"{CHART} path[aria-label^='Region: APAC; Plan: Free;']").click(force=True)
     w.page.wait_for_function("() => ['Plan=Free', 'Region=APAC'].every("
                              "f => new URLSearchParams(location.search).getAll('where').includes(f))",

@@ -138,7 +138,10 @@ def test_segments_heat_map_and_verdicts_on_a_recommend_only_dataset(recommend_st
     merged = cells.merge(expected, on=["value", "value_2"], suffixes=("", "_lib"))
     assert len(merged) == len(expected) == 4
     assert (merged["estimate"] - merged["estimate_lib"]).abs().max() < 1e-9
-    assert set(cells["text"].str.rstrip("*").str[-1]) == {"%"}  # "61%": the share, in percent
+    assert set(cells["text"].str.rstrip("*▲▼ ").str[-1]) == {"%"}  # "61%": the share, in percent
+    marks = {metrics.STATUSES[0]: "▲", metrics.STATUSES[1]: "▼"}  # a real difference is told by a symbol too
+    assert all(t.endswith(marks[s]) if s in marks else t[-1] in "%*" for t, s in zip(cells["text"], cells["status"],
+                                                                                       strict=True))
     assert "Recommend % by Plan and Region" in texts(at)
 
 

@@ -29,7 +29,14 @@ from portal.safe_csv import csv_safe
         ("plain text", "plain text"),
         ("a=b", "a=b"),
         ("", ""),
-        (" =1", " =1"),
+        (" =1", "' =1"),
+        ("  @SUM(1)", "'  @SUM(1)"),
+        ("\u00a0+cmd", "'\u00a0+cmd"),
+        ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),  # full-width equals sign
+        ("\u3000\uff0b1+cmd", "'\u3000\uff0b1+cmd"),  # ideographic space, full-width plus
+        (" -5", " -5"),
+        ("\uff0d5", "\uff0d5"),  # a full-width minus five is a number
+        ("  plain", "  plain"),
     ],
 )
 def test_cells(cell: str, expected: str) -> None:

@@ -13,6 +13,8 @@ from portal.compare import Comparison
 from portal.compare.wording import gap_sentence, link_sentence
 from portal.model import DatasetInfo
 from portal.ui.collect import pick_and_save
+from portal.ui import palette
+from portal.ui.charts import show_chart
 from portal.ui.downloads import csv_download
 from portal.ui.kpi import column_axis
 from portal.ui.markdown import escape_markdown
@@ -31,7 +33,7 @@ POINTS = "%+.1f pts"
 #: Most brand cards side by side in one row.
 CARDS_PER_ROW = 5
 #: Fill and ink of a heat-map cell without a value (the theme reads none of the brand's comments).
-MISSING_FILL, DARK_INK, LIGHT_INK = "#e0e0e0", "#000000", "#ffffff"
+MISSING_FILL, DARK_INK, LIGHT_INK = palette.MISSING_FILL, palette.DARK_INK, palette.LIGHT_INK
 
 
 def _pct(x: float) -> str:
@@ -121,7 +123,7 @@ def heatmap_chart(cells: pd.DataFrame, brands: list[str]) -> alt.LayerChart:
     base = alt.Chart(data)
     cells_mark = base.mark_rect(cornerRadius=2).encode(
         x=x, y=y, tooltip=tooltip,
-        color=alt.Color("problem_rate:Q", title="Problem rate", scale=alt.Scale(scheme="viridis", domainMin=0),
+        color=alt.Color("problem_rate:Q", title="Problem rate", scale=alt.Scale(scheme=palette.SEQUENTIAL_SCHEME, domainMin=0),
                         legend=alt.Legend(orient="bottom", direction="horizontal", format=".0%", gradientLength=240)),
     ).add_params(pick)
     # Vega-Lite drops a cell whose value is missing from a colour scale: draw those cells grey underneath.
@@ -148,8 +150,9 @@ def heatmap(result: Comparison, name: str) -> tuple[str, str] | None:
         st.info("No theme is mentioned negatively yet. Find themes on the Themes page to see where each brand has "
                 "problems.")
         return None
-    event = st.altair_chart(heatmap_chart(cells, list(result.groups["group"])), width="stretch", key="competitors_heatmap",
-                    on_select="rerun", selection_mode="cell")
+    event = show_chart(heatmap_chart(cells, list(result.groups["group"])), name=f"{name}-problems-by-theme",
+                       key="competitors_heatmap", title="Problem rate by theme and brand", on_select="rerun",
+                       selection_mode="cell")
     st.caption("Share of each brand's reviews that mention the theme negatively (lower is better); darker is "
                "fewer problems; a grey cell with – has no review the theme reads (none in its language). "
                f"The {HEATMAP_THEMES} themes with most problems are shown; the download has them all. "
@@ -241,15 +244,20 @@ def trends(result: Comparison, name: str) -> None:
     if data.empty:
         st.caption("The reviews have no dates or no ratings, so there is no trend to show.")
         return
-    chart = alt.Chart(data).mark_line(point=True).encode(
+    show_chart(rating_trend_chart(data), name=f"{name}-rating-trends", key="competitors_trend_chart",
+               title="Average rating by month")
+    csv_download(data, "Download rating trends (CSV)", f"{name}-trends.csv", key="competitors_trend_csv")
+
+
+def rating_trend_chart(data: pd.DataFrame) -> alt.Chart:
+    """Return each brand's average rating per month as a line (colour and dash both tell the brands apart)."""
+    return alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("period:T", title="Month"), y=alt.Y("rating_mean:Q", title="Average rating", scale=alt.Scale(zero=False)),
-        color=alt.Color("group:N", title="Brand", scale=alt.Scale(scheme="tableau10")),
+        color=alt.Color("group:N", title="Brand", scale=alt.Scale(range=list(palette.CATEGORICAL))),
         strokeDash=alt.StrokeDash("group:N", title="Brand"),
         tooltip=[alt.Tooltip("group:N", title="Brand"), alt.Tooltip("period:T", title="Month", format="%b %Y"),
                  alt.Tooltip("rating_mean:Q", title="Average rating", format=".2f"),
                  alt.Tooltip("n:Q", title="Reviews", format=",")])
-    st.altair_chart(chart, width="stretch")
-    csv_download(data, "Download rating trends (CSV)", f"{name}-trends.csv", key="competitors_trend_csv")
 
 
 def rating_link(result: Comparison, name: str) -> None:

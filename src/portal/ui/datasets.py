@@ -10,6 +10,7 @@ from portal.model import DatasetInfo
 from portal.services import datasets as dataset_service
 from portal.services.imports import revert_import
 from portal.text.source_wording import dataset_title, history_table, revert_sentence, roles_line
+from portal.ui.downloads import table_downloads
 from portal.ui.errors import friendly_errors
 from portal.ui.markdown import escape_markdown
 
@@ -22,7 +23,9 @@ MESSAGE_KEY = "last_manage"
 def _revert(store: Store, info: DatasetInfo) -> None:
     """Draw the import history and the choice of an import to revert."""
     history = dataset_service.import_history(store, info.name)
-    st.dataframe(history_table(history), hide_index=True)
+    table = history_table(history)
+    st.dataframe(table, hide_index=True)
+    table_downloads(table, "Download the history (CSV)", f"{info.name}-history.csv", key=f"history_csv_{info.name}")
     ok = history[history["status"] == "ok"] if "status" in history else history
     if not len(ok):
         return

@@ -17,12 +17,13 @@ import streamlit as st
 from portal import metrics
 from portal.metrics import STATUSES, short_label
 from portal.model import DatasetConfig
+from portal.ui import palette
 from portal.ui.markdown import escape_markdown
 
-PRIMARY = "#2f6fdf"
-EVENT_COLOUR = "#7048e8"
+PRIMARY = palette.PRIMARY
+EVENT_COLOUR = palette.EVENT
 #: Colours and shapes of the statuses (``metrics.STATUSES``), in their order.
-STATUS_COLOURS: tuple[str, ...] = ("#2b8a3e", "#c92a2a", "#5c7cba", "#adb5bd")
+STATUS_COLOURS: tuple[str, ...] = (palette.GOOD, palette.BAD, palette.NEUTRAL, palette.FADED)
 STATUS_SHAPES: tuple[str, ...] = ("triangle-up", "triangle-down", "circle", "circle")
 #: Most groups an interval chart shows (the largest ones); the table lists them all.
 MAX_CHART_GROUPS = 40
@@ -67,8 +68,14 @@ def kpi_tile(tile: metrics.Tile, config: DatasetConfig) -> None:
     """Draw one KPI tile: the figure, its change when real, the help text and the sentence under it."""
     with st.container(border=True):
         st.metric(metrics.metric_label(tile.metric, config), metrics.format_value(tile.metric, tile.value),
-                  delta=metrics.tile_delta(tile), help=tile.help)
+                  delta=metrics.tile_delta(tile), delta_color=_delta_colour(tile), help=tile.help)
         st.caption(tile_caption(tile))
+
+
+def _delta_colour(tile: metrics.Tile) -> str:
+    """Return the delta's colour: blue for a rise, orange for a fall (never green and red); the arrow says which."""
+    change = tile.change
+    return palette.BAD_NAME if change is not None and (change.difference or 0) < 0 else palette.GOOD_NAME
 
 
 def plain_tile(label: str, value: str, caption: str, *, help: str | None = None) -> None:
@@ -161,7 +168,7 @@ def trend_chart(trend: pd.DataFrame, metric: str, period: str, events: pd.DataFr
     line = base.mark_line(color=PRIMARY, strokeWidth=2).encode(x=x, y=y)
     dots = base.mark_circle(color=PRIMARY, size=36, opacity=1).encode(x=x, y=y, tooltip=tooltip)
     rings = base.transform_filter(alt.datum.real_change).mark_point(
-        color="#e8590c", size=150, strokeWidth=2, filled=False).encode(x=x, y=y, tooltip=tooltip)
+        color=palette.HIGHLIGHT, size=150, strokeWidth=2, filled=False).encode(x=x, y=y, tooltip=tooltip)
     layers = [band, line, dots, rings]
     if len(data):
         marks = _events_in(events, data["period"].min(), data["period"].max() + _period_length(period))
@@ -287,8 +294,8 @@ def interval_chart(groups: pd.DataFrame, metric: str, overall: float | None, col
     layers = [rows, bars, dots]
     if overall is not None and metrics.is_finite(overall):
         ref = pd.DataFrame({"x": [overall], "label": [f"All: {metrics.format_value(metric, overall)}"]})
-        layers.append(alt.Chart(ref).mark_rule(color="#495057", strokeDash=[5, 4]).encode(x="x:Q"))
-        layers.append(alt.Chart(ref).mark_text(align="left", dx=4, dy=-6, color="#495057", fontSize=11).encode(
+        layers.append(alt.Chart(ref).mark_rule(color=palette.INK, strokeDash=[5, 4]).encode(x="x:Q"))
+        layers.append(alt.Chart(ref).mark_text(align="left", dx=4, dy=-6, color=palette.INK, fontSize=11).encode(
             x="x:Q", y=alt.value(0), text="label:N"))
     return alt.layer(*layers).properties(height=alt.Step(30))
 
@@ -306,8 +313,8 @@ def heat_domain(metric: str, centre: float, span: float, rating_scale: tuple[int
 def heat_scale(domain: list[float], centre: float) -> alt.Scale:
     """Return the heat-map's colour scale: white at ``centre``, full colour at each end of ``domain``."""
     if domain[0] < centre < domain[1]:
-        return alt.Scale(scheme="redblue", domain=domain, domainMid=centre)
-    return alt.Scale(scheme="redblue", domain=domain)
+        return alt.Scale(scheme=palette.DIVERGING_SCHEME, reverse=True, domain=domain, domainMid=centre)
+    return alt.Scale(scheme=palette.DIVERGING_SCHEME, reverse=True, domain=domain)
 
 
 def heat_strength(estimates: pd.Series, domain: list[float], centre: float) -> np.ndarray:
@@ -341,7 +348,9 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
     scale (``metrics.kpi_range``): a legend once read "CSAT % 1 to 129".
     """
     data = groups.copy()
-    data["text"] = [metrics.format_value(metric, e) + ("*" if s == STATUSES[3] else "") for e, s in
+    # A real difference is outlined and marked with an arrow, not told by colour alone.
+    marks = {STATUSES[0]: " ▲", STATUSES[1]: " ▼", STATUSES[3]: "*"}
+    data["text"] = [metrics.format_value(metric, e) + marks.get(s, "") for e, s in
                     zip(data["estimate"], data["status"], strict=True)]
     data["real"] = data["status"].isin(STATUSES[:2])
     known = overall is not None and metrics.is_finite(overall)
@@ -350,7 +359,7 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
     span = span if span > 0 else 1.0
     domain = heat_domain(metric, centre, span, rating_scale)
     strong = (heat_strength(data["estimate"], domain, centre) > 0.55) & (data["status"] != STATUSES[3])
-    data["ink"] = np.where(strong, "#ffffff", np.where(data["status"] == STATUSES[3], "#868e96", "#212529"))
+    data["ink"] = np.where(strong, palette.LIGHT_INK, np.where(data["status"] == STATUSES[3], "#6E6E6E", palette.DARK_INK))
     pick = alt.selection_point(name=SELECTION, fields=["value", "value_2"], on="click", clear="dblclick")
     tooltip = [
         alt.Tooltip("value:N", title=rows_label), alt.Tooltip("value_2:N", title=columns_label),
@@ -365,11 +374,11 @@ def heatmap_chart(groups: pd.DataFrame, metric: str, overall: float | None, rows
     cells = base.mark_rect(cornerRadius=2).encode(
         x=x, y=y,
         color=alt.condition(
-            alt.datum.status == STATUSES[3], alt.value("#e9ecef"),
+            alt.datum.status == STATUSES[3], alt.value(palette.MISSING_FILL),
             alt.Color("estimate:Q", title=short_label(metric),
                       scale=heat_scale(domain, centre),
                       legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=240))),
-        stroke=alt.condition(alt.datum.real, alt.value("#212529"), alt.value("#ffffff")),
+        stroke=alt.condition(alt.datum.real, alt.value(palette.DARK_INK), alt.value(palette.LIGHT_INK)),
         strokeWidth=alt.condition(alt.datum.real, alt.value(2), alt.value(1)),
         tooltip=tooltip).add_params(pick)
     text = base.mark_text(fontSize=12).encode(
@@ -401,6 +410,6 @@ def drivers_chart(table: pd.DataFrame) -> alt.LayerChart:
         y=y, x=alt.X("importance:Q", title="% of the differences in the score it explains (95% interval)",
                      axis=value_axis()),
         tooltip=tooltip)
-    whiskers = base.mark_rule(color="#212529", strokeWidth=1.5).encode(y=y, x="low:Q", x2="high:Q",
+    whiskers = base.mark_rule(color=palette.INK, strokeWidth=1.5).encode(y=y, x="low:Q", x2="high:Q",
                                                                         tooltip=tooltip)
     return alt.layer(bars, whiskers).properties(height=alt.Step(30))

@@ -10,17 +10,17 @@ import pandas as pd
 
 from portal import metrics
 from portal.text.theme_view import RANKINGS
+from portal.ui import palette
 from portal.ui.kpi import period_axis, value_axis
 
 #: The chart's selection name (the clicked theme).
 SELECTION = "theme"
-PRIMARY = "#2f6fdf"
-NEGATIVE_COLOUR = "#c92a2a"
-POSITIVE_COLOUR = "#2b8a3e"
-NEUTRAL_COLOUR = "#adb5bd"
-UNCATEGORISED_COLOUR = "#868e96"
-SENTIMENT_COLOURS: dict[str, str] = {"negative": NEGATIVE_COLOUR, "neutral": NEUTRAL_COLOUR,
-                                     "positive": POSITIVE_COLOUR}
+PRIMARY = palette.PRIMARY
+NEGATIVE_COLOUR = palette.BAD
+POSITIVE_COLOUR = palette.GOOD
+NEUTRAL_COLOUR = palette.NEUTRAL
+UNCATEGORISED_COLOUR = palette.FADED
+SENTIMENT_COLOURS: dict[str, str] = palette.sentiment_colours()
 
 _AXES = {
     "volume": ("Share of comments (%) with 95% interval", ".0f"),
@@ -58,18 +58,18 @@ def ranking_chart(data: pd.DataFrame, ranking: str, selected: str | None) -> alt
     bars = base.mark_bar(height={"band": 0.7}, cornerRadiusEnd=2).encode(
         y=y, x=alt.X("value:Q", title=title, scale=scale, axis=value_axis()), color=colour,
         opacity=alt.condition(alt.datum.picked, alt.value(1.0), alt.value(0.72)),
-        stroke=alt.condition(alt.datum.picked, alt.value("#212529"), alt.value(None)),
+        stroke=alt.condition(alt.datum.picked, alt.value(palette.INK), alt.value(None)),
         strokeWidth=alt.condition(alt.datum.picked, alt.value(1.5), alt.value(0)),
         tooltip=tooltip).add_params(pick)
-    whiskers = base.mark_rule(color="#343a40", strokeWidth=1.2).encode(
+    whiskers = base.mark_rule(color=palette.INK, strokeWidth=1.2).encode(
         y=y, x=alt.X("low:Q", scale=scale), x2="high:Q", tooltip=tooltip)
-    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#495057").encode(
+    labels = base.mark_text(align="left", dx=4, fontSize=11, color=palette.INK).encode(
         y=y, x=alt.X("high:Q", scale=scale), text="label:N", tooltip=tooltip)
     layers: list[Any] = [bars, whiskers]
     if ranking != "impact":
         layers.append(labels)
     else:
-        zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#495057").encode(x="x:Q")
+        zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=palette.INK).encode(x="x:Q")
         layers.append(zero)
     return alt.layer(*layers).properties(height=alt.Step(22))
 
@@ -92,7 +92,7 @@ def trend_chart(trend: pd.DataFrame, period: str) -> alt.LayerChart:
 def sentiment_chart(split: pd.DataFrame) -> alt.Chart:
     """Return one stacked bar of the negative, neutral and positive mentions."""
     domain = list(split["sentiment"])
-    colours = [SENTIMENT_COLOURS.get(s, "#dee2e6") for s in domain]
+    colours = [SENTIMENT_COLOURS.get(s, palette.FADED) for s in domain]
     data = split.assign(share_pct=100.0 * split["share"], order=range(len(split)))
     return alt.Chart(data).mark_bar(height=26).encode(
         x=alt.X("share_pct:Q", title=None, stack="zero", scale=alt.Scale(domain=[0, 100]),

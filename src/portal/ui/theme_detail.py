@@ -14,7 +14,9 @@ from portal.model import DatasetInfo
 from portal.text.theme_view import ThemeView, group_rows, sub_themes, trend_period
 from portal.text.theme_wording import keyword_line, level_line, split_line, theme_facts
 from portal.text.verbatims import sentiment_split, theme_verbatims
+from portal.ui.charts import show_chart
 from portal.ui.context import choices_of
+from portal.ui.downloads import table_downloads
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import Filters
 from portal.ui.links import linked
@@ -90,7 +92,8 @@ def trend(info: DatasetInfo, stamp: tuple[Any, ...], filters: Filters, theme: st
     if shares.empty:
         st.caption("No trend: no comment in this selection has a date.")
     else:
-        st.altair_chart(trend_chart(shares, period), width="stretch")
+        show_chart(trend_chart(shares, period), name=f"{info.name}-{theme}-share-by-{period}", key="theme_trend_chart",
+                   title=f"Share of comments mentioning {theme}, by {period}")
 
 
 def mention_sentiment(verbatims: pd.DataFrame) -> None:
@@ -100,7 +103,8 @@ def mention_sentiment(verbatims: pd.DataFrame) -> None:
                                                       "criticise another.")
     split = sentiment_split(verbatims)
     if split["n"].sum():
-        st.altair_chart(sentiment_chart(split), width="stretch")
+        show_chart(sentiment_chart(split), name="theme-mention-sentiment", key="theme_sentiment_chart",
+                   title="Sentiment of the mentions")
         st.caption(split_line(split))
     else:
         st.caption("No mention in this selection.")
@@ -131,5 +135,7 @@ def groups_of_theme(info: DatasetInfo, view: ThemeView, stamp: tuple[Any, ...], 
         "vs rest (pts)": st.column_config.NumberColumn(format="%+.1f", help="Difference from all other groups, in "
                                                                            "percentage points."),
     })
+    table_downloads(rows, "Download the groups (CSV)", f"{info.name}-{theme}-by-{by}.csv".replace("/", "-"),
+                    key="theme_groups_csv")
     st.caption(f"Groups with fewer than {settings.min_group_size()} comments are listed last and never called a real "
                "difference.")

@@ -17,6 +17,7 @@ from portal.text.theme_view import (
     theme_labels,
 )
 from portal.text.theme_wording import coverage_line, dataset_line, ranking_note, theme_facts
+from portal.ui.charts import show_chart
 from portal.ui.downloads import csv_download
 from portal.ui.errors import friendly_errors
 from portal.ui.filters import FilterChoices, Filters, describe_filters
@@ -89,8 +90,9 @@ def level_chart(info: DatasetInfo, view: ThemeView, selected: str, ranking: str,
         st.info("No theme has this figure in the selection.", icon=":material/info:")
         return
     chart_key = f"themes_chart|{info.name}|{ranking}|{parent or ''}"
-    st.altair_chart(ranking_chart(data, ranking, selected), width="stretch", key=chart_key,
-                    on_select=lambda: _pick_from_chart(chart_key), selection_mode=SELECTION)
+    show_chart(ranking_chart(data, ranking, selected), name=f"{info.name}-themes-by-{ranking}", key=chart_key,
+               title=f"Themes by {RANKINGS[ranking].lower()}", on_select=lambda: _pick_from_chart(chart_key),
+               selection_mode=SELECTION)
     level = level_rows(view.table, parent)
     st.caption(ranking_note(ranking, len(level) - len(data), parent=parent,
                             has_sub_themes=bool(view.codeframe.parent_keys())))

@@ -7,6 +7,7 @@ from streamlit.errors import StreamlitAPIException
 
 from portal.model import DatasetInfo
 from portal.text.themes import MIN_COMMENTS
+from portal.ui import welcome
 from portal.ui.markdown import escape_markdown
 
 #: Session key of the chosen theme (the selectbox and a click on the chart both set it).
@@ -43,11 +44,8 @@ def link_to_data_sources(label: str) -> None:
 
 def no_data() -> None:
     """Explain how to add data when the store has no dataset."""
-    st.title("Themes", anchor=False)
-    st.info("There is no data yet. Upload a survey export, support tickets or app reviews on the Data sources "
-            "page, or run `portal demo` to load two demo datasets. Themes are found in the comments as soon as "
-            "a dataset with comments is imported.", icon=":material/info:")
-    link_to_data_sources("Add data on the Data sources page")
+    welcome.no_data("Themes", "Themes are found in the comments as soon as a dataset with a comment column is "
+                              "imported.")
 
 
 def no_comments(info: DatasetInfo) -> None:
