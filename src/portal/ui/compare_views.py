@@ -12,9 +12,9 @@ import streamlit as st
 from portal.compare import Comparison
 from portal.compare.wording import gap_sentence, link_sentence
 from portal.model import DatasetInfo
-from portal.ui.collect import pick_and_save
 from portal.ui import palette
 from portal.ui.charts import show_chart
+from portal.ui.collect import pick_and_save
 from portal.ui.downloads import csv_download
 from portal.ui.kpi import column_axis
 from portal.ui.markdown import escape_markdown
