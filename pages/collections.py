@@ -8,14 +8,13 @@ from portal.ui.collect import COLLECTION_PARAM
 from portal.ui.collection_view import collection_list, opened_collection
 from portal.ui.context import data_page
 from portal.ui.errors import friendly_errors
+from portal.ui.welcome import no_data
 
 
 def empty_state() -> None:
     """Explain how to add data when the store has no dataset."""
-    st.title("Collections", anchor=False)
-    st.info("There is no data yet. Import a file on the Data sources page, or run `portal demo` to load two demo "
-            "datasets; then save customer comments into collections from the Themes page.", icon=":material/info:")
-    st.page_link("pages/data_sources.py", label="Add data on the Data sources page", icon=":material/upload_file:")
+    no_data("Collections", "Then save customer comments from the Themes or Competitors page into named "
+            "collections: each opens here as a page of its own, to share by link or download.")
 
 
 def main() -> None:

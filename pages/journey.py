@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
+from portal import metrics
 from portal.services import journey as journey_service
 from portal.ui import journey as ui
+from portal.ui.charts import show_chart
 from portal.ui.context import PageContext, data_page
+from portal.ui.downloads import table_downloads
 from portal.ui.errors import friendly_errors
 from portal.ui.markdown import escape_markdown
+from portal.ui.welcome import no_data
 
 
 def empty_state() -> None:
     """Explain how to add data when the store has no dataset."""
-    st.title("Journey")
-    st.info("There is no data yet. Import a file on the Data sources page, or run `portal demo` to load two demo "
-            "datasets; the demo survey comes with its journey set up.", icon=":material/info:")
-    st.page_link("pages/data_sources.py", label="Add data on the Data sources page", icon=":material/upload_file:")
+    no_data("Journey", "The score at each stage of the customer journey, and where it loses most, appear here; the "
+            "demo survey comes with its journey set up.")
 
 
 def set_up(ctx: PageContext) -> None:
@@ -44,8 +46,10 @@ def draw(ctx: PageContext, stored: journey_service.StoredJourney) -> None:
     if picked:
         ui.picked_notice(label, picked)
     if result.metric is not None:
-        st.altair_chart(ui.journey_chart(result, ctx.info.config.rating_scale), width="stretch")
+        show_chart(ui.journey_chart(result, ctx.info.config.rating_scale), name="journey", key="journey_chart",
+                   title=f"{metrics.kpi_name(result.metric)} along the journey ({label})")
     ui.stage_cards(ctx, result, column, picked)
+    table_downloads(ui.stage_table(result), "Download the stages as CSV", "journey-stages.csv", key="journey_table")
 
 
 def main() -> None:

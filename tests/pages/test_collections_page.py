@@ -49,7 +49,7 @@ def test_the_link_opens_the_collection_with_its_comments_figures_and_downloads(e
     assert "stands for" in shown and "comments (" in shown  # the themes' figures
     assert any(f"?collection={collection_id}" in c.value for c in at.code)
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download as CSV", "Download a printable page (HTML)"]
+    assert labels == ["Download as CSV", "Excel", "Download a printable page (HTML)"]
 
 
 def test_buttons_move_and_remove_comments(evidence, demo_copy):

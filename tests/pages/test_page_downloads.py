@@ -6,6 +6,7 @@ round-trips with formulas guarded); here the pages are checked to offer them.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from kpitools import REVIEWS, SURVEY, by_label, go_to, open_app, texts
 from portal.ui.welcome import DATA_SOURCES, PAGE_QUESTIONS
 
 #: The pages that show data (Data sources is where data comes from).
-DATA_PAGES = ["overview", "segments", "themes", "competitors"]
+DATA_PAGES = ["overview", "segments", "journey", "themes", "competitors", "collections"]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def buttons(at) -> list[str]:
@@ -71,6 +73,17 @@ def test_themes_ranking_trend_sentiment_and_tables_download(demo):
     assert charts(at) >= 2
     assert_every_chart_downloads(at)
     assert_tables_download(at, "Download the table (CSV)")
+
+
+def test_journey_chart_and_stage_table_download(demo):
+    at = open_app("journey", query={"dataset": SURVEY})
+    assert_every_chart_downloads(at)
+    assert_tables_download(at, "Download the stages as CSV")
+
+
+def test_the_welcome_names_every_page_of_the_navigation():
+    pages = set(re.findall(r'st\.Page\("(pages/\w+\.py)"', (REPO / "app.py").read_text(encoding="utf-8")))
+    assert pages and pages == {path for path, *_ in PAGE_QUESTIONS}
 
 
 def test_competitors_heat_map_trends_and_tables_download(demo):

@@ -15,9 +15,10 @@ import streamlit as st
 
 from portal import metrics, settings
 from portal.errors import InputError
-from portal.metrics.journey import Journey, weakest_sentence
+from portal.metrics.journey import Journey, stage_records, weakest_sentence
 from portal.services import journey as journey_service
 from portal.services.journey import StoredJourney
+from portal.ui import palette
 from portal.ui.context import PageContext, get_store
 from portal.ui.filters import FilterChoices, Filters, filter_to
 from portal.ui.kpi import STATUS_COLOURS, STATUS_SHAPES, value_axis
@@ -108,6 +109,26 @@ def stage_frame(result: Journey) -> pd.DataFrame:
     return groups.sort_values("position").reset_index(drop=True)
 
 
+def stage_table(result: Journey) -> pd.DataFrame:
+    """Return the journey as a table to download: each stage's responses, KPIs with intervals, sentiment, themes."""
+    rows = []
+    for record in stage_records(result.table):
+        row: dict[str, Any] = {"Stage": record["stage"], "Responses": record["n"]}
+        for metric in metrics.METRICS:
+            key = "rating_mean" if metric == "rating" else metric  # the JSON key of the average rating
+            if record.get(key) is not None:
+                low, high = record.get(f"{key}_ci") or (None, None)
+                name = metrics.kpi_name(metric)
+                row.update({name: record[key], f"{name} 95% from": low, f"{name} 95% to": high})
+        row["Sentiment"] = record.get("sentiment")
+        row["Top themes"] = "; ".join(t["theme"] for t in record.get("top_themes") or [])
+        row["Biggest pain point"] = (record.get("pain_point") or {}).get("theme")
+        row["Too few responses"] = bool(record.get("low_sample"))
+        row["Chance it is noise (adjusted)"] = record.get("p_adjusted")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def value_domain(data: pd.DataFrame, metric: str, scale: tuple[int, int]) -> list[float]:
     """Return the chart's value range: the stages' intervals with a margin, never beyond the KPI's own scale."""
     bottom, top = metrics.kpi_range(metric, scale)
@@ -134,7 +155,7 @@ def journey_chart(result: Journey, scale: tuple[int, int]) -> alt.LayerChart:
                alt.Tooltip("low:Q", title="95% from", format=".1f"), alt.Tooltip("high:Q", title="95% to", format=".1f"),
                alt.Tooltip("n:Q", title="Responses", format=","), alt.Tooltip("status:N", title=metrics.STATUS_LABEL)]
     base = alt.Chart(data)
-    line = base.mark_line(color="#868e96", strokeDash=[4, 3]).encode(x=x, y=alt.Y("estimate:Q", scale=y_scale))
+    line = base.mark_line(color=palette.INK, strokeDash=[4, 3]).encode(x=x, y=alt.Y("estimate:Q", scale=y_scale))
     bars = base.mark_rule(strokeWidth=3).encode(
         x=x, y=alt.Y("low:Q", scale=y_scale, title=f"{metrics.short_label(metric)} with 95% interval",
                      axis=value_axis()),
