@@ -6,7 +6,7 @@ import json
 
 from gsheets.conftest import EMAIL, KEY, form_rows
 from gsheets.flows import import_linked
-from portal.services import jobs
+from portal.services import job_kinds, jobs
 from portal.services.imports import FOLLOW_UP
 from portal.services.job_kinds import SHEET_SYNC
 
@@ -40,3 +40,33 @@ def test_a_sheet_sync_job_reads_the_sheet_with_the_configured_account(store, emu
     assert ended.id == failed.id and ended.state == jobs.JOB_FAILED
     assert ended.error.endswith(".") and "Traceback" not in ended.error
     assert store.dataset("survey").rows == 35
+
+
+def test_refresh_now_as_a_job_reads_the_portals_secrets_and_asks_for_changed_columns(store, emulator, account,
+                                                                                       options, monkeypatch) -> None:
+    emulator.add_spreadsheet(KEY, {"Form Responses 1": form_rows(10)}, shared_with=(EMAIL,))
+    import_linked(store, "survey", URL, credentials=account, options=options,
+                  key_columns=("Timestamp", "Email Address"))
+    monkeypatch.setenv("PORTAL_SHEETS_API_URL", emulator.url)
+    monkeypatch.setenv("PORTAL_DOCS_URL", emulator.url)
+    monkeypatch.setattr(job_kinds, "_SECRETS", [])
+    job_kinds.use_secrets(lambda: account)  # as the web portal hands over its secrets; nothing of it is stored
+    sheet = emulator.worksheet(KEY)
+    sheet.rows[0].append("Region")  # a new column appears in the sheet
+    for row in sheet.rows[1:]:
+        row.append("EMEA")
+
+    job_id = job_kinds.submit_sheet_sync(store, "survey")
+    assert "private_key" not in json.dumps(jobs.get(store, job_id).params)
+    jobs.run_pending(store)
+    asked = jobs.get(store, job_id)
+    assert asked.state == jobs.JOB_DONE and "changed its columns" in asked.result["message"]
+    assert asked.result["schema_changed"]["appeared"] == ["Region"]
+    assert store.dataset("survey").rows == 10  # nothing imported until the person confirms the mapping
+
+    mapping = store.dataset("survey").config.mapping
+    again = job_kinds.submit_sheet_sync(store, "survey", remap=mapping)
+    jobs.run_pending(store)
+    done = jobs.get(store, again)
+    assert done.state == jobs.JOB_DONE and "schema_changed" not in done.result
+    assert done.result["message"].endswith("0 rejected.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date as Date
 from typing import Any
 
@@ -19,9 +19,12 @@ from portal.errors import InputError
 from portal.ingest.gsheets.credentials import load_credentials
 from portal.ingest.read import read_table
 from portal.model import DatasetConfig
+from portal.model import Mapping as ColumnMapping
 from portal.services import jobs
 from portal.services import report as report_service
+from portal.services import themes as theme_service
 from portal.services.imports import FOLLOW_UP, QUEUED, Progress, commit, follow_up_work, prepare
+from portal.services.sheet_results import SchemaChanged
 from portal.services.sheets import resync
 from portal.store import Store
 from portal.store import jobs as stored
@@ -30,6 +33,7 @@ from portal.text.source_wording import result_sentence
 IMPORT = "import"
 SHEET_SYNC = "sheet_sync"
 REPORT = "report"
+DISCOVER = "discover"
 
 
 def submit_import(store: Store, name: str, data: bytes, *, source: str, sheet: str | None,
@@ -64,11 +68,50 @@ def run_follow_up(store: Store, params: dict[str, Any], progress: Progress) -> M
     return {"message": follow_up_work(store, name, changed=bool(params.get("changed", True)), progress=progress)}
 
 
+#: Where a sheet sync finds the service-account key: the web portal hands its secrets over here (the key never goes
+#: into a job's stored parameters); without it, the key-file setting is used.
+_SECRETS: list[Callable[[], Mapping[str, Any] | None]] = []
+
+
+def use_secrets(source: Callable[[], Mapping[str, Any] | None]) -> None:
+    """Make sheet-sync jobs read the service-account key from ``source`` (the web portal's secrets)."""
+    _SECRETS[:] = [source]
+
+
+def submit_sheet_sync(store: Store, name: str, *, remap: ColumnMapping | None = None) -> int:
+    """Queue a person's "Refresh now" of the sheet linked to ``name`` (``remap``: accept changed columns)."""
+    return jobs.submit(store, SHEET_SYNC, dataset=name, params={"remap": remap.to_dict() if remap else None})
+
+
 def run_sheet_sync(store: Store, params: dict[str, Any], progress: Progress) -> Mapping[str, Any]:
-    """Re-read the dataset's linked Google Sheet with the configured service account (if any) and import it."""
-    synced = resync(store, str(params["dataset"]), credentials=load_credentials(), follow_up=QUEUED,
-                    progress=progress)
+    """Re-read the dataset's linked Google Sheet with the configured service account (if any) and import it.
+
+    When the sheet's columns changed, nothing is imported and the result's ``schema_changed`` says which, so
+    the page can ask for the mapping and queue the sync again with ``remap``.
+    """
+    remap = ColumnMapping.from_dict(params["remap"]) if params.get("remap") else None
+    credentials = load_credentials(_SECRETS[0]() if _SECRETS else None)
+    try:
+        synced = resync(store, str(params["dataset"]), credentials=credentials, remap=remap, follow_up=QUEUED,
+                        progress=progress)
+    except SchemaChanged as change:
+        return {"message": str(change), "schema_changed": {"appeared": list(change.appeared),
+                                                           "disappeared": list(change.disappeared),
+                                                           "columns": list(change.columns)}}
     return {"message": synced.summary, "follow_up": synced.result.follow_up_job}
+
+
+def submit_discovery(store: Store, name: str, *, n_themes: int | None = None) -> int:
+    """Queue theme discovery on dataset ``name`` (``n_themes`` themes; default: by the number of comments)."""
+    return jobs.submit(store, DISCOVER, dataset=name, params={"n_themes": n_themes})
+
+
+def run_discovery(store: Store, params: dict[str, Any], progress: Progress) -> Mapping[str, Any]:
+    """Find the dataset's themes again and apply them as a new codeframe version (Undo brings the old one back)."""
+    n_themes = params.get("n_themes")
+    result = theme_service.discover_themes(store, str(params["dataset"]),
+                                           n_themes=int(n_themes) if n_themes else None, progress=progress)
+    return {"message": f"Found {result.counted}. {result.message}", "counted": result.counted}
 
 
 def submit_report(store: Store, name: str, *, start: Date | None = None, end: Date | None = None,
@@ -108,4 +151,5 @@ def report_files(store: Store, job_id: int) -> dict[str, bytes] | None:
 jobs.register(IMPORT, run_import, label="Import into '{dataset}'")
 jobs.register(FOLLOW_UP, run_follow_up, label="Sentiment and themes of '{dataset}'")
 jobs.register(SHEET_SYNC, run_sheet_sync, label="Sync of the sheet linked to '{dataset}'")
+jobs.register(DISCOVER, run_discovery, label="Finding the themes of '{dataset}'")
 jobs.register(REPORT, run_report, label="Executive report of '{dataset}'")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from portal.model import DatasetInfo
 from portal.numbers import plural
+from portal.services import job_kinds, jobs
 from portal.services import themes as theme_service
 from portal.text.codeframe import Codeframe, from_json, to_json
 from portal.text.language import language_name
@@ -30,10 +31,14 @@ from portal.text.theme_edits import (
 from portal.text.themes import MAX_THEMES, MIN_COMMENTS, MIN_THEMES, default_theme_count
 from portal.ui.context import get_store
 from portal.ui.errors import friendly_errors
+from portal.ui.jobs import wake_runner, watch
 from portal.ui.markdown import escape_markdown
 from portal.ui.progress import progress_bar
 from portal.ui.theme_data import discovery_texts, other_languages, preview_of, theme_stamp
 from portal.ui.theme_states import THEME_KEY, rerun_if_said, say_after_rerun, too_few_comments
+
+#: The discovery job running for each dataset in this session (dataset -> job id).
+DISCOVERY_JOBS = "themes_discovery_jobs"
 
 ACTION_KEY = "themes_edit_action"
 _PREVIEW_HELP = ("Nothing is saved until you press Apply. The table shows how many comments each theme has now "
@@ -177,13 +182,33 @@ def discovery(info: DatasetInfo, count: int, *, confirm: bool = True) -> None:
         sure = st.checkbox("Replace the current themes with new ones (the current version is kept; Undo brings it "
                            "back). Hand corrections of themes that disappear no longer apply.",
                            key="themes_discover_sure")
-    if st.button("Find themes", key="themes_discover", icon=":material/auto_awesome:", disabled=not sure):
-        with friendly_errors():
-            result = theme_service.discover_themes(get_store(), info.name, n_themes=int(k),
-                                             progress=progress_bar("Looking for themes ..."))
-            st.session_state.pop("themes_discover_sure", None)
-            say_after_rerun(f"Found {result.counted}. " + result.message)
-            st.rerun()
+    running = st.session_state.setdefault(DISCOVERY_JOBS, {}).get(info.name)
+    if running is not None and _watch_discovery(info, running):
+        return
+    st.button("Find themes", key="themes_discover", icon=":material/auto_awesome:", disabled=not sure,
+              on_click=_start_discovery, args=(info.name, int(k)))
+
+
+def _start_discovery(name: str, n_themes: int) -> None:
+    """Queue discovery as a background job and remember it for this dataset (a click callback)."""
+    st.session_state.setdefault(DISCOVERY_JOBS, {})[name] = job_kinds.submit_discovery(get_store(), name,
+                                                                                       n_themes=n_themes)
+    st.session_state.pop("themes_discover_sure", None)
+    wake_runner()
+
+
+def _watch_discovery(info: DatasetInfo, job_id: int) -> bool:
+    """Show the discovery job's percentage while it runs (True), or how it ended, then forget it (False)."""
+    chain = watch(job_id)
+    if chain and not chain[0].ended:
+        return True
+    st.session_state[DISCOVERY_JOBS].pop(info.name, None)
+    if chain and chain[0].state == jobs.JOB_DONE:
+        say_after_rerun(str((chain[0].result or {}).get("message") or "Themes found."))
+        st.rerun()
+    elif chain:
+        st.error(escape_markdown(chain[0].error), icon=":material/error:")
+    return False
 
 
 def export_import(info: DatasetInfo, codeframe: Codeframe, stamp: tuple[Any, ...]) -> None:

@@ -9,7 +9,7 @@ import threading
 import streamlit as st
 
 from portal import settings
-from portal.services import datasets
+from portal.services import datasets, job_kinds
 from portal.services.sheets import run_due
 from portal.ui.sheets import secrets_credentials
 
@@ -49,5 +49,6 @@ def start_scheduler(url: str, credentials_key: str, _credentials: dict | None) -
 
 def start_sheet_sync() -> None:
     """Start (once) the background sync of linked sheets, with the configured service account if any."""
+    job_kinds.use_secrets(secrets_credentials)  # "Refresh now" runs as a job and reads the same key
     credentials = secrets_credentials()
     start_scheduler(settings.database_url(), json.dumps(credentials, sort_keys=True, default=str), credentials)

@@ -20,20 +20,22 @@ from portal.ingest.gsheets import (
 )
 from portal.model import KINDS, DatasetInfo, dataset_name_problem
 from portal.services import datasets as dataset_service
+from portal.services import job_kinds, jobs
 from portal.services.imports import prepare, propose
 from portal.services.sheets import (
     SchemaChanged,
     SheetSource,
     commit_sheet,
-    resync,
     set_delete_missing,
     set_schedule,
     sheet_sources,
     unlink_sheet,
 )
 from portal.text.source_wording import sheet_read_line, sync_sentence, sync_state_line
+from portal.ui.context import get_store
 from portal.ui.errors import friendly_errors
 from portal.ui.importing import configure, show_validation
+from portal.ui.jobs import wake_runner, watch
 from portal.ui.mapping import mapping_editor
 from portal.ui.markdown import escape_markdown
 from portal.ui.progress import progress_bar
@@ -42,6 +44,9 @@ if TYPE_CHECKING:
     from portal.store import Store
 
 MESSAGE_KEY = "sheet_message"
+ERROR_KEY = "sheet_error"
+#: The "Refresh now" job running for each linked dataset in this session (dataset -> job id).
+SYNC_JOBS = "sheet_sync_jobs"
 SCHEDULES: dict[str, int | None] = {
     "Only when I click Refresh": None,
     "Every 15 minutes": 15,
@@ -171,7 +176,7 @@ def _schedule_choice(store: Store, source: SheetSource, column: DeltaGenerator) 
         st.rerun()
 
 
-def _linked_sheet(store: Store, source: SheetSource, account: ServiceAccount | None) -> None:
+def _linked_sheet(store: Store, source: SheetSource) -> None:
     """Draw one linked sheet: its last sync, schedule, deleted-rows choice, Refresh and Unlink."""
     st.markdown(f"**{escape_markdown(source.dataset)}** — "
                 f"{escape_markdown(source.worksheet_title or 'first worksheet')}")
@@ -182,15 +187,17 @@ def _linked_sheet(store: Store, source: SheetSource, account: ServiceAccount | N
                               key=f"delmiss_{source.dataset}")
     if remove != source.delete_missing:
         set_delete_missing(store, source.dataset, remove)
-    if cols[2].button("Refresh now", key=f"refresh_{source.dataset}", type="primary"):
-        _refresh(store, source.dataset, account)
+    if _watch_sync(store, source.dataset):
+        return
+    cols[2].button("Refresh now", key=f"refresh_{source.dataset}", type="primary", on_click=_refresh,
+                   args=(source.dataset,))
     if cols[3].button("Unlink", key=f"unlink_{source.dataset}", help="Stop syncing; the imported rows stay."):
         unlink_sheet(store, source.dataset)
         st.rerun()
-    _remap_step(store, source.dataset, account)
+    _remap_step(store, source.dataset)
 
 
-def linked_step(store: Store, account: ServiceAccount | None) -> None:
+def linked_step(store: Store) -> None:
     """List linked sheets with refresh, schedule, deleted-rows choice and unlink."""
     sources = sheet_sources(store)
     if not sources:
@@ -198,21 +205,39 @@ def linked_step(store: Store, account: ServiceAccount | None) -> None:
     st.subheader("Linked sheets")
     for source in sources:
         with st.container(border=True):
-            _linked_sheet(store, source, account)
+            _linked_sheet(store, source)
 
 
-def _refresh(store: Store, dataset: str, account: ServiceAccount | None) -> None:
-    """Run one refresh and keep its outcome (or the column change) for the next run."""
-    try:
-        result = resync(store, dataset, credentials=account)
-    except SchemaChanged as change:
-        st.session_state[f"schema_{dataset}"] = change
-        st.rerun()
-    st.session_state[MESSAGE_KEY] = sync_sentence(dataset, result.summary)
+def _refresh(dataset: str) -> None:
+    """Queue "Refresh now" as a background job and remember it for this dataset (a click callback)."""
+    st.session_state.setdefault(SYNC_JOBS, {})[dataset] = job_kinds.submit_sheet_sync(get_store(), dataset)
+    wake_runner()
+
+
+def _watch_sync(store: Store, dataset: str) -> bool:
+    """Show a running sync's percentage (True); once it ended, keep its outcome for the page and rerun."""
+    job_id = st.session_state.get(SYNC_JOBS, {}).get(dataset)
+    if job_id is None:
+        return False
+    chain = watch(job_id)
+    if chain and not chain[0].ended:
+        return True
+    del st.session_state[SYNC_JOBS][dataset]
+    job = chain[0] if chain else None
+    changed = (job.result or {}).get("schema_changed") if job else None
+    info = dataset_service.find_dataset(store, dataset)
+    if changed and info is not None:
+        st.session_state[f"schema_{dataset}"] = SchemaChanged(dataset, changed["appeared"], changed["disappeared"],
+                                                              changed["columns"], info.config.mapping)
+    elif job is not None and job.state == jobs.JOB_DONE:
+        st.session_state[MESSAGE_KEY] = sync_sentence(dataset, str((job.result or {}).get("message", "")))
+    elif job is not None:
+        st.session_state[ERROR_KEY] = job.error
     st.rerun()
+    return False
 
 
-def _remap_step(store: Store, dataset: str, account: ServiceAccount | None) -> None:
+def _remap_step(store: Store, dataset: str) -> None:
     """When the sheet's columns changed, let the person map the new columns and sync again."""
     change: SchemaChanged | None = st.session_state.get(f"schema_{dataset}")
     if change is None:
@@ -228,9 +253,10 @@ def _remap_step(store: Store, dataset: str, account: ServiceAccount | None) -> N
     for problem in problems:
         st.warning(escape_markdown(problem))
     if not problems and st.button("Use this mapping and sync", key=f"remap_go_{dataset}"):
-        result = resync(store, dataset, credentials=account, remap=mapping)
         del st.session_state[f"schema_{dataset}"]
-        st.session_state[MESSAGE_KEY] = sync_sentence(dataset, result.summary)
+        st.session_state.setdefault(SYNC_JOBS, {})[dataset] = job_kinds.submit_sheet_sync(store, dataset,
+                                                                                           remap=mapping)
+        wake_runner()
         st.rerun()
 
 
@@ -238,6 +264,8 @@ def _sheet_step(store: Store) -> None:
     """Draw the whole Google Sheet tab."""
     if MESSAGE_KEY in st.session_state:
         st.success(escape_markdown(st.session_state.pop(MESSAGE_KEY)), icon=":material/check_circle:")
+    if ERROR_KEY in st.session_state:
+        st.error(escape_markdown(st.session_state.pop(ERROR_KEY)), icon=":material/error:")
     try:
         account = current_account()
     except PortalError as err:
@@ -245,7 +273,7 @@ def _sheet_step(store: Store) -> None:
         account = None
     _account_note(account)
     link_step(store, account)
-    linked_step(store, account)
+    linked_step(store)
 
 
 def sheet_tab(store: Store) -> None:
