@@ -142,3 +142,9 @@ def test_csv_and_excel_quote_the_same_cells():
     csv_cells = pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig", keep_default_na=False)["text"]
     sheet = openpyxl.load_workbook(io.BytesIO(excel_bytes(frame))).active
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == list(csv_cells)
+
+
+def test_excel_takes_text_with_control_characters_a_workbook_cannot_hold():
+    frame = pd.DataFrame({"comment": ["Billing broke\x0bagain", "bell\x07", "fine"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(excel_bytes(frame))).active
+    assert [c.value for c in sheet["A"]] == ["comment", "Billing broke\ufffdagain", "bell\ufffd", "fine"]

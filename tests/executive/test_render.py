@@ -96,3 +96,9 @@ def test_redaction_is_the_identity_today():
     report = sample()
     assert executive.redact_report(report).to_dict() == report.to_dict()
     assert executive.redact_text(NASTY) == NASTY
+
+
+def test_the_pdf_spells_euros_and_other_western_signs_instead_of_question_marks():
+    assert plain("€41,000 at risk") == "EUR 41,000 at risk"
+    assert plain("Œuvre – 5‰") == "OEuvre - 5 per mille"
+    assert plain("Café £12") == "Café £12"  # Latin-1 stays as it is

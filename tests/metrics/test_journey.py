@@ -148,6 +148,16 @@ def test_no_pain_point_when_no_theme_lowers_nps():
     assert [t["theme"] for t in top_themes(table)] == ["speed"]
 
 
+def test_without_nps_the_pain_point_is_the_theme_with_the_most_negative_comments():
+    table = pd.DataFrame({"theme": ["price", "support", "app"], "theme_key": ["t1", "t2", "t3"],
+                          "n": [10, 40, 20], "share": [0.1, 0.4, 0.2], "negative_share": [0.9, 0.3, 0.5],
+                          "nps_impact": [np.nan] * 3, "nps_impact_low": [np.nan] * 3,
+                          "nps_impact_high": [np.nan] * 3})
+    pain = pain_point(table)  # 9, 12 and 10 negative comments
+    assert pain == {"theme": "support", "n": 40, "nps_impact": None, "nps_impact_ci": None, "negative_share": 0.3}
+    assert pain_point(table.assign(negative_share=0.0)) is None
+
+
 def test_the_telecom_surveys_journey_matches_kpis_by_stage(telecom, make_config):
     """A real survey: its survey sub-type as the journey, every stage with the figures of `portal kpis --by`."""
     config = make_config("nps", "date", segments=("SURVEY_SUB_TYPE",))

@@ -169,3 +169,36 @@ def test_a_job_of_another_machine_is_released_only_once_its_heartbeat_is_old(db_
     assert jobs.recover(store) == [job_id]
     assert jobs.get(store, job_id).state == jobs.JOB_QUEUED
     store.close()
+
+
+def test_a_job_of_this_machine_whose_process_id_was_reused_is_released_once_its_heartbeat_is_old(db_url):
+    import socket
+
+    import sqlalchemy as sa
+
+    from portal.store.schema import jobs as jobs_table
+
+    store = Store(db_url)
+    job_id = jobs.submit(store, FOLLOW_UP, dataset="gone", started_by=jobs.BY_PORTAL)
+    # the id of a process that is alive (the parent of this one) stands for a dead runner's reused id
+    stored.claim_job(store, f"{socket.gethostname()[:120]}:{os.getppid()}:abcd")
+    assert jobs.recover(store) == []  # a live process and a fresh heartbeat
+    old = jobs.get(store, job_id).heartbeat_at - jobs.STALE_AFTER - timedelta(seconds=1)
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(jobs_table).where(jobs_table.c.id == job_id).values(heartbeat_at=old))
+    assert jobs.recover(store) == [job_id]
+    store.close()
+
+
+def test_deleting_a_dataset_removes_its_jobs_and_the_files_kept_with_them(db_url):
+    store = Store(db_url)
+    for name in ("kept", "dropped"):
+        queue_import(store, name, survey_csv(20))
+    jobs.run_pending(store)
+    kept = queue_import(store, "kept", survey_csv(30))
+    gone = queue_import(store, "dropped", survey_csv(30))  # an upload waiting to run, its file kept with it
+    assert stored.job_payload(store, gone) is not None
+    store.delete_dataset("dropped")
+    assert jobs.get(store, gone) is None and stored.job_payload(store, gone) is None
+    assert jobs.get(store, kept) is not None
+    store.close()

@@ -16,8 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report", help="the executive report of a dataset: one self-contained HTML file or a PDF",
         description="Write the executive report of a dataset: KPI tiles with their 95%% intervals, the trend, the "
-                    "top themes by impact, the segments that differ for real, and the competitor gaps when the "
-                    "dataset has brands, each with a sentence and the period and filters it covers. Everything is "
+                    "top themes by impact, the segments that differ for real, the journey's stages and weakest "
+                    "stage when it has a journey, and the competitor gaps when the dataset has brands, each with a sentence and the period and filters it covers. Everything is "
                     "rendered offline; the HTML file loads nothing from the network.",
     )
     p.add_argument("--dataset", required=True, help="dataset name (see `portal datasets`)")

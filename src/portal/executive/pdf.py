@@ -17,7 +17,10 @@ from portal.executive.charts import WIDTH, to_png
 from portal.executive.model import Figure, Report, Section, Table
 
 _PLAIN = str.maketrans({"–": "-", "—": "-", "−": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...",
-                        "›": ">", "•": "-", "\u00a0": " ", "\u202f": " ", "×": "x"})
+                        "›": ">", "•": "-", "\u00a0": " ", "\u202f": " ", "×": "x",
+                        # Western European letters and signs outside Latin-1, spelt so a figure is never "?"
+                        "€": "EUR ", "‰": " per mille", "Œ": "OE", "œ": "oe", "Š": "S", "š": "s", "Ž": "Z",
+                        "ž": "z", "Ÿ": "Y", "ƒ": "f", "™": "(TM)", "‹": "<", "„": '"', "‚": "'"})
 _FONT = "Helvetica"
 _MARGIN = 15
 

@@ -133,19 +133,28 @@ def top_themes(themes: pd.DataFrame | None, top: int = TOP_THEMES) -> list[dict[
 
 
 def pain_point(themes: pd.DataFrame | None) -> dict[str, Any] | None:
-    """Return the top-level theme with the most negative NPS impact in a stage's theme table (None when no theme
-    lowers NPS): ``theme``, ``n``, ``nps_impact`` and ``nps_impact_ci``."""
+    """Return a stage's biggest pain point: the top-level theme with the most negative NPS impact, or, without
+    NPS scores, the one with the most negative comments (None when no theme lowers NPS or is negative):
+    ``theme``, ``n``, ``nps_impact`` and ``nps_impact_ci`` (None without NPS), ``negative_share``."""
     rows = _top_level(themes)
-    if rows.empty or "nps_impact" not in rows.columns:
-        return None
-    impact = pd.to_numeric(rows["nps_impact"], errors="coerce")
-    rows = rows[(impact < 0).to_numpy()]
     if rows.empty:
         return None
-    row = rows.loc[pd.to_numeric(rows["nps_impact"]).idxmin()]
-    low, high = _finite(row["nps_impact_low"]), _finite(row["nps_impact_high"])
-    return {"theme": str(row["theme"]), "n": int(row["n"]), "nps_impact": _finite(row["nps_impact"]),
-            "nps_impact_ci": None if low is None or high is None else [low, high]}
+    impact = pd.to_numeric(rows.get("nps_impact", pd.Series(np.nan, index=rows.index)), errors="coerce")
+    if impact.notna().any():
+        rows = rows[(impact < 0).to_numpy()]
+        if rows.empty:
+            return None
+        row = rows.loc[pd.to_numeric(rows["nps_impact"]).idxmin()]
+    else:
+        negative = pd.to_numeric(rows.get("negative_share", pd.Series(np.nan, index=rows.index)), errors="coerce")
+        count = (negative.fillna(0) * pd.to_numeric(rows["n"], errors="coerce").fillna(0)).round()
+        if not (count > 0).any():
+            return None
+        row = rows.loc[count.idxmax()]
+    low, high = _finite(row.get("nps_impact_low")), _finite(row.get("nps_impact_high"))
+    return {"theme": str(row["theme"]), "n": int(row["n"]), "nps_impact": _finite(row.get("nps_impact")),
+            "nps_impact_ci": None if low is None or high is None else [low, high],
+            "negative_share": _finite(row.get("negative_share"))}
 
 
 def _top_level(themes: pd.DataFrame | None) -> pd.DataFrame:

@@ -216,7 +216,8 @@ def _follow_up_now(store: Store, job_id: int, progress: Progress | None) -> str 
 
     job = jobs.run_now(store, job_id, progress=progress)
     if job is None:
-        return "The sentiment model and the themes are being brought up to date in the background."
+        return ("Other work on this dataset is running, so the sentiment model and the themes are brought up to date "
+                "after it: by the web portal, or by the next `portal jobs run`.")
     if job.state != JOB_DONE:
         return f"The sentiment model and the themes were not brought up to date: {job.error}"
     return (job.result or {}).get("message")

@@ -207,13 +207,16 @@ class _Reporter(threading.Thread):
 def _gone(job: Job, now: datetime) -> bool:
     """Return whether the process running ``job`` stopped.
 
-    On this machine the process is looked up (a job of this very process must be running here right now);
-    elsewhere a heartbeat older than ``STALE_AFTER`` says so.
+    A heartbeat older than ``STALE_AFTER`` says so anywhere (a running job beats every few seconds; on this
+    machine a later process may have been given the dead one's id). Sooner, on this machine, the process is
+    looked up (a job of this very process must be running here right now).
     """
+    if job.heartbeat_at is not None and now - job.heartbeat_at > STALE_AFTER:
+        return True
     host, _, rest = (job.owner or "").partition(":")
     pid = rest.partition(":")[0]
     if host != socket.gethostname()[:120] or not pid.isdigit():
-        return job.heartbeat_at is not None and now - job.heartbeat_at > STALE_AFTER
+        return False
     if int(pid) == os.getpid():
         return job.owner not in _RUNNING_HERE
     try:

@@ -108,8 +108,8 @@ def submit_job(store: Store, request: JobRequest) -> int:
 def claim_job(store: Store, owner: str, *, job_id: int | None = None, kinds: Iterable[str] | None = None) -> Job | None:
     """Take the oldest queued job (or job ``job_id`` when it is queued) for ``owner``; None when there is none.
 
-    Without ``job_id`` a job waits while another job of its dataset runs (work on one dataset goes one job at
-    a time); ``kinds`` limits the claim to the kinds this runner knows.
+    A job waits while another job of its dataset runs (work on one dataset goes one job at a time), even when
+    asked for by ``job_id``; ``kinds`` limits the claim to the kinds this runner knows.
     """
     now = _now()
     with write_transaction(store.engine) as conn:
@@ -118,9 +118,8 @@ def claim_job(store: Store, owner: str, *, job_id: int | None = None, kinds: Ite
         stmt = sa.select(jobs.c.id).where(jobs.c.state == JOB_QUEUED).order_by(jobs.c.id).limit(1)
         if job_id is not None:
             stmt = stmt.where(jobs.c.id == job_id)
-        else:
-            busy = sa.select(jobs.c.dataset).where(jobs.c.state == JOB_RUNNING, jobs.c.dataset.is_not(None))
-            stmt = stmt.where(sa.or_(jobs.c.dataset.is_(None), jobs.c.dataset.not_in(busy)))
+        busy = sa.select(jobs.c.dataset).where(jobs.c.state == JOB_RUNNING, jobs.c.dataset.is_not(None))
+        stmt = stmt.where(sa.or_(jobs.c.dataset.is_(None), jobs.c.dataset.not_in(busy)))
         if kinds is not None:
             stmt = stmt.where(jobs.c.kind.in_(list(kinds)))
         found = conn.execute(stmt).scalar()

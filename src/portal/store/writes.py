@@ -24,10 +24,12 @@ from portal.store.schema import (
     CHANGE_REMOVED,
     CHANGE_UPDATED,
     HISTORY_DATA_COLUMNS,
+    JOB_RUNNING,
     STATUS_FAILED,
     STATUS_OK,
     datasets,
     imports,
+    jobs,
     response_history,
     responses,
 )
@@ -340,7 +342,7 @@ class StoreWrites(StoreRows):
                 updated_at=_now(), data_version=datasets.c.data_version + 1))
 
     def delete_dataset(self, name: str) -> None:
-        """Delete the dataset with all its rows, history and imports; raise ``NotFoundError`` if unknown."""
+        """Delete the dataset with all its rows, history, imports and jobs; raise ``NotFoundError`` if unknown."""
         with write_transaction(self.engine) as conn:
             dataset_id = self._dataset_id(conn, name, lock=True)
             count = conn.execute(sa.select(sa.func.count()).select_from(responses)
@@ -353,6 +355,9 @@ class StoreWrites(StoreRows):
                 conn.execute(sa.delete(table).where(table.c.dataset_id == dataset_id))
             conn.execute(sa.delete(imports).where(imports.c.dataset_id.is_(None), imports.c.dataset_name == name))
             conn.execute(sa.delete(datasets).where(datasets.c.id == dataset_id))
+            # its queued, ended and interrupted jobs go too, with any uploaded file or report kept with them (a
+            # running one ends by itself and finds the dataset gone)
+            conn.execute(sa.delete(jobs).where(jobs.c.dataset == name, jobs.c.state != JOB_RUNNING))
         cache.drop(cache.cache_folder(self._url), dataset_id)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.utils import get_column_letter
 
 from portal.safe_csv import csv_safe, write_csv
@@ -59,9 +59,11 @@ def _cell_value(value: object) -> object:
         return value.tz_localize(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         return value.item()
-    if isinstance(value, int | float | str | bool) or hasattr(value, "isoformat"):
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters a workbook cannot hold
+    if isinstance(value, int | float | bool) or hasattr(value, "isoformat"):
         return value
-    return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
 
 
 def _later(render: Callable[[pd.DataFrame], bytes], frame: pd.DataFrame) -> Callable[[], bytes]:

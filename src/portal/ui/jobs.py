@@ -39,10 +39,11 @@ class JobRunner(threading.Thread):
 
     def run(self) -> None:
         """Release the jobs of stopped processes, then run queued jobs as they come; never dies of a failure."""
-        store = datasets.open_store(self.url)
+        store = None
         recovered = 0.0
         while True:
             try:
+                store = store or datasets.open_store(self.url)  # a database still starting is tried again
                 if time.monotonic() - recovered >= RECOVER_SECONDS:
                     jobs.recover(store)
                     recovered = time.monotonic()
@@ -124,8 +125,10 @@ def announce_ended_jobs() -> None:
     """Say once, on the next page view, how each job a person started ended (a toast; failures say why)."""
     store = _store()
     watched = st.session_state.get(_WATCHED, set())
-    ended = [j for j in jobs.to_announce(store) if j.id not in watched]
+    ended = jobs.to_announce(store)
     for job in ended:
+        if job.id in watched:  # the page that watched it already said how it ended
+            continue
         icon = ":material/check_circle:" if job.state == jobs.JOB_DONE else ":material/error:"
         st.toast(escape_markdown(jobs.outcome(job)), icon=icon)
     jobs.announced(store, [j.id for j in ended])

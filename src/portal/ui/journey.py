@@ -203,11 +203,16 @@ def _card(record: dict[str, Any], metric: str | None, weakest: str | None, picke
     if themes:
         st.markdown("Top themes: " + ", ".join(escape_markdown(t["theme"]) for t in themes))
     pain = record.get("pain_point")
-    if pain:
+    if pain and pain.get("nps_impact") is not None:
         st.markdown(f"Pain point: **{escape_markdown(pain['theme'])}** "
                     f"({pain['nps_impact']:+.1f} NPS points)",
                     help="The theme that lowers this stage's NPS most: the stage's NPS minus its NPS without the "
                          "responses that mention the theme.")
+    elif pain:
+        share = pain.get("negative_share") or 0.0
+        st.markdown(f"Pain point: **{escape_markdown(pain['theme'])}** ({100 * share:.0f}% of its "
+                    f"{pain['n']:,} comments negative)",
+                    help="Without NPS scores: the theme with the most negative comments at this stage.")
 
 
 def stage_cards(ctx: PageContext, result: Journey, column: str | None, picked: tuple[str, ...]) -> None:

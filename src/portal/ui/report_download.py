@@ -19,6 +19,7 @@ from portal.ui.context import get_store
 from portal.ui.filters import Filters
 from portal.ui.jobs import wake_runner, watch
 from portal.ui.markdown import escape_markdown
+from portal.ui.theme_data import theme_stamp
 
 LABEL = "Download the executive report"
 _NAMES = {"html": "HTML", "pdf": "PDF"}
@@ -56,8 +57,11 @@ def _prepare(info: DatasetInfo, filters: Filters, period: str, wanted: str) -> N
 
 
 def _wanted(info: DatasetInfo, filters: Filters, period: str) -> str:
-    """Return the key of one report: the dataset, its filters and the period (a report per selection)."""
-    return repr((info.name, filters.key(), period))
+    """Return the key of one report: the dataset as it stands (its data and themes), its filters and the period.
+
+    New data or a codeframe change makes a new key, so a report made before is never offered as current.
+    """
+    return repr((info.name, info.data_version, theme_stamp(info), filters.key(), period))
 
 
 def _offer(info: DatasetInfo, job_id: int, prepared: dict[str, int], wanted: str) -> None:
