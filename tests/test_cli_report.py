@@ -40,7 +40,7 @@ def test_json_names_the_file_its_format_and_every_section(demo_url, tmp_path, ca
     doc = json.loads(out)  # exactly one strict JSON document
     assert doc["out"] == str(target.resolve()) and doc["format"] == "html" and doc["dataset"] == SURVEY
     assert doc["bytes"] == target.stat().st_size > 10_000
-    assert [s["key"] for s in doc["sections"]] == ["kpis", "trend", "themes", "segments"]
+    assert [s["key"] for s in doc["sections"]] == ["kpis", "trend", "themes", "segments", "journey"]
     assert all(s["covers"] == "1 May 2025 to 31 Oct 2026; Plan: Pro" for s in doc["sections"])
     nps = doc["sections"][0]["data"]["tiles"][0]
     assert nps["metric"] == "nps" and nps["ci"][0] < nps["value"] < nps["ci"][1]

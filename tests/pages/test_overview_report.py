@@ -10,8 +10,8 @@ from portal.ui.report_download import file_name
 
 
 def downloads(at) -> dict[str, object]:
-    """Return the page's download buttons by label."""
-    return {b.proto.label: b for b in at.get("download_button")}
+    """Return the page's executive-report download buttons by label (charts have their own PNG and SVG)."""
+    return {b.proto.label: b for b in at.get("download_button") if "executive report" in b.proto.label}
 
 
 def prepared(at):
