@@ -70,3 +70,29 @@ def test_refresh_now_as_a_job_reads_the_portals_secrets_and_asks_for_changed_col
     done = jobs.get(store, again)
     assert done.state == jobs.JOB_DONE and "schema_changed" not in done.result
     assert done.result["message"].endswith("0 rejected.")
+
+
+def test_a_due_sheet_is_queued_once_as_the_portals_job_and_synced_by_the_runner(store, emulator, account, options,
+                                                                               monkeypatch) -> None:
+    from datetime import timedelta
+
+    from portal.services.sheets import set_schedule, sheet_source
+
+    emulator.add_spreadsheet(KEY, {"Form Responses 1": form_rows(10)}, shared_with=(EMAIL,))
+    import_linked(store, "survey", URL, credentials=account, options=options,
+                  key_columns=("Timestamp", "Email Address"))
+    monkeypatch.setenv("PORTAL_SHEETS_API_URL", emulator.url)
+    monkeypatch.setenv("PORTAL_DOCS_URL", emulator.url)
+    monkeypatch.setattr(job_kinds, "_SECRETS", [])
+    job_kinds.use_secrets(lambda: account)
+    synced_at = sheet_source(store, "survey").last_attempt_at
+    assert job_kinds.queue_due_syncs(store, synced_at + timedelta(hours=1)) == []  # no schedule: never due
+    set_schedule(store, "survey", 30)
+    later = synced_at + timedelta(minutes=45)
+    [queued] = job_kinds.queue_due_syncs(store, later)
+    assert job_kinds.queue_due_syncs(store, later) == []  # already queued: not twice
+    assert jobs.get(store, queued).started_by == jobs.BY_PORTAL
+    emulator.worksheet(KEY).rows.extend(form_rows(3, start=10)[1:])
+    ran = jobs.run_pending(store)
+    assert [j.kind for j in ran] == [SHEET_SYNC, FOLLOW_UP] and ran[0].state == jobs.JOB_DONE
+    assert store.dataset("survey").rows == 13

@@ -12,6 +12,7 @@ import io
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date as Date
+from datetime import datetime
 from typing import Any
 
 from portal import settings
@@ -25,6 +26,7 @@ from portal.services import report as report_service
 from portal.services import themes as theme_service
 from portal.services.imports import FOLLOW_UP, QUEUED, Progress, commit, follow_up_work, prepare
 from portal.services.sheet_results import SchemaChanged
+from portal.services.sheet_sources import due_sources
 from portal.services.sheets import resync
 from portal.store import Store
 from portal.store import jobs as stored
@@ -81,6 +83,15 @@ def use_secrets(source: Callable[[], Mapping[str, Any] | None]) -> None:
 def submit_sheet_sync(store: Store, name: str, *, remap: ColumnMapping | None = None) -> int:
     """Queue a person's "Refresh now" of the sheet linked to ``name`` (``remap``: accept changed columns)."""
     return jobs.submit(store, SHEET_SYNC, dataset=name, params={"remap": remap.to_dict() if remap else None})
+
+
+def queue_due_syncs(store: Store, now: datetime | None = None) -> list[int]:
+    """Queue a sync job (started by the portal) for every linked sheet whose interval has passed and that has no
+    sync queued or running yet; return the new jobs' ids (the portal's timer calls this every minute)."""
+    active = {j.dataset for j in jobs.list_jobs(store, states=[jobs.JOB_QUEUED, jobs.JOB_RUNNING], limit=1000)
+              if j.kind == SHEET_SYNC}
+    return [jobs.submit(store, SHEET_SYNC, dataset=s.dataset, params={"remap": None}, started_by=jobs.BY_PORTAL)
+            for s in due_sources(store, now) if s.dataset not in active]
 
 
 def run_sheet_sync(store: Store, params: dict[str, Any], progress: Progress) -> Mapping[str, Any]:

@@ -1,4 +1,5 @@
-"""Automatic sync of linked Google Sheets while the portal runs: one background thread per server."""
+"""Automatic sync of linked Google Sheets while the portal runs: one timer thread per server queues a sync job
+for each sheet that is due; the server's job runner does it (with its percentage, and resuming after a restart)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from portal import settings
 from portal.services import datasets, job_kinds
-from portal.services.sheets import run_due
+from portal.ui.jobs import wake_runner
 from portal.ui.sheets import secrets_credentials
 
 log = logging.getLogger("portal.scheduler")
@@ -18,7 +19,8 @@ POLL_SECONDS = 60
 
 
 class SheetScheduler(threading.Thread):
-    """Every minute, sync the linked sheets whose interval has passed (leases keep instances from clashing)."""
+    """Every minute, queue a sync job for each linked sheet whose interval has passed (leases keep instances from
+    clashing when two run one)."""
 
     def __init__(self, url: str, credentials: dict | None) -> None:
         super().__init__(name="portal-sheet-sync", daemon=True)
@@ -33,8 +35,8 @@ class SheetScheduler(threading.Thread):
         while not self.stop.wait(POLL_SECONDS if self.runs else 5):
             self.runs += 1
             try:
-                for outcome in run_due(store, credentials=self.credentials):
-                    log.info("sheet sync %s: %s %s", outcome.dataset, outcome.status, outcome.message)
+                if job_kinds.queue_due_syncs(store):
+                    wake_runner()
             except Exception:  # noqa: BLE001 - keep the scheduler alive; details go to the log
                 log.exception("scheduled sheet sync failed")
 
