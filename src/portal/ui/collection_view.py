@@ -47,6 +47,8 @@ def share_url(collection_id: int) -> str:
 def collection_list(info: DatasetInfo) -> None:
     """Draw the dataset's collections, each with a link that opens it, and the form that makes a new one."""
     found = collection_service.list_collections(get_store(), info.name)
+    st.caption(escape_markdown(f"Collections of {info.name}. Each dataset keeps its own: choose another dataset in "
+                               "the sidebar to see its collections."))
     if not found:
         st.info("No collection yet. On the Themes page, open a theme and press **Save** beside a comment to keep "
                 "it as evidence in a new collection; on the Competitors page, click a cell and save a review.",
