@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from portal import metrics
-from portal.commands.kpis import parse_where
+from portal.commands.kpis import add_selection, selection
 from portal.commands.output import add_common, info, open_store, print_json, print_table
 from portal.errors import InputError, NotFoundError, UsageError
 from portal.metrics.journey import Journey, weakest_sentence
@@ -26,10 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dataset", required=True, help="dataset name (see `portal datasets`)")
     p.add_argument("--column", metavar="COLUMN", help="set the column that holds the journey stage (with --order)")
     p.add_argument("--order", metavar="A,B,C", help="the stages first to last, comma-separated (with --column)")
-    p.add_argument("--from", dest="start", metavar="DATE", help="first day to include (YYYY-MM-DD)")
-    p.add_argument("--to", dest="end", metavar="DATE", help="last day to include (YYYY-MM-DD)")
-    p.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
-                   help="keep only responses whose COLUMN is VALUE (repeatable)")
+    add_selection(p)
     add_common(p)
     p.set_defaults(handler=cmd_journey)
 
@@ -53,9 +50,7 @@ def cmd_journey(args: argparse.Namespace) -> int:
     from portal.services import journey as journey_service
     from portal.services import themes as theme_service
 
-    where = parse_where(args.where)
-    start = metrics.parse_date(args.start, "--from") if args.start else None
-    end = metrics.parse_date(args.end, "--to") if args.end else None
+    where, start, end = selection(args)
     store = open_store(args)
     if dataset_service.find_dataset(store, args.dataset) is None:
         raise NotFoundError(f"No dataset named '{args.dataset}'. Run `portal datasets` to see the names.")

@@ -28,10 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dataset", required=True, help="dataset name (see `portal datasets`)")
     p.add_argument("--by", metavar="COLUMN", help="compare the values of this column (a segment, brand, ...)")
     p.add_argument("--period", choices=metrics.PERIODS, help="compare each week, month or quarter with the one before")
-    p.add_argument("--from", dest="start", metavar="DATE", help="first day to include (YYYY-MM-DD)")
-    p.add_argument("--to", dest="end", metavar="DATE", help="last day to include (YYYY-MM-DD)")
-    p.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
-                   help="keep only responses whose COLUMN is VALUE (repeatable; the same column twice keeps either)")
+    add_selection(p)
     p.add_argument("--min-n", type=int, default=None, metavar="N",
                    help="groups with fewer responses are flagged low_sample and never significant "
                         "(default: PORTAL_MIN_GROUP_SIZE, 30)")
@@ -39,6 +36,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the KPI that p_value and significant refer to (default: nps, csat, rating, recommend)")
     add_common(p, formats=("table", "json", "csv"))
     p.set_defaults(handler=cmd_kpis)
+
+
+def add_selection(p: argparse.ArgumentParser) -> None:
+    """Add ``--from``, ``--to`` and ``--where``: the responses a command reads (``selection``)."""
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day to include (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day to include (YYYY-MM-DD)")
+    p.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
+                   help="keep only responses whose COLUMN is VALUE (repeatable; the same column twice keeps either)")
+
+
+def selection(args: argparse.Namespace) -> tuple[dict[str, list[str]], Any, Any]:
+    """Return ``--where``, ``--from`` and ``--to`` checked; raise ``InputError`` for a bad one."""
+    where = parse_where(args.where)
+    start = metrics.parse_date(args.start, "--from") if args.start else None
+    end = metrics.parse_date(args.end, "--to") if args.end else None
+    return where, start, end
 
 
 def parse_where(values: list[str]) -> dict[str, list[str]]:
@@ -57,10 +70,7 @@ def selection_args(args: argparse.Namespace) -> tuple[int, dict[str, list[str]],
     min_n = settings.min_group_size() if args.min_n is None else args.min_n
     if min_n < 0:
         raise InputError("--min-n takes a whole number of responses, 0 or more.")
-    where = parse_where(args.where)
-    start = metrics.parse_date(args.start, "--from") if args.start else None
-    end = metrics.parse_date(args.end, "--to") if args.end else None
-    return min_n, where, start, end
+    return (min_n, *selection(args))
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from portal import metrics
-from portal.commands.kpis import selection_args
+from portal.commands.kpis import add_selection, selection_args
 from portal.commands.output import add_common, info, open_store, print_json
 from portal.errors import InputError
 
@@ -24,10 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="file to write (.html or .pdf)")
     p.add_argument("--as", dest="kind", choices=("html", "pdf"),
                    help="format to write (default: from the extension of --out)")
-    p.add_argument("--from", dest="start", metavar="DATE", help="first day to include (YYYY-MM-DD)")
-    p.add_argument("--to", dest="end", metavar="DATE", help="last day to include (YYYY-MM-DD)")
-    p.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
-                   help="keep only responses whose COLUMN is VALUE (repeatable; the same column twice keeps either)")
+    add_selection(p)
     p.add_argument("--period", choices=metrics.PERIODS, default="month", help="period of the trend (default: month)")
     p.add_argument("--min-n", type=int, default=None, metavar="N",
                    help="groups with fewer responses are never called different (default: PORTAL_MIN_GROUP_SIZE, 30)")
