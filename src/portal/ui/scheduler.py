@@ -3,7 +3,6 @@ for each sheet that is due; the server's job runner does it (with its percentage
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 
@@ -22,19 +21,19 @@ class SheetScheduler(threading.Thread):
     """Every minute, queue a sync job for each linked sheet whose interval has passed (leases keep instances from
     clashing when two run one)."""
 
-    def __init__(self, url: str, credentials: dict | None) -> None:
+    def __init__(self, url: str) -> None:
         super().__init__(name="portal-sheet-sync", daemon=True)
         self.url = url
-        self.credentials = credentials
         self.stop = threading.Event()
         self.runs = 0
 
     def run(self) -> None:
-        """Poll until stopped; a failing sync is recorded in the history and never stops the loop."""
-        store = datasets.open_store(self.url)
+        """Poll until stopped; a failure (a database still starting, ...) is logged and never stops the loop."""
+        store = None
         while not self.stop.wait(POLL_SECONDS if self.runs else 5):
             self.runs += 1
             try:
+                store = store or datasets.open_store(self.url)
                 if job_kinds.queue_due_syncs(store):
                     wake_runner()
             except Exception:  # noqa: BLE001 - keep the scheduler alive; details go to the log
@@ -42,15 +41,14 @@ class SheetScheduler(threading.Thread):
 
 
 @st.cache_resource(show_spinner=False)
-def start_scheduler(url: str, credentials_key: str, _credentials: dict | None) -> SheetScheduler:
-    """Start the scheduler once per store URL (and key) for the whole server."""
-    thread = SheetScheduler(url, _credentials)
+def start_scheduler(url: str) -> SheetScheduler:
+    """Start the scheduler once per store URL for the whole server."""
+    thread = SheetScheduler(url)
     thread.start()
     return thread
 
 
 def start_sheet_sync() -> None:
-    """Start (once) the background sync of linked sheets, with the configured service account if any."""
-    job_kinds.use_secrets(secrets_credentials)  # "Refresh now" runs as a job and reads the same key
-    credentials = secrets_credentials()
-    start_scheduler(settings.database_url(), json.dumps(credentials, sort_keys=True, default=str), credentials)
+    """Start (once) the timer that queues due sheet syncs; sync jobs read the service account from the secrets."""
+    job_kinds.use_secrets(secrets_credentials)  # read when a sync runs, so a changed key is used at once
+    start_scheduler(settings.database_url())
